@@ -1,0 +1,238 @@
+"""Turn schema + curation records into the released ontology.
+
+The release is deterministic (blank nodes get content-derived names, output
+is sorted) and written atomically: every file is rendered in memory first,
+then each replaces its predecessor with ``os.replace``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
+
+from . import NAMESPACE
+from .curation import Curation, Dose, Entity, load_curation
+from .errors import AxialKGError
+from .schema import Schema
+from .vocab import (AXKG, BIOLINK, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, OBO, OBOINOWL, OWL,
+                    PROV, RDF, RDFS, RELATED_SYNONYM, SKOS, XSD)
+from rdflib import Namespace
+
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+VANN = Namespace("http://purl.org/vocab/vann/")
+ONTOLOGY_IRI = URIRef(NAMESPACE + "axialkg.owl")
+RELEASE_FILES = {"ttl": ("axialkg.ttl", "turtle"), "owl": ("axialkg.owl", "rdfxml")}
+
+
+@dataclass(frozen=True)
+class SourceTree:
+    """Where the build reads from and writes to."""
+
+    root: Path
+
+    @property
+    def schema(self) -> Path:
+        return self.root / "ontology" / "schema" / "axialkg-schema.ttl"
+
+    @property
+    def curation(self) -> Path:
+        return self.root / "ontology" / "curation"
+
+    @property
+    def out_dir(self) -> Path:
+        return self.root / "ontology"
+
+
+def _axiom_node(*parts) -> BNode:
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:20]
+    return BNode(f"ax{digest}")
+
+
+def _num(v) -> Literal:
+    text = format(v, "f")  # canonical xsd:decimal keeps a point, so Turtle round-trips it
+    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+
+
+def _dose_label(ent: Entity, dose: Dose, n: int) -> str:
+    if dose.label:
+        return dose.label
+    amount = ""
+    if dose.amount is not None:
+        amount = f"{dose.amount}" + (f"–{dose.amount_max}" if dose.amount_max is not None else "")
+    elif dose.amount_max is not None:
+        amount = f"up to {dose.amount_max}"
+    bits = [b for b in (amount, dose.unit if amount else None, dose.route, dose.frequency) if b]
+    return f"{ent.label} dose {n}" + (f": {' '.join(bits)}" if bits else "")
+
+
+class Builder:
+    def __init__(self, schema: Schema, curation: Curation):
+        self.schema = schema
+        self.cur = curation
+        self.g = Graph(bind_namespaces="none")
+        for prefix, ns in (("axkg", AXKG), ("obo", OBO), ("oboInOwl", OBOINOWL), ("biolink", BIOLINK),
+                           ("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS), ("owl", OWL),
+                           ("foaf", FOAF), ("vann", VANN), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD)):
+            self.g.bind(prefix, ns, override=True)
+
+    def build(self) -> Graph:
+        g = self.g
+        g += self.schema.graph
+        self._header()
+        for eid in sorted(self.cur.entities):
+            self._entity(self.cur.entities[eid].entity)
+        return g
+
+    def _header(self) -> None:
+        h, g = self.cur.header, self.g
+        g.add((ONTOLOGY_IRI, RDF.type, OWL.Ontology))
+        g.add((ONTOLOGY_IRI, OWL.versionIRI, URIRef(f"{NAMESPACE}releases/{h.version}/axialkg.owl")))
+        g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(h.version)))
+        g.add((ONTOLOGY_IRI, DCTERMS.title, Literal(h.title)))
+        g.add((ONTOLOGY_IRI, DCTERMS.description, Literal(h.description)))
+        g.add((ONTOLOGY_IRI, DCTERMS.license, URIRef(h.license)))
+        g.add((ONTOLOGY_IRI, DCTERMS.date, Literal(h.date.isoformat(), datatype=XSD.date)))
+        for c in h.creators:
+            g.add((ONTOLOGY_IRI, DCTERMS.creator, Literal(c)))
+        g.add((ONTOLOGY_IRI, DCTERMS.source, AXKG[h.article]))
+        g.add((ONTOLOGY_IRI, VANN.usageNote, Literal(h.usage_note)))
+        g.add((ONTOLOGY_IRI, VANN.preferredNamespacePrefix, Literal("axkg")))
+        g.add((ONTOLOGY_IRI, VANN.preferredNamespaceUri, Literal(NAMESPACE)))
+
+    def _entity(self, ent: Entity) -> None:
+        g, s = self.g, AXKG[ent.id]
+        g.add((s, RDF.type, OWL.NamedIndividual))
+        for c in ent.category:
+            g.add((s, RDF.type, AXKG[c]))
+        g.add((s, RDFS.label, Literal(ent.label)))
+        g.add((s, DEFINITION, Literal(ent.definition)))
+        for syn in ent.synonyms:
+            g.add((s, EXACT_SYNONYM, Literal(syn)))
+        for syn in ent.related_synonyms:
+            g.add((s, RELATED_SYNONYM, Literal(syn)))
+        for brand in ent.brand_names:
+            g.add((s, AXKG.brandName, Literal(brand)))
+            g.add((s, EXACT_SYNONYM, Literal(brand)))
+        for x in ent.xrefs:
+            g.add((s, DBXREF, Literal(x)))
+        optional = ((RDFS.comment, ent.comment), (AXKG.urgency, ent.urgency), (AXKG.answer, ent.answer),
+                    (AXKG.rationale, ent.rationale), (DCTERMS.publisher, ent.publisher))
+        for p, v in optional:
+            if v is not None:
+                g.add((s, p, Literal(v)))
+        if ent.homepage:
+            g.add((s, FOAF.homepage, URIRef(ent.homepage)))
+        if ent.modified:
+            g.add((s, DCTERMS.modified, Literal(ent.modified.isoformat(), datatype=XSD.date)))
+        if ent.deprecated:
+            g.add((s, OWL.deprecated, Literal(True)))
+        if ent.replaced_by:
+            g.add((s, DCTERMS.isReplacedBy, AXKG[ent.replaced_by]))
+        for claim in ent.claims:
+            pred, flipped = self.schema.canonical(claim.predicate)
+            subj, obj = (claim.object, ent.id) if flipped else (ent.id, claim.object)
+            self._claim(AXKG[subj], AXKG[pred], AXKG[obj], claim.sources, claim.more_sources,
+                        claim.section or ent.section, claim.note)
+        for n, dose in enumerate(ent.doses, 1):
+            self._dose(ent, dose, n)
+
+    def _claim(self, s: URIRef, p: URIRef, o: URIRef, sources: list[str], more: int,
+               sec: str, note: str | None) -> None:
+        """Assert ``s p o`` and annotate it with an owl:Axiom carrying its provenance."""
+        g = self.g
+        g.add((s, p, o))
+        ax = _axiom_node(s, p, o, sec, *sorted(sources))
+        g.add((ax, RDF.type, OWL.Axiom))
+        g.add((ax, OWL.annotatedSource, s))
+        g.add((ax, OWL.annotatedProperty, p))
+        g.add((ax, OWL.annotatedTarget, o))
+        for src in sources:
+            g.add((ax, DCTERMS.source, AXKG[src]))
+        g.add((ax, AXKG.furtherSourceCount, Literal(more)))
+        g.add((ax, PROV.wasDerivedFrom, AXKG[sec]))
+        if note:
+            g.add((ax, RDFS.comment, Literal(note)))
+
+    def _dose(self, ent: Entity, dose: Dose, n: int) -> None:
+        g = self.g
+        d = AXKG[f"{ent.id}-dose-{n}"]
+        label = _dose_label(ent, dose, n)
+        g.add((d, RDF.type, OWL.NamedIndividual))
+        g.add((d, RDF.type, AXKG.DoseRegimen))
+        g.add((d, RDFS.label, Literal(label)))
+        g.add((d, DEFINITION, Literal(f"A dose regimen of {ent.label} as the source article gives it.")))
+        values = ((AXKG.doseAmount, dose.amount, _num), (AXKG.doseAmountMax, dose.amount_max, _num),
+                  (AXKG.upperLimit, dose.upper_limit, _num), (AXKG.doseUnit, dose.unit, Literal),
+                  (AXKG.route, dose.route, Literal), (AXKG.frequency, dose.frequency, Literal),
+                  (AXKG.doseNote, dose.note, Literal),
+                  (AXKG.perDuration, dose.per, Literal), (AXKG.maxDuration, dose.max_duration, Literal))
+        for p, v, make in values:
+            if v is not None:
+                g.add((d, p, make(v)))
+        self._claim(AXKG[ent.id], AXKG.hasDoseRegimen, d, dose.sources, dose.more_sources,
+                    dose.section or ent.section, None)
+
+
+def build_graph(tree: SourceTree) -> Graph:
+    """Schema + curation → the release graph (raises CurationError on any defect)."""
+    if not tree.schema.is_file():
+        raise AxialKGError(f"no schema at {tree.schema}")
+    schema = Schema.load(tree.schema)
+    curation = load_curation(tree.curation, schema)
+    return Builder(schema, curation).build()
+
+
+def render(graph: Graph) -> dict[str, bytes]:
+    """Serialise deterministically: canonical blank-node names, then each syntax."""
+    # Insertion order is iteration order in rdflib's memory store, so sorted
+    # insertion makes even the (unsorted) RDF/XML serialiser deterministic.
+    canon = Graph(bind_namespaces="none")
+    for triple in sorted(to_canonical_graph(graph)):
+        canon.add(triple)
+    for prefix, ns in graph.namespaces():
+        canon.bind(prefix, ns, override=True)
+    return {"ttl": canon.serialize(format="turtle", encoding="utf-8"), "owl": _rdfxml(canon)}
+
+
+def _rdfxml(graph: Graph) -> bytes:
+    """Flat RDF/XML in sorted triple order (rdflib's XML writers order by hash)."""
+    import pyoxigraph as ox
+
+    lines = sorted(graph.serialize(format="nt", encoding="utf-8").decode().splitlines())
+    triples = ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
+    prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+
+
+def write_release(rendered: dict[str, bytes], out_dir: Path) -> list[Path]:
+    """Write every file to a temporary sibling first, then swap them in."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for key, (name, _) in RELEASE_FILES.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+            os.chmod(tmp, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(rendered[key])
+            staged.append((Path(tmp), out_dir / name))
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    return [final for _, final in staged]
+
+
+def check_release(rendered: dict[str, bytes], out_dir: Path) -> list[str]:
+    """Names of release files that differ from a fresh build (empty when in sync)."""
+    stale = []
+    for key, (name, _) in RELEASE_FILES.items():
+        path = out_dir / name
+        if not path.is_file() or path.read_bytes() != rendered[key]:
+            stale.append(str(path))
+    return stale

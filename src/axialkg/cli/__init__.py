@@ -1,0 +1,63 @@
+"""The ``axialkg`` command line.
+
+Each subcommand lives in its own module here with a ``register(subparsers)``
+function; this module only dispatches and turns user errors into one line.
+Modules are imported lazily-cheap: heavy libraries load inside handlers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from .. import __version__
+from ..errors import AxialKGError
+
+# Subcommand modules, in the order ``--help`` lists them.
+COMMANDS = ["build"]
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="axialkg",
+        description="The knowledge graph of axial osteosclerosis: build, query, validate and export it.",
+    )
+    parser.add_argument("--version", action="version", version=f"axialkg {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMANDS:
+        importlib.import_module(f"{__name__}.{name.replace('-', '_')}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    try:
+        code = args.handler(args)
+    except AxialKGError as exc:
+        if debug:
+            raise
+        for line in str(exc).splitlines() or [exc.__class__.__name__]:
+            print(f"axialkg: error: {line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("axialkg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line unless --debug
+        if debug:
+            raise
+        print(f"axialkg: internal error: {exc.__class__.__name__}: {exc} (rerun with --debug for a traceback)",
+              file=sys.stderr)
+        return 70
+    return int(code or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
