@@ -211,8 +211,14 @@ def _rdfxml(graph: Graph) -> bytes:
 
 
 def write_release(rendered: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Write every file to a temporary sibling first, then swap them in."""
+    """Replace the release files all together or not at all.
+
+    Each file is staged beside its target; the old files are kept as hard-link
+    backups until every rename has succeeded, and restored if one fails.
+    """
     staged: list[tuple[Path, Path]] = []
+    backups: list[tuple[Path, Path]] = []
+    done: list[Path] = []
     try:
         for key, (name, _) in RELEASE_FILES.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
@@ -220,11 +226,28 @@ def write_release(rendered: dict[str, bytes], out_dir: Path) -> list[Path]:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(rendered[key])
             staged.append((Path(tmp), out_dir / name))
-        for tmp, final in staged:
-            os.replace(tmp, final)
+        for _, final in staged:
+            if final.exists():
+                backup = Path(tempfile.mktemp(prefix=f".{final.name}.bak.", dir=out_dir))
+                os.link(final, backup)
+                backups.append((backup, final))
+        try:
+            for tmp, final in staged:
+                os.replace(tmp, final)
+                done.append(final)
+        except BaseException:
+            restored = {final for _, final in backups}
+            for backup, final in backups:
+                os.replace(backup, final)
+            for final in done:
+                if final not in restored:
+                    final.unlink(missing_ok=True)
+            raise
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        for backup, _ in backups:
+            backup.unlink(missing_ok=True)
     return [final for _, final in staged]
 
 

@@ -1,0 +1,148 @@
+"""Every kind of bad curation input is reported as one line naming file, entry and problem."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from axialkg.cli import main
+from axialkg.curation import load_curation
+from axialkg.errors import CurationError
+from axialkg.schema import Schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+HEADER = """\
+ontology:
+  title: t
+  description: d
+  version: 0.0.1
+  date: 2026-01-01
+  license: https://creativecommons.org/licenses/by/4.0/
+  creators: [tester]
+  usage_note: u
+  article: art
+entities:
+  - {id: art, label: the article, category: Article, definition: a test article}
+  - {id: sec, label: a section, category: ArticleSection, definition: a test section}
+  - {id: src, label: a source, category: Source, definition: a test source}
+"""
+
+CONTENT = """\
+entities:
+  - id: pattern
+    label: dense bones
+    category: RadiologicalPattern
+    definition: a test pattern
+  - id: mf
+    label: myelofibrosis
+    category: HaematologicalCause
+    definition: a test cause
+    section: sec
+    claims:
+      - {predicate: causesPattern, object: pattern, sources: [src], more_sources: 1}
+  - id: rux
+    label: ruxolitinib
+    category: JAKInhibitor
+    definition: a test drug
+    section: sec
+    doses:
+      - {amount: 15, amount_max: 20, unit: mg, route: oral, frequency: twice daily, sources: [src]}
+    claims:
+      - {predicate: treats, object: mf, sources: [src]}
+"""
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    root = tmp_path / "proj"
+    (root / "ontology" / "curation").mkdir(parents=True)
+    shutil.copytree(ROOT / "ontology" / "schema", root / "ontology" / "schema")
+    (root / "ontology" / "curation" / "article.yaml").write_text(HEADER)
+    (root / "ontology" / "curation" / "content.yaml").write_text(CONTENT)
+    return root
+
+
+@pytest.fixture(scope="module")
+def schema() -> Schema:
+    return Schema.load(ROOT / "ontology" / "schema" / "axialkg-schema.ttl")
+
+
+def problems(root: Path, schema: Schema) -> list[str]:
+    with pytest.raises(CurationError) as exc:
+        load_curation(root / "ontology" / "curation", schema)
+    return exc.value.problems
+
+
+def edit(root: Path, old: str, new: str) -> None:
+    path = root / "ontology" / "curation" / "content.yaml"
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_valid_tree_loads(tree, schema):
+    cur = load_curation(tree / "ontology" / "curation", schema)
+    assert set(cur.entities) == {"art", "sec", "src", "pattern", "mf", "rux"}
+    assert [e.id for e in cur.of_category("Drug", schema)] == ["rux"]
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ("object: mf, sources", "object: mff, sources", "entry 'rux': claim 1 (treats → mff): unknown entity id 'mff'"),
+    ("predicate: treats", "predicate: cures", "entry 'rux': claim 1 (cures → mf): unknown predicate 'cures'"),
+    ("object: mf, sources: [src]}", "object: mf, sources: []}",
+     "entry 'rux': claims.0.sources: List should have at least 1 item"),
+    ("object: mf, sources: [src]}", "object: mf, sources: [nosuch]}",
+     "entry 'rux': claim 1 (treats → mf): unknown source id 'nosuch'"),
+    ("object: mf, sources: [src]}", "object: mf, sources: [mf]}", "entry 'rux': claim 1 (treats → mf): 'mf' is not a Source"),
+    ("twice daily, sources: [src]}", "twice daily, sources: []}", "entry 'rux': doses.0.sources: List should have at least 1 item"),
+    ("sources: [src], more_sources: 1}", "sources: [], more_sources: 1}", "entry 'mf': claims.0.sources: List should have at least 1 item"),
+    ("  - id: rux\n", "  - id: mf\n", "entry 'mf': duplicate id"),
+    ("category: JAKInhibitor", "category: Medicine", "entry 'rux': unknown category 'Medicine'"),
+    ("object: mf, sources", "object: src, sources",
+     "object 'src' of category Source is outside the range TreatableCondition of treats"),
+    ("category: JAKInhibitor", "category: Symptom",
+     "subject 'rux' of category Symptom is outside the domain Intervention of treats"),
+    ("  - id: rux\n", "  - id: Rux Olitinib\n", "is not a slug"),
+    ("unit: mg, ", "", "entry 'rux': dose 1: an amount needs a unit"),
+    ("    definition: a test drug\n", "", "entry 'rux': definition: Field required"),
+    ("    section: sec\n    doses", "    frequency: daily\n    section: sec\n    doses",
+     "entry 'rux': frequency: Extra inputs are not permitted"),
+])
+def test_each_defect_named_in_one_line(tree, schema, old, new, expected):
+    edit(tree, old, new)
+    found = problems(tree, schema)
+    assert any(expected in p for p in found), found
+    assert all("\n" not in p and "content.yaml" in p or "article.yaml" in p for p in found), found
+
+
+def test_inverse_form_claim_checked_in_asserted_direction(tree, schema):
+    edit(tree, "  - id: pattern\n", "  - id: pattern\n    section: sec\n    claims:\n"
+         "      - {predicate: treatedBy, object: mf, sources: [src]}\n")
+    found = problems(tree, schema)
+    assert any("subject 'mf' of category HaematologicalCause is outside the domain Intervention of treats" in p
+               for p in found), found
+
+
+def test_malformed_yaml_names_file_and_line(tree, schema):
+    (tree / "ontology" / "curation" / "content.yaml").write_text("entities:\n  - id: x\n    label: [unclosed\n")
+    found = problems(tree, schema)
+    assert len(found) == 1 and "content.yaml:" in found[0] and "malformed YAML" in found[0], found
+
+
+def test_build_cli_reports_every_defect_and_writes_nothing(tree, capsys):
+    assert main(["build", "--root", str(tree)]) == 0
+    before = {p.name: p.read_bytes() for p in (tree / "ontology").glob("axialkg.*")}
+    assert set(before) == {"axialkg.ttl", "axialkg.owl"}
+    edit(tree, "object: mf, sources", "object: mff, sources")
+    edit(tree, "category: JAKInhibitor", "category: Medicine")
+    capsys.readouterr()
+    assert main(["build", "--root", str(tree)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and all(line.startswith("axialkg: error: ") for line in err), err
+    assert "Traceback" not in "\n".join(err)
+    after = {p.name: p.read_bytes() for p in (tree / "ontology").glob("axialkg.*")}
+    assert after == before
+    assert not list((tree / "ontology").glob(".axialkg.*")), "temporary files left behind"
