@@ -1,0 +1,488 @@
+"""``axialkg serve``: a read-only SPARQL 1.1 Protocol endpoint plus a small web page.
+
+The HTTP side is stdlib (``ThreadingHTTPServer``). Every question that touches the
+graph runs in a worker *process* holding its own store opened from the same spec:
+pyoxigraph cannot be interrupted from another thread, so a query that overruns its
+timeout is stopped by killing its worker, which is then replaced in the background.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from . import NAMESPACE, __version__
+from . import server_formats as fmt
+
+WEB_DIR = Path(str(resources.files("axialkg"))) / "web"
+STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+                ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
+MAX_BODY = 1 << 20  # a SPARQL query larger than 1 MiB is not a query anyone types
+TRUNCATED_HEADER = "X-Axialkg-Truncated"
+
+
+@dataclass
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 7878
+    store: str | None = None
+    timeout: float | None = 30.0  # seconds per query; None = no limit
+    max_results: int = 10_000
+    workers: int = 2
+    quiet: bool = False
+    log: object = field(default=None, repr=False)  # a text stream for the access log (default stderr)
+
+
+class QueryError(Exception):
+    """An answer that is an HTTP error: status plus a one-line message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+# --------------------------------------------------------------------------------------------
+# Worker side: one process, one store, jobs in and answers out over a pipe.
+# --------------------------------------------------------------------------------------------
+
+def _worker_main(conn, store_spec: str | None) -> None:
+    from .server_backend import open_backend
+
+    try:
+        backend = open_backend(store_spec)
+    except Exception as exc:  # tell the parent why, then stop
+        conn.send(("fail", f"{exc.__class__.__name__}: {exc}"))
+        return
+    conn.send(("ready", backend.describe()))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            answer = ("ok", backend.run(*job))
+        except QueryError as exc:
+            answer = ("error", exc.status, str(exc))
+        except Exception as exc:  # a bug or a store failure: a 500 with the message, worker lives on
+            answer = ("error", 500, f"{exc.__class__.__name__}: {exc}")
+        try:
+            conn.send(answer)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _worker_entry() -> None:
+    """``python -c`` entry of a worker: argv = [fd of its socket, store spec as JSON]."""
+    from multiprocessing.connection import Connection
+
+    conn = Connection(int(sys.argv[1]))
+    try:
+        _worker_main(conn, json.loads(sys.argv[2]))
+    except KeyboardInterrupt:
+        pass
+
+
+class _Worker:
+    """A worker is a plain subprocess (not multiprocessing's spawn, which re-runs the caller's
+    ``__main__``) talking pickled tuples over a socketpair."""
+
+    def __init__(self, store_spec: str | None):
+        import socket
+        import subprocess
+        from multiprocessing.connection import Connection
+
+        parent, child = socket.socketpair()
+        env = dict(os.environ)
+        src = str(Path(__file__).resolve().parents[1])
+        env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", "from axialkg.server import _worker_entry; _worker_entry()",
+             str(child.fileno()), json.dumps(store_spec)],
+            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
+        child.close()
+        self.conn = Connection(parent.detach())
+        self.info: dict = {}
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RuntimeError("query worker did not start in time")
+        try:
+            msg = self.conn.recv()
+        except EOFError:
+            msg = ("fail", f"exited with status {self.proc.wait(5)}")
+        if msg[0] != "ready":
+            self.kill()
+            raise RuntimeError(f"query worker could not open the store: {msg[1]}")
+        self.info = msg[1]
+
+    def kill(self) -> None:
+        try:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.proc.wait(5)
+        finally:
+            self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of query processes; a job that overruns its timeout kills its worker."""
+
+    def __init__(self, store_spec: str | None, size: int = 2):
+        self.store_spec = store_spec
+        self.size = max(1, size)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self.info: dict = {}
+        self.restarts = 0
+        workers = [_Worker(store_spec) for _ in range(self.size)]
+        try:
+            for w in workers:
+                w.wait_ready()
+        except Exception:
+            for w in workers:
+                w.kill()
+            raise
+        self.info = workers[0].info
+        for w in workers:
+            self._idle.put(w)
+
+    def _replace(self) -> None:
+        """Start a worker in place of a killed one (in the background: the caller answers at once)."""
+        def start():
+            while not self._closed:
+                try:
+                    w = _Worker(self.store_spec)
+                    w.wait_ready()
+                except Exception as exc:
+                    print(f"axialkg serve: restarting a query worker failed: {exc}", file=sys.stderr)
+                    time.sleep(1)
+                    continue
+                if self._closed:
+                    w.kill()
+                else:
+                    self._idle.put(w)
+                return
+        self.restarts += 1
+        threading.Thread(target=start, daemon=True, name="axialkg-worker-restart").start()
+
+    def run(self, job: tuple, timeout: float | None):
+        """Run ``job`` on an idle worker; its answer, or QueryError (503 on timeout or no worker)."""
+        if self._closed:
+            raise QueryError(503, "server is shutting down")
+        started = time.monotonic()
+        try:
+            worker = self._idle.get(timeout=timeout if timeout else None)
+        except queue.Empty:
+            raise QueryError(503, f"all query workers busy for {timeout:g} s; try again") from None
+        left = None if not timeout else max(0.05, timeout - (time.monotonic() - started))
+        try:
+            worker.conn.send(job)
+            ready = worker.conn.poll(left)
+            answer = worker.conn.recv() if ready else None
+        except (EOFError, OSError):
+            worker.kill()
+            self._replace()
+            raise QueryError(500, "the query worker died; it has been restarted") from None
+        if answer is None:
+            worker.kill()
+            self._replace()
+            raise QueryError(503, f"query stopped: it ran longer than the {timeout:g} s timeout")
+        self._idle.put(worker)
+        if answer[0] == "error":
+            raise QueryError(answer[1], answer[2])
+        return answer[1]
+
+    def close(self) -> None:
+        self._closed = True
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                break
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP side.
+# --------------------------------------------------------------------------------------------
+
+_UPDATE_TYPES = {"application/sparql-update"}
+_FORM_TYPE = "application/x-www-form-urlencoded"
+_QUERY_TYPE = "application/sparql-query"
+
+
+class AxialKGServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def __init__(self, config: ServerConfig, pool: WorkerPool):
+        self.config = config
+        self.pool = pool
+        self.log_stream = config.log or sys.stderr
+        super().__init__((config.host, config.port), Handler)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: AxialKGServer
+    protocol_version = "HTTP/1.1"
+    server_version = f"axialkg/{__version__}"
+
+    # ---- plumbing ------------------------------------------------------------------------
+    def parse_request(self) -> bool:
+        self._started = time.monotonic()
+        return super().parse_request()
+
+    def log_request(self, code="-", size="-") -> None:
+        """One line per request, written by ``_send`` once the size and time are known."""
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+        if self.server.config.quiet:
+            return
+        line = "%s - - [%s] %s\n" % (self.address_string(), self.log_date_time_string(), format % args)
+        try:
+            self.server.log_stream.write(line)
+            self.server.log_stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", TRUNCATED_HEADER)
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+        took = (time.monotonic() - getattr(self, "_started", time.monotonic())) * 1000
+        self.log_message('"%s" %d %d %.0fms', self.requestline, status, len(body), took)
+
+    def _error(self, status: int, message: str) -> None:
+        """Errors as one line of text; JSON for the /api routes, which the page reads."""
+        if self.path.startswith("/api/"):
+            self._json(status, {"error": message, "status": status})
+        else:
+            self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8")
+
+    def _json(self, status: int, obj, headers: dict | None = None) -> None:
+        body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
+        self._send(status, body, "application/json; charset=utf-8", headers)
+
+    def _body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if length is None:
+            if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+                raise QueryError(411, "chunked request bodies are not supported; send Content-Length")
+            return b""
+        try:
+            n = int(length)
+        except ValueError:
+            raise QueryError(400, "bad Content-Length") from None
+        if n > MAX_BODY:
+            raise QueryError(413, f"request body larger than {MAX_BODY} bytes")
+        return self.rfile.read(n)
+
+    def _dispatch(self, routes) -> None:
+        url = urlsplit(self.path)
+        params = parse_qs(url.query, keep_blank_values=True)
+        try:
+            for pattern, handler in routes:
+                m = re.fullmatch(pattern, url.path)
+                if m:
+                    handler(self, params, *[unquote(g) for g in m.groups()])
+                    return
+            raise QueryError(404, f"no such page: {url.path}")
+        except QueryError as exc:
+            self._error(exc.status, str(exc))
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._dispatch(_GET_ROUTES)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._dispatch(_GET_ROUTES)
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._dispatch(_POST_ROUTES)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 - CORS preflight, so YASGUI on another origin works
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _refuse_writes(self, *_args) -> None:
+        raise QueryError(405, "read-only server: only GET and POST of queries are allowed")
+
+    do_PUT = do_DELETE = do_PATCH = _refuse_writes  # noqa: N815
+
+    # ---- /sparql -------------------------------------------------------------------------
+    def sparql_get(self, params) -> None:
+        if "update" in params:
+            raise QueryError(403, "read-only endpoint: SPARQL updates are refused")
+        if "query" not in params:
+            self.service_description(params)
+            return
+        self._run_query(_one(params, "query"), params)
+
+    def sparql_post(self, params) -> None:
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        body = self._body()
+        if ctype in _UPDATE_TYPES:
+            raise QueryError(403, "read-only endpoint: SPARQL updates are refused")
+        if ctype == _FORM_TYPE:
+            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+            if "update" in form:
+                raise QueryError(403, "read-only endpoint: SPARQL updates are refused")
+            if "query" not in form:
+                raise QueryError(400, "missing 'query' parameter")
+            merged = {**params, **form}
+            self._run_query(_one(form, "query"), merged)
+            return
+        if ctype == _QUERY_TYPE:
+            self._run_query(body.decode("utf-8", "replace"), params)
+            return
+        raise QueryError(415, f"unsupported Content-Type {ctype or '(none)'}: use {_QUERY_TYPE} or {_FORM_TYPE}")
+
+    def _run_query(self, text: str, params) -> None:
+        if fmt.is_update(text):
+            raise QueryError(403, "read-only endpoint: SPARQL updates are refused")
+        if not text.strip():
+            raise QueryError(400, "empty query")
+        cfg = self.server.config
+        job = ("sparql", text, self.headers.get("Accept", ""), _one(params, "format") or _one(params, "output"),
+               params.get("default-graph-uri", []), params.get("named-graph-uri", []), cfg.max_results)
+        answer = self.server.pool.run(job, cfg.timeout)
+        headers = {"Vary": "Accept"}
+        if answer["truncated"]:
+            headers[TRUNCATED_HEADER] = f"results cut at --max-results {cfg.max_results}"
+        self._send(200, answer["body"], answer["content_type"], headers)
+
+    def service_description(self, params) -> None:
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        endpoint = f"http://{host}/sparql"
+        ttl = fmt.service_description(endpoint, self.server.pool.info.get("triples"))
+        ctype, body = fmt.convert_turtle(ttl, self.headers.get("Accept", ""), _one(params, "format"))
+        self._send(200, body, ctype, {"Vary": "Accept"})
+
+    # ---- the page and its JSON ----------------------------------------------------------
+    def static(self, _params, name: str = "index.html") -> None:
+        path = (WEB_DIR / name).resolve()
+        if path.parent != WEB_DIR.resolve() or not path.is_file() or path.suffix not in STATIC_TYPES:
+            raise QueryError(404, f"no such file: {name}")
+        self._send(200, path.read_bytes(), STATIC_TYPES[path.suffix], {"Cache-Control": "no-cache"})
+
+    def _api(self, job: tuple) -> None:
+        answer = self.server.pool.run(job, self.server.config.timeout)
+        headers = {}
+        if isinstance(answer, dict) and answer.get("truncated"):
+            headers[TRUNCATED_HEADER] = f"results cut at --max-results {self.server.config.max_results}"
+        self._json(200, answer, headers)
+
+    def api_queries(self, _params) -> None:
+        self._api(("queries",))
+
+    def api_query(self, params, name: str) -> None:
+        values = {k: v[-1] for k, v in params.items() if k not in ("format",)}
+        self._api(("named", name, values, self.server.config.max_results))
+
+    def api_entity(self, _params, slug: str) -> None:
+        self._api(("entity", slug))
+
+    def api_neighbors(self, params, slug: str) -> None:
+        hops = _one(params, "hops") or "1"
+        if not hops.isdigit() or not 1 <= int(hops) <= 3:
+            raise QueryError(400, "hops must be 1, 2 or 3")
+        self._api(("neighbors", slug, int(hops)))
+
+    def api_labels(self, params) -> None:
+        """Labels for IRIs the page shows (POST a JSON list, or GET ?iri=...&iri=...)."""
+        if self.command == "POST":
+            try:
+                iris = json.loads(self._body() or b"[]")
+            except ValueError:
+                raise QueryError(400, "body must be a JSON list of IRIs") from None
+        else:
+            iris = params.get("iri", [])
+        if not isinstance(iris, list) or not all(isinstance(i, str) for i in iris):
+            raise QueryError(400, "body must be a JSON list of IRIs")
+        self._api(("labels", iris[:5000]))
+
+    def api_info(self, _params) -> None:
+        cfg = self.server.config
+        self._json(200, {"version": __version__, "namespace": NAMESPACE, "store": cfg.store or "oxigraph",
+                         "timeout": cfg.timeout, "max_results": cfg.max_results, **self.server.pool.info})
+
+
+def _one(params: dict, name: str) -> str | None:
+    values = params.get(name)
+    return values[-1] if values else None
+
+
+_GET_ROUTES = [
+    (r"/sparql/?", Handler.sparql_get),
+    (r"/", Handler.static),
+    (r"/(?:static/)?([\w.-]+\.(?:js|css|html|svg|png))", Handler.static),
+    (r"/entity/([^/]+)", lambda h, p, _slug: Handler.static(h, p)),  # the page routes it itself
+    (r"/api/info", Handler.api_info),
+    (r"/api/queries", Handler.api_queries),
+    (r"/api/query/([\w.-]+)", Handler.api_query),
+    (r"/api/entity/([^/]+)", Handler.api_entity),
+    (r"/api/neighbors/([^/]+)", Handler.api_neighbors),
+    (r"/api/labels", Handler.api_labels),
+]
+_POST_ROUTES = [
+    (r"/sparql/?", Handler.sparql_post),
+    (r"/api/labels", Handler.api_labels),
+]
+
+
+def make_server(config: ServerConfig) -> AxialKGServer:
+    """Start the workers and bind the socket (port 0 picks a free one); call ``serve_forever``."""
+    pool = WorkerPool(config.store, config.workers)
+    try:
+        return AxialKGServer(config, pool)
+    except Exception:
+        pool.close()
+        raise
+
+
+def serve(config: ServerConfig) -> None:
+    server = make_server(config)
+    print(f"axialkg serve: {server.base_url}/ (SPARQL endpoint {server.base_url}/sparql; "
+          f"{server.pool.info.get('triples', '?')} triples, {config.workers} workers, "
+          f"timeout {config.timeout or 'none'} s, max {config.max_results} results); Ctrl-C stops",
+          file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+__all__ = ["AxialKGServer", "QueryError", "ServerConfig", "WorkerPool", "make_server", "serve"]
