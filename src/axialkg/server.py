@@ -338,7 +338,10 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def _refuse_writes(self, *_args) -> None:
-        raise QueryError(405, "read-only server: only GET and POST of queries are allowed")
+        self._body()  # drain it so the connection stays usable
+        self.close_connection = True
+        self._send(405, b"read-only server: only GET and POST of queries are allowed\n",
+                   "text/plain; charset=utf-8", {"Allow": "GET, POST, OPTIONS, HEAD"})
 
     do_PUT = do_DELETE = do_PATCH = _refuse_writes  # noqa: N815
 
@@ -479,6 +482,12 @@ def serve(config: ServerConfig) -> None:
           f"{server.pool.info.get('triples', '?')} triples, {config.workers} workers, "
           f"timeout {config.timeout or 'none'} s, max {config.max_results} results); Ctrl-C stops",
           file=sys.stderr, flush=True)
+    if threading.current_thread() is threading.main_thread():  # SIGTERM stops cleanly, like Ctrl-C
+        import signal
+
+        def _stop(*_):
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, _stop)
     try:
         server.serve_forever()
     finally:

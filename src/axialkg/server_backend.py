@@ -119,6 +119,41 @@ class Backend:
         return {s["s"].value: s["label"].value for s in self.store.query(q) if isinstance(s["s"], ox.NamedNode)}
 
 
+    def op_queries(self) -> dict:
+        return {"queries": self._catalogue()}
+
+    def op_named(self, name: str, values: dict, limit: int) -> dict:
+        catalogue = {q["name"]: q for q in self._catalogue()}
+        if name not in catalogue:
+            raise QueryError(404, f"no named query {name!r}; known: {', '.join(sorted(catalogue)) or 'none'}")
+        result = self._run_named(name, values)
+        rows = result["results"]["bindings"] if "results" in result else None
+        truncated = rows is not None and len(rows) > limit
+        if truncated:
+            result["results"]["bindings"] = rows[:limit]
+        iris = [t["value"] for row in (rows or [])[:limit] for t in row.values() if t["type"] == "uri"]
+        return {**result, "labels": self.op_labels(iris), "truncated": truncated, "name": name}
+
+    def op_entity(self, slug: str) -> dict:
+        return self._entity(slug_iri(slug))
+
+    def op_neighbors(self, slug: str, hops: int) -> dict:
+        return self._neighbors(slug_iri(slug), hops)
+
+    # ---- the query layer, through one seam (filled in below) ------------------------------
+    def _catalogue(self) -> list[dict]:
+        raise QueryError(501, "named queries need the query layer (axialkg.api)")
+
+    def _run_named(self, name: str, values: dict) -> dict:
+        raise QueryError(501, "named queries need the query layer (axialkg.api)")
+
+    def _entity(self, iri: str) -> dict:
+        raise QueryError(501, "entity pages need the query layer (axialkg.api)")
+
+    def _neighbors(self, iri: str, hops: int) -> dict:
+        raise QueryError(501, "graph views need axialkg.paths")
+
+
 def _prefixes() -> dict[str, str]:
     from .vocab import PREFIXES
 

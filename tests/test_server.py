@@ -1,0 +1,397 @@
+"""``axialkg serve``: SPARQL 1.1 Protocol conformance, read-only, timeout, result cap, concurrency,
+the page's JSON API, and a bounded load test (figures printed, only errors asserted)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from axialkg import server_formats as fmt
+from axialkg.server import ServerConfig, make_server
+
+AXKG = "https://w3id.org/axialkg/"
+PREFIX = "PREFIX axkg: <https://w3id.org/axialkg/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+RUX_LABEL = PREFIX + "SELECT ?label WHERE { axkg:ruxolitinib rdfs:label ?label }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SRJ = "application/sparql-results+json"
+
+
+def start(**kw):
+    config = ServerConfig(port=0, quiet=True, **kw)
+    srv = make_server(config)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = start(timeout=20, workers=2)
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def call(srv, path, *, data=None, headers=None, method=None, timeout=30):
+    """(status, headers, body bytes) without raising on HTTP errors."""
+    req = urllib.request.Request(srv.base_url + path, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+def get_query(srv, query, accept=None, extra=""):
+    return call(srv, "/sparql?query=" + urllib.parse.quote(query) + extra,
+                headers={"Accept": accept} if accept else {})
+
+
+def count_triples(srv) -> int:
+    status, _, body = get_query(srv, COUNT, SRJ)
+    assert status == 200
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+# ---- request forms ---------------------------------------------------------------------------
+
+def test_get_query_json_by_default(server):
+    status, headers, body = get_query(server, RUX_LABEL)
+    assert status == 200
+    assert headers["Content-Type"].startswith(SRJ)
+    data = json.loads(body)
+    assert data["head"]["vars"] == ["label"]
+    assert data["results"]["bindings"] == [{"label": {"type": "literal", "value": "ruxolitinib"}}]
+
+
+def test_post_form_and_post_sparql_query_agree_with_get(server):
+    _, _, by_get = get_query(server, RUX_LABEL, SRJ)
+    status, _, by_form = call(server, "/sparql", data=urllib.parse.urlencode({"query": RUX_LABEL}).encode(),
+                              headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": SRJ})
+    assert status == 200
+    status, _, by_body = call(server, "/sparql", data=RUX_LABEL.encode(),
+                              headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": SRJ})
+    assert status == 200
+    assert json.loads(by_get) == json.loads(by_form) == json.loads(by_body)
+
+
+def test_dataset_parameters_are_accepted(server):
+    status, _, body = get_query(server, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", SRJ,
+                                "&default-graph-uri=" + urllib.parse.quote(AXKG + "graph")
+                                + "&named-graph-uri=" + urllib.parse.quote(AXKG + "other"))
+    assert status == 200
+    # the data sit in the store's default graph, so a named default graph is empty: the parameter is honoured
+    assert json.loads(body)["results"]["bindings"] == []
+
+
+# ---- content negotiation ---------------------------------------------------------------------
+
+DRUG_ROWS = PREFIX + "SELECT ?drug ?label WHERE { ?drug axkg:treats axkg:myelofibrosis ; rdfs:label ?label } ORDER BY ?label"
+
+
+def test_select_as_xml(server):
+    status, headers, body = get_query(server, DRUG_ROWS, "application/sparql-results+xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/sparql-results+xml")
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ET.fromstring(body)
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == ["drug", "label"]
+    uris = [u.text for u in root.findall(".//r:binding[@name='drug']/r:uri", ns)]
+    assert AXKG + "ruxolitinib" in uris
+
+
+def test_select_as_csv_and_tsv(server):
+    status, headers, body = get_query(server, DRUG_ROWS, "text/csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(body.decode())))
+    assert rows[0] == ["drug", "label"]
+    assert [AXKG + "ruxolitinib", "ruxolitinib"] in rows
+    status, headers, body = get_query(server, DRUG_ROWS, "text/tab-separated-values")
+    assert status == 200 and headers["Content-Type"].startswith("text/tab-separated-values")
+    lines = body.decode().splitlines()
+    assert lines[0] == "?drug\t?label"
+    assert f'<{AXKG}ruxolitinib>\t"ruxolitinib"' in lines
+
+
+def test_accept_quality_values_and_format_parameter(server):
+    _, headers, _ = get_query(server, RUX_LABEL, "text/csv;q=0.5, application/sparql-results+xml;q=0.9")
+    assert headers["Content-Type"].startswith("application/sparql-results+xml")
+    _, headers, body = get_query(server, RUX_LABEL, "text/html", "&format=csv")
+    assert headers["Content-Type"].startswith("text/csv") and b"ruxolitinib" in body
+
+
+def test_ask_true_and_false(server):
+    yes = PREFIX + "ASK { axkg:ruxolitinib axkg:treats axkg:myelofibrosis }"
+    no = PREFIX + "ASK { axkg:ruxolitinib axkg:treats axkg:skeletal-fluorosis }"
+    assert json.loads(get_query(server, yes)[2]) == {"head": {}, "boolean": True}
+    assert json.loads(get_query(server, no)[2]) == {"head": {}, "boolean": False}
+    root = ET.fromstring(get_query(server, yes, "application/sparql-results+xml")[2])
+    assert root.find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+
+
+@pytest.mark.parametrize("accept,fmt_name", [
+    (None, "turtle"), ("text/turtle", "turtle"), ("application/n-triples", "ntriples"),
+    ("application/ld+json", "jsonld")])
+def test_construct_formats(server, accept, fmt_name):
+    import pyoxigraph as ox
+
+    q = PREFIX + "CONSTRUCT { ?drug axkg:treats axkg:myelofibrosis } WHERE { ?drug axkg:treats axkg:myelofibrosis }"
+    status, headers, body = get_query(server, q, accept)
+    assert status == 200
+    assert headers["Content-Type"].split(";")[0] == fmt.GRAPH_TYPES[fmt_name]
+    triples = {q.triple for q in ox.parse(body, format=fmt.RDF_FORMATS[fmt_name]())}
+    want = ox.Triple(ox.NamedNode(AXKG + "ruxolitinib"), ox.NamedNode(AXKG + "treats"),
+                     ox.NamedNode(AXKG + "myelofibrosis"))
+    assert want in triples
+
+
+def test_describe_gives_the_entity(server):
+    import pyoxigraph as ox
+
+    status, headers, body = get_query(server, PREFIX + "DESCRIBE axkg:ruxolitinib")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+    labels = {t.object.value for t in triples
+              if t.predicate.value.endswith("#label") and t.subject.value == AXKG + "ruxolitinib"}
+    assert labels == {"ruxolitinib"}
+
+
+def test_service_description(server):
+    import pyoxigraph as ox
+
+    status, headers, body = call(server, "/sparql")
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
+    endpoint = {t.object.value for t in triples if t.predicate.value == sd + "endpoint"}
+    assert endpoint == {server.base_url + "/sparql"}
+    assert any(t.predicate.value == sd + "supportedLanguage" and t.object.value == sd + "SPARQL11Query" for t in triples)
+    formats = {t.object.value for t in triples if t.predicate.value == sd + "resultFormat"}
+    assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
+    sizes = [int(t.object.value) for t in triples if t.predicate.value == "http://rdfs.org/ns/void#triples"]
+    assert sizes == [count_triples(server)]
+
+
+# ---- errors and read-only --------------------------------------------------------------------
+
+def test_malformed_sparql_is_400_with_the_parser_message(server):
+    status, _, body = get_query(server, "SELECT ?x WHERE { ?x ?y }")
+    assert status == 400
+    assert b"malformed SPARQL" in body and b"error at 1:" in body
+
+
+UPDATES = [
+    "INSERT DATA { <https://w3id.org/axialkg/evil> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" }",
+    "# a comment first\nPREFIX axkg: <https://w3id.org/axialkg/#x>\nDELETE WHERE { axkg:ruxolitinib ?p ?o }",
+    "CLEAR ALL",
+    "DROP DEFAULT",
+    "LOAD <http://example.org/x.ttl>",
+]
+
+
+@pytest.mark.parametrize("update", UPDATES)
+def test_updates_are_refused_and_change_nothing(server, update):
+    before = count_triples(server)
+    forms = [
+        ("GET update=", "/sparql?update=" + urllib.parse.quote(update), None, {}),
+        ("GET query=", "/sparql?query=" + urllib.parse.quote(update), None, {}),
+        ("POST form update=", "/sparql", urllib.parse.urlencode({"update": update}).encode(),
+         {"Content-Type": "application/x-www-form-urlencoded"}),
+        ("POST form query=", "/sparql", urllib.parse.urlencode({"query": update}).encode(),
+         {"Content-Type": "application/x-www-form-urlencoded"}),
+        ("POST sparql-update", "/sparql", update.encode(), {"Content-Type": "application/sparql-update"}),
+        ("POST sparql-query", "/sparql", update.encode(), {"Content-Type": "application/sparql-query"}),
+    ]
+    for what, path, data, headers in forms:
+        status, _, body = call(server, path, data=data, headers=headers)
+        assert status == 403, what
+        assert b"read-only" in body, what
+    assert count_triples(server) == before
+    ask = PREFIX + "ASK { axkg:ruxolitinib rdfs:label 'ruxolitinib' }"
+    assert json.loads(get_query(server, ask)[2])["boolean"] is True
+
+
+def test_is_update_reads_past_prologue_and_comments():
+    assert fmt.is_update("PREFIX a: <http://x/#> # insert?\n BASE <http://y/>\n insert data { }")
+    assert fmt.is_update("  with <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert not fmt.is_update("# DELETE everything\nSELECT * WHERE { ?s ?p ?o }")
+    assert not fmt.is_update("PREFIX insert: <http://x/> SELECT ?insert WHERE { ?insert ?p ?o }")
+    assert not fmt.is_update("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def test_other_methods_paths_and_types(server):
+    assert call(server, "/sparql", data=b"x", method="PUT")[0] == 405
+    assert call(server, "/nowhere")[0] == 404
+    assert call(server, "/sparql", data=b"SELECT * {}", headers={"Content-Type": "text/plain"})[0] == 415
+    assert call(server, "/sparql", data=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 400
+    status, headers, _ = call(server, "/sparql", method="OPTIONS")
+    assert status == 204 and headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_binds_loopback_by_default():
+    assert ServerConfig().host == "127.0.0.1"
+    from axialkg.cli import make_parser
+
+    args = make_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1" and args.port == 7878
+
+
+# ---- timeout, cap, concurrency ---------------------------------------------------------------
+
+def test_runaway_query_is_stopped_and_the_server_recovers():
+    srv = start(timeout=2, workers=1)
+    try:
+        started = time.monotonic()
+        status, _, body = get_query(srv, RUNAWAY)
+        took = time.monotonic() - started
+        print(f"\nrunaway query answered {status} after {took:.2f} s (timeout 2 s)")
+        assert status == 503
+        assert b"timeout" in body
+        assert took < 6  # generous slack: the point is that it stops, not how fast
+        assert srv.pool.restarts == 1
+        # the one worker was killed and replaced: a normal query is answered again
+        status, _, body = get_query(srv, RUX_LABEL)
+        assert status == 200 and b"ruxolitinib" in body
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_result_cap_truncates_and_says_so():
+    srv = start(max_results=5, workers=1)
+    try:
+        status, headers, body = get_query(srv, "SELECT ?s WHERE { ?s ?p ?o }")
+        assert status == 200
+        assert len(json.loads(body)["results"]["bindings"]) == 5
+        assert "5" in headers["X-Axialkg-Truncated"]
+        status, headers, body = get_query(srv, "CONSTRUCT WHERE { ?s ?p ?o }", "application/n-triples")
+        assert len(body.decode().strip().splitlines()) == 5 and headers["X-Axialkg-Truncated"]
+        status, headers, body = get_query(srv, RUX_LABEL)
+        assert "X-Axialkg-Truncated" not in headers
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_concurrent_clients_all_answered(server):
+    queries = [RUX_LABEL, DRUG_ROWS, COUNT, PREFIX + "ASK { axkg:ruxolitinib ?p ?o }"]
+    results, lock = [], threading.Lock()
+
+    def client(i):
+        for j in range(5):
+            status, _, body = get_query(server, queries[(i + j) % len(queries)])
+            with lock:
+                results.append((status, len(body)))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 60
+    assert all(status == 200 and size > 0 for status, size in results)
+
+
+def test_load_loopback_8_clients_10_seconds(server):
+    """Bounded load test: prints throughput and p99; asserts only that nothing failed."""
+    queries = [RUX_LABEL, DRUG_ROWS, PREFIX + "ASK { axkg:ruxolitinib axkg:treats axkg:myelofibrosis }"]
+    latencies, errors, lock = [], [], threading.Lock()
+    deadline = time.monotonic() + 10
+
+    def client(i):
+        n = 0
+        while time.monotonic() < deadline:
+            t0 = time.monotonic()
+            try:
+                status, _, body = get_query(server, queries[(i + n) % len(queries)])
+                ok = status == 200 and body
+            except Exception as exc:  # noqa: BLE001 - every failure counts as an error
+                ok, status = False, repr(exc)
+            took = time.monotonic() - t0
+            with lock:
+                (latencies if ok else errors).append(took if ok else status)
+            n += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    p50 = latencies[len(latencies) // 2] * 1000
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+    print(f"\nload: 8 clients x {elapsed:.1f} s: {len(latencies)} requests, "
+          f"{len(latencies) / elapsed:.0f} req/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, {len(errors)} errors")
+    assert errors == []
+    assert latencies
+
+
+# ---- the page's JSON API ---------------------------------------------------------------------
+
+def test_labels_api(server):
+    status, _, body = call(server, "/api/labels", data=json.dumps([AXKG + "ruxolitinib", AXKG + "nope"]).encode())
+    assert status == 200
+    assert json.loads(body) == {AXKG + "ruxolitinib": "ruxolitinib"}
+    assert call(server, "/api/labels", data=b"{not json")[0] == 400
+
+
+def test_static_page_and_assets(server):
+    status, headers, body = call(server, "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b'src="/static/app.js"' in body and b"https://" not in body.replace(b"https://w3id.org", b"")
+    for asset, ctype in (("app.js", "text/javascript"), ("app.css", "text/css")):
+        status, headers, body = call(server, "/static/" + asset)
+        assert status == 200 and headers["Content-Type"].startswith(ctype) and body
+    assert call(server, "/entity/ruxolitinib")[0] == 200
+    assert call(server, "/static/..%2Fserver.py")[0] == 404
+    assert call(server, "/static/../server.py")[0] == 404
+
+
+# ---- the command line ------------------------------------------------------------------------
+
+def _spawn_cli(*args):
+    return subprocess.Popen([sys.executable, "-m", "axialkg", "serve", "--port", "0", "--workers", "1", *args],
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_cli_serves_and_logs_one_line_per_request():
+    proc = _spawn_cli("--timeout", "5")
+    try:
+        banner = proc.stderr.readline()
+        url = re.search(r"(http://127\.0\.0\.1:\d+)/ ", banner).group(1)
+        with urllib.request.urlopen(url + "/sparql?query=" + urllib.parse.quote(RUX_LABEL), timeout=30) as r:
+            assert b"ruxolitinib" in r.read()
+        line = proc.stderr.readline()
+        assert '"GET /sparql?query=' in line and " 200 " in line
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_cli_quiet_and_bad_options():
+    proc = _spawn_cli("--quiet")
+    try:
+        url = re.search(r"(http://127\.0\.0\.1:\d+)/ ", proc.stderr.readline()).group(1)
+        urllib.request.urlopen(url + "/sparql?query=" + urllib.parse.quote(RUX_LABEL), timeout=30).read()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=10)
+    assert "GET /sparql" not in err
+    bad = subprocess.run([sys.executable, "-m", "axialkg", "serve", "--max-results", "0"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
+    assert bad.stderr.strip().splitlines() == ["axialkg: error: --max-results must be at least 1"]
+
