@@ -395,3 +395,47 @@ def test_cli_quiet_and_bad_options():
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == ["axialkg: error: --max-results must be at least 1"]
 
+
+
+def test_named_query_api_binds_parameters(server):
+    status, _, body = call(server, "/api/queries")
+    assert status == 200
+    catalogue = {q["name"]: q for q in json.loads(body)["queries"]}
+    assert [p["name"] for p in catalogue["drugs-for-cause"]["parameters"]] == ["cause"]
+    status, _, body = call(server, "/api/query/drugs-for-cause?cause=myelofibrosis")
+    assert status == 200
+    data = json.loads(body)
+    drugs = {row[v]["value"] for row in data["results"]["bindings"] for v in row if row[v]["type"] == "uri"}
+    assert AXKG + "ruxolitinib" in drugs
+    assert data["labels"][AXKG + "ruxolitinib"] == "ruxolitinib"
+    # a different cause gives different drugs: the value is really bound
+    _, _, other = call(server, "/api/query/drugs-for-cause?cause=skeletal%20fluorosis")
+    other_iris = {row[v]["value"] for row in json.loads(other)["results"]["bindings"] for v in row}
+    assert AXKG + "ruxolitinib" not in other_iris
+    # a value is a value, never SPARQL text
+    status, _, body = call(server, "/api/query/drugs-for-cause?cause=" + urllib.parse.quote("x> } ?s ?p ?o { <y"))
+    assert status == 400 and "error" in json.loads(body)
+    assert call(server, "/api/query/no-such-query")[0] == 404
+
+
+def test_entity_api(server):
+    status, _, body = call(server, "/api/entity/ruxolitinib")
+    assert status == 200
+    e = json.loads(body)
+    assert e["label"] == "ruxolitinib" and "JAK1" in e["definition"]
+    assert "Jakafi" in e["synonyms"] and "DRUGBANK:DB08877" in e["xrefs"]
+    treats = [c for c in e["claims"] if c["predicate"] == AXKG + "treats" and c["other"]["iri"] == AXKG + "myelofibrosis"]
+    assert len(treats) == 1 and treats[0]["sources"], "the claim carries its sources"
+    assert call(server, "/api/entity/no-such-thing")[0] == 404
+
+
+def test_neighbors_api(server):
+    status, _, body = call(server, "/api/neighbors/ruxolitinib?hops=1")
+    assert status == 200
+    g = json.loads(body)
+    ids = {n["iri"] for n in g["nodes"]}
+    assert {AXKG + "ruxolitinib", AXKG + "myelofibrosis", AXKG + "jak2"} <= ids
+    edge = next(e for e in g["edges"] if e["target"] == AXKG + "myelofibrosis")
+    assert edge["source"] == AXKG + "ruxolitinib" and edge["predicate"] == AXKG + "treats" and edge["sources"]
+    assert all(e["source"] in ids and e["target"] in ids for e in g["edges"])
+    assert call(server, "/api/neighbors/ruxolitinib?hops=9")[0] == 400

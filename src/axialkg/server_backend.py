@@ -7,6 +7,7 @@ into plain data (bytes or JSON-ready dicts) that cross the process pipe.
 
 from __future__ import annotations
 
+import re
 from itertools import islice
 
 from . import NAMESPACE
@@ -41,7 +42,10 @@ def _term_json(term) -> dict:
 
 
 def slug_iri(slug: str) -> str:
-    return slug if slug.startswith(("http://", "https://")) else NAMESPACE + slug
+    iri = slug if slug.startswith(("http://", "https://")) else NAMESPACE + slug
+    if re.search(r"[\s<>\"{}|\\^`]", iri):
+        raise QueryError(404, f"no entity {slug!r}")
+    return iri
 
 
 class Backend:
@@ -49,6 +53,7 @@ class Backend:
         import pyoxigraph as ox
 
         self.ox = ox
+        self._catalogue_cache = None
         try:
             from . import api
         except ImportError:  # TEMPORARY until the query layer lands: a bare store on the release
@@ -140,18 +145,159 @@ class Backend:
     def op_neighbors(self, slug: str, hops: int) -> dict:
         return self._neighbors(slug_iri(slug), hops)
 
-    # ---- the query layer, through one seam (filled in below) ------------------------------
+    # ---- the query layer, through one seam ------------------------------------------------
+    # Until axialkg.api lands these read the store directly (the same SPARQL the query layer
+    # owns); each is one call into the query layer once it is there.
     def _catalogue(self) -> list[dict]:
-        raise QueryError(501, "named queries need the query layer (axialkg.api)")
+        if self._catalogue_cache is None:
+            from .resources import queries_dir
+
+            self._catalogue_cache = [_read_rq(p) for p in sorted(queries_dir().glob("*.rq"))]
+        return self._catalogue_cache
+
+    def _resolve(self, value: str) -> str:
+        """An IRI for a slug, IRI, label or exact synonym (case-insensitive); 400 if none or several."""
+        if value.startswith(("http://", "https://")):
+            return value
+        if value.startswith("axkg:"):
+            return NAMESPACE + value[5:]
+        ox = self.ox
+        q = ("SELECT DISTINCT ?s WHERE { VALUES ?v { " + str(ox.Literal(value)) + " } "
+             "{ ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
+             "{ ?s <http://www.geneontology.org/formats/oboInOwl#hasExactSynonym> ?l } "
+             "FILTER(LCASE(STR(?l)) = LCASE(STR(?v))) }")
+        hits = [r["s"].value for r in self.store.query(q)]
+        if len(hits) == 1:
+            return hits[0]
+        if not hits:
+            if re.fullmatch(r"[\w.-]+", value) and next(iter(self.store.quads_for_pattern(
+                    ox.NamedNode(NAMESPACE + value), None, None)), None):
+                return NAMESPACE + value
+            raise QueryError(400, f"no entity matches {value!r}")
+        raise QueryError(400, f"{value!r} is ambiguous: {', '.join(sorted(hits))}")
 
     def _run_named(self, name: str, values: dict) -> dict:
-        raise QueryError(501, "named queries need the query layer (axialkg.api)")
+        ox = self.ox
+        q = next(q for q in self._catalogue() if q["name"] == name)
+        known = {p["name"] for p in q["parameters"]}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise QueryError(400, f"unknown parameter {unknown[0]!r} for {name}; it takes: {', '.join(sorted(known)) or 'none'}")
+        subs = {}
+        for p in q["parameters"]:
+            value = values.get(p["name"], p.get("default"))
+            if value in (None, ""):
+                raise QueryError(400, f"{name} needs parameter {p['name']!r}")
+            subs[p["name"]] = ox.NamedNode(self._resolve(value))  # validated IRI, written as an RDF term
+        text = q["sparql"]
+        if subs:  # bound inside the WHERE group, where it constrains the pattern
+            m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE) or re.search(r"\{", text)
+            values = " VALUES (" + " ".join("?" + k for k in subs) + ") { (" + " ".join(map(str, subs.values())) + ") } "
+            text = text[:m.end()] + values + text[m.end():]
+        result = self.store.query(text)
+        if isinstance(result, ox.QueryBoolean):
+            return {"head": {}, "boolean": bool(result)}
+        variables = [v.value for v in result.variables]
+        rows = [{v: _term_json(r[v]) for v in variables if r[v] is not None} for r in result]
+        return {"head": {"vars": variables}, "results": {"bindings": rows}}
 
     def _entity(self, iri: str) -> dict:
-        raise QueryError(501, "entity pages need the query layer (axialkg.api)")
+        ox = self.ox
+        node = ox.NamedNode(iri)
+        if next(iter(self.store.quads_for_pattern(node, None, None)), None) is None:
+            raise QueryError(404, f"no entity {iri}")
+        objs = lambda p: sorted({q.object.value for q in self.store.quads_for_pattern(node, ox.NamedNode(p), None)})
+        labels = self.op_labels
+        types = [t for t in objs(RDF_TYPE) if t != OWL + "NamedIndividual"]
+        tl = labels(types)
+        claims = []
+        q = ("SELECT ?dir ?p ?o (GROUP_CONCAT(DISTINCT STR(?src); separator=' ') AS ?srcs) (MAX(?n) AS ?further) "
+             "(SAMPLE(?sec) AS ?section) WHERE { VALUES ?e { " + str(node) + " } { ?e ?p ?o BIND('out' AS ?dir) } UNION { ?o ?p ?e BIND('in' AS ?dir) } "
+             "?p a <http://www.w3.org/2002/07/owl#ObjectProperty> . FILTER(isIRI(?o)) "
+             "OPTIONAL { ?ax <http://www.w3.org/2002/07/owl#annotatedProperty> ?p ; "
+             "<http://www.w3.org/2002/07/owl#annotatedSource> ?as ; <http://www.w3.org/2002/07/owl#annotatedTarget> ?at . "
+             "FILTER((?dir = 'out' && ?as = ?e && ?at = ?o) || (?dir = 'in' && ?as = ?o && ?at = ?e)) "
+             "OPTIONAL { ?ax <http://purl.org/dc/terms/source> ?src } "
+             "OPTIONAL { ?ax <https://w3id.org/axialkg/furtherSourceCount> ?n } "
+             "OPTIONAL { ?ax <http://www.w3.org/ns/prov#wasDerivedFrom> ?sec } } "
+             "} GROUP BY ?dir ?p ?o ORDER BY ?dir ?p ?o")
+        rows = list(self.store.query(q))
+        iris = [r[k].value for r in rows for k in ("p", "o") if r[k] is not None]
+        iris += [s for r in rows if r["srcs"] is not None for s in r["srcs"].value.split()]
+        iris += [r["section"].value for r in rows if r["section"] is not None]
+        lab = labels(iris)
+        for r in rows:
+            srcs = r["srcs"].value.split() if r["srcs"] is not None else []
+            sec = r["section"].value if r["section"] is not None else None
+            claims.append({"direction": r["dir"].value, "predicate": r["p"].value,
+                           "predicate_label": lab.get(r["p"].value, r["p"].value.rsplit("/", 1)[-1]),
+                           "other": {"iri": r["o"].value, "label": lab.get(r["o"].value, r["o"].value)},
+                           "sources": [{"iri": x, "label": lab.get(x, x)} for x in srcs],
+                           "further_sources": int(r["further"].value) if r["further"] is not None else 0,
+                           "section": {"iri": sec, "label": lab.get(sec, sec)} if sec else None})
+        label = objs(RDFS_LABEL)
+        return {"iri": iri, "slug": iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else None,
+                "label": label[0] if label else iri, "definition": (objs(DEFINITION) or [None])[0],
+                "synonyms": objs(SYNONYM), "xrefs": objs(XREF),
+                "types": [{"iri": t, "label": tl.get(t, t.rsplit("/", 1)[-1])} for t in types], "claims": claims}
 
     def _neighbors(self, iri: str, hops: int) -> dict:
-        raise QueryError(501, "graph views need axialkg.paths")
+        entity = self._entity(iri)
+        nodes = {iri: {"id": iri, "iri": iri, "label": entity["label"],
+                       "category": entity["types"][0]["label"] if entity["types"] else None}}
+        edges = []
+        frontier = [entity]
+        for hop in range(hops):
+            nxt = []
+            for e in frontier:
+                for c in e["claims"]:
+                    o = c["other"]["iri"]
+                    if o not in nodes:
+                        sub = self._entity(o)
+                        nodes[o] = {"id": o, "iri": o, "label": sub["label"],
+                                    "category": sub["types"][0]["label"] if sub["types"] else None}
+                        nxt.append(sub)
+                    src, dst = (e["iri"], o) if c["direction"] == "out" else (o, e["iri"])
+                    edges.append({"source": src, "target": dst, "predicate": c["predicate"],
+                                  "label": c["predicate_label"], "sources": [s["label"] for s in c["sources"]]})
+            frontier = nxt
+        seen, unique = set(), []
+        for ed in edges:
+            key = (ed["source"], ed["predicate"], ed["target"])
+            if key not in seen:
+                seen.add(key)
+                unique.append(ed)
+        return {"center": iri, "nodes": list(nodes.values()), "edges": unique}
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+OWL = "http://www.w3.org/2002/07/owl#"
+DEFINITION = "http://purl.obolibrary.org/obo/IAO_0000115"
+SYNONYM = "http://www.geneontology.org/formats/oboInOwl#hasExactSynonym"
+XREF = "http://www.geneontology.org/formats/oboInOwl#hasDbXref"
+
+
+def _read_rq(path) -> dict:
+    """A named query file: ``# key: value`` header lines (title, description, parameters) and its SPARQL."""
+    text = path.read_text(encoding="utf-8")
+    meta, params = {}, []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        key, _, value = line.lstrip("# ").partition(":")
+        key = key.strip().lower()
+        if key in ("title", "description"):
+            meta[key] = (meta.get(key, "") + " " + value.strip()).strip()
+        elif key in ("parameters", "params"):
+            for name, desc in re.findall(r"[?$]?([A-Za-z_]\w*)\s*(?:\(([^)]*)\))?", value):
+                params.append({"name": name, "description": desc.strip()})
+        elif key.startswith(("param ", "parameter ")):
+            params.append({"name": key.split()[1].strip("?$"), "description": value.strip()})
+    return {"name": path.stem, "title": meta.get("title", ""), "description": meta.get("description", ""),
+            "parameters": params, "sparql": text}
 
 
 def _prefixes() -> dict[str, str]:

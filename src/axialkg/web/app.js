@@ -208,6 +208,10 @@ async function drawGraph(target, iri) {
     const sources = (e.sources || []).join(", ");
     line.append(svg("title", {}, `${e.label || e.predicate}${sources ? " — sources: " + sources : ""}`));
     edges.append(line);
+    if (data.edges.length <= 16) {  // name the relation on the edge while that stays readable
+      edges.append(svg("text", { x: x1 + 0.55 * (x2 - x1), y: y1 + 0.55 * (y2 - y1) - 3, class: "edge-label",
+                                 "text-anchor": "middle" }, e.label || ""));
+    }
   }
   target.append(edges);
   const nodes = svg("g", { class: "nodes" });
