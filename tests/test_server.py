@@ -394,6 +394,10 @@ def test_cli_quiet_and_bad_options():
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == ["axialkg: error: --max-results must be at least 1"]
+    bad = subprocess.run([sys.executable, "-m", "axialkg", "serve", "--port", "0", "--store", "no-such-engine:x"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2
+    assert len(bad.stderr.strip().splitlines()) == 1 and "store" in bad.stderr
 
 
 

@@ -1,8 +1,11 @@
 """What a query worker of ``axialkg serve`` runs: SPARQL on the store, and the page's JSON.
 
 One instance lives in each worker process (see server.py). It is the one seam between the
-HTTP layer and the query layer: it opens the graph with ``axialkg.open(spec)`` and turns answers
-into plain data (bytes or JSON-ready dicts) that cross the process pipe.
+HTTP layer and the graph: answers leave it as plain data (bytes or JSON-ready dicts) that cross
+the process pipe. The default store is the packaged release in oxigraph; another ``--store`` spec
+is opened with ``axialkg.api.open``. Named queries, entity pages and neighbourhoods are read from
+the store here until they are wired to the query layer (``kg.query``, ``kg.entity``,
+``paths.neighbors``): the ``_catalogue``/``_run_named``/``_entity``/``_neighbors`` methods are the seam.
 """
 
 from __future__ import annotations
@@ -54,17 +57,21 @@ class Backend:
 
         self.ox = ox
         self._catalogue_cache = None
-        try:
-            from . import api
-        except ImportError:  # TEMPORARY until the query layer lands: a bare store on the release
+        self.kg = None
+        if store_spec is None:  # the packaged release in an in-memory oxigraph store
             from .resources import release_path
 
-            self.kg = None
             self.store = ox.Store()
             self.store.bulk_load(path=str(release_path("ttl")), format=ox.RdfFormat.TURTLE)
-        else:
-            self.kg = api.open(store_spec)
-            self.store = _oxigraph_store(self.kg)
+            return
+        try:
+            from . import api
+        except ImportError:
+            raise QueryError(400, "--store needs the query layer (axialkg.api), which is not installed") from None
+        self.kg = api.open(store_spec)
+        self.store = _oxigraph_store(self.kg)
+        if self.store is None:
+            raise QueryError(400, f"--store {store_spec}: serve needs an oxigraph-backed store for now")
 
     def describe(self) -> dict:
         return {"triples": len(self.store) if self.store is not None else None}
@@ -307,5 +314,18 @@ def _prefixes() -> dict[str, str]:
 
 
 def _oxigraph_store(kg):
-    """The pyoxigraph Store under ``kg`` (None for remote engines)."""
-    return getattr(kg, "store", kg)
+    """The pyoxigraph Store under a KnowledgeGraph, looked for where an engine wrapper keeps it
+    (None for engines without one, such as a remote endpoint)."""
+    import pyoxigraph as ox
+
+    todo, seen = [kg], set()
+    while todo:
+        obj = todo.pop(0)
+        if isinstance(obj, ox.Store):
+            return obj
+        if id(obj) in seen or len(seen) > 20:
+            continue
+        seen.add(id(obj))
+        todo += [getattr(obj, name) for name in ("store", "_store", "engine", "_engine", "oxigraph", "_ox")
+                 if getattr(obj, name, None) is not None]
+    return None
