@@ -1,0 +1,60 @@
+"""`axialkg query`: real answers, resolution, and hostile or malformed input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from axialkg.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_drugs_for_myelofibrosis(capsys):
+    code, out, _ = run(capsys, "query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["head"]["vars"] == ["intervention", "interventionLabel", "category", "categoryLabel"]
+    drugs = {b["interventionLabel"]["value"] for b in data["results"]["bindings"]}
+    assert {"ruxolitinib", "fedratinib", "momelotinib"} <= drugs
+
+
+def test_value_resolves_by_synonym_and_curie(capsys):
+    by_label = run(capsys, "query", "drugs-for-cause", "--param", "cause=myelofibrosis")[1]
+    assert run(capsys, "query", "drugs-for-cause", "--param", "cause=MF")[1] == by_label
+    assert run(capsys, "query", "drugs-for-cause", "--param", "cause=ORPHA:824")[1] == by_label
+
+
+def test_no_jak_inhibitor_for_skeletal_fluorosis(capsys):
+    code, out, _ = run(capsys, "query", "drugs-for-cause", "--param", "cause=skeletal fluorosis")
+    assert code == 0 and "ruxolitinib" not in out
+
+
+@pytest.mark.parametrize("argv,code,message", [
+    (["query", "drugs-for-cause", "--param", "cause=myelofibrozis"], 2,
+     "no entity 'myelofibrozis'; did you mean: myelofibrosis?"),
+    (["query", "drugs-for-cause", "--param", 'cause=x" } ; DROP ALL ; #'], 2, "no entity"),
+    (["query", "drugs-for-cause", "--param", "cause=<http://x> } ?s ?p ?o {"], 2, "no entity"),
+    (["query", "no-such-query"], 2, "no named query 'no-such-query'; available: drugs-for-cause"),
+    (["query", "drugs-for-cause"], 2, "needs --param cause=VALUE"),
+    (["query", "drugs-for-cause", "--param", "drug=ruxolitinib"], 2, "has no parameter 'drug'"),
+    (["query", "drugs-for-cause", "--param", "cause"], 2, "not of the form name=value"),
+])
+def test_bad_input_is_one_line(capsys, argv, code, message):
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in err
+
+
+def test_malformed_query_file_reports_position(capsys, tmp_path):
+    bad = tmp_path / "bad.rq"
+    bad.write_text("SELECT ?x WHERE { ?x ?y }\n")
+    code, _, err = run(capsys, "query", str(bad))
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "malformed SPARQL" in err
