@@ -40,7 +40,7 @@ def test_no_jak_inhibitor_for_skeletal_fluorosis(capsys):
      "no entity 'myelofibrozis'; did you mean: myelofibrosis?"),
     (["query", "drugs-for-cause", "--param", 'cause=x" } ; DROP ALL ; #'], 2, "no entity"),
     (["query", "drugs-for-cause", "--param", "cause=<http://x> } ?s ?p ?o {"], 2, "no entity"),
-    (["query", "no-such-query"], 2, "no named query 'no-such-query'; available: drugs-for-cause"),
+    (["query", "no-such-query"], 2, "no named query 'no-such-query'; available: causes, causes-of-symptom, drugs-for-cause, tests-for-cause"),
     (["query", "drugs-for-cause"], 2, "needs --param cause=VALUE"),
     (["query", "drugs-for-cause", "--param", "drug=ruxolitinib"], 2, "has no parameter 'drug'"),
     (["query", "drugs-for-cause", "--param", "cause"], 2, "not of the form name=value"),
@@ -58,3 +58,32 @@ def test_malformed_query_file_reports_position(capsys, tmp_path):
     bad.write_text("SELECT ?x WHERE { ?x ?y }\n")
     code, _, err = run(capsys, "query", str(bad))
     assert code == 1 and len(err.strip().splitlines()) == 1 and "malformed SPARQL" in err
+
+
+def _json(capsys, *argv):
+    code, out, err = run(capsys, "query", *argv, "--format", "json")
+    assert code == 0, err
+    return [{k: v["value"] for k, v in b.items()} for b in json.loads(out)["results"]["bindings"]]
+
+
+def test_causes_have_type_and_group(capsys):
+    rows = {r["causeLabel"]: r for r in _json(capsys, "causes")}
+    assert len(rows) >= 20
+    assert rows["osteomesopyknosis"]["typeLabel"] == "primary (genetic) cause"
+    assert rows["osteomesopyknosis"]["groupLabel"] == "genetic sclerosing dysplasia"
+    assert rows["myelofibrosis"]["groupLabel"] == "haematological or marrow disease"
+    assert rows["skeletal fluorosis"]["typeLabel"] == "secondary (acquired) cause"
+
+
+def test_causes_of_enlarged_spleen_include_myelofibrosis(capsys):
+    rows = _json(capsys, "causes-of-symptom", "--param", "symptom=splenomegaly")
+    assert "myelofibrosis" in {r["causeLabel"] for r in rows}
+
+
+def test_tests_for_mastocytosis_include_tryptase_and_mri(capsys):
+    rows = _json(capsys, "tests-for-cause", "--param", "cause=systemic mastocytosis")
+    tests = {r["testLabel"]: r["categoryLabel"] for r in rows}
+    assert tests["serum tryptase"] == "laboratory or pathology test"
+    assert tests["MRI of the spine"] == "imaging test"
+    renal = {r["testLabel"] for r in _json(capsys, "tests-for-cause", "--param", "cause=renal osteodystrophy")}
+    assert "parathyroid hormone test" in renal and "serum tryptase" not in renal

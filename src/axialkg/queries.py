@@ -51,7 +51,7 @@ class NamedQuery:
 
 
 def catalogue() -> dict[str, NamedQuery]:
-    return {p.stem: NamedQuery.read(p) for p in sorted(queries_dir().glob("*.rq"))}
+    return {p.stem: NamedQuery.read(p) for p in sorted(queries_dir().glob("*.rq"), key=lambda p: p.stem)}
 
 
 def find_query(name_or_path: str) -> NamedQuery:
