@@ -1,8 +1,48 @@
-"""``axialkg query``: run a named query (or a .rq file) on the embedded store."""
+"""``axialkg query``: run a named query (or a .rq file); also the store options every reading command shares."""
 
 from __future__ import annotations
 
+import sys
+
 from ..errors import UsageError
+
+FORMATS = ["table", "json", "csv", "tsv", "ntriples"]
+
+
+def add_store_options(p, *, formats: bool = True) -> None:
+    """--store, --graph, --update-url, --graph-store-url, --timeout, --reasoned (and --format)."""
+    g = p.add_argument_group("store")
+    g.add_argument("--store", metavar="SPEC", default=None,
+                   help="where the graph is: (default) the packaged release in memory; oxigraph:DIR (on disk, "
+                        "loaded once); rdflib; or an http(s):// SPARQL 1.1 endpoint "
+                        "(credentials from AXIALKG_SPARQL_USER / AXIALKG_SPARQL_PASSWORD)")
+    g.add_argument("--graph", metavar="IRI", help="the named graph that holds the data")
+    g.add_argument("--update-url", metavar="URL", help="SPARQL update endpoint, if not the query URL")
+    g.add_argument("--graph-store-url", metavar="URL", help="Graph Store Protocol endpoint of a remote store")
+    g.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for a remote endpoint (default 30)")
+    g.add_argument("--reasoned", action="store_true",
+                   help="answer over the OWL 2 RL closure (subclass, subproperty, inverse, domain/range)")
+    if formats:
+        p.add_argument("--format", choices=FORMATS, default="table",
+                       help="table (default), json (W3C SPARQL results JSON), csv, tsv, or ntriples for CONSTRUCT")
+
+
+def add_param_option(p) -> None:
+    p.add_argument("--param", action="append", default=[], metavar="K=V",
+                   help="a parameter, e.g. cause=myelofibrosis (label, synonym, brand name, CURIE or IRI)")
+
+
+def open_kg(args):
+    from ..api import open as open_graph
+
+    return open_graph(args.store, graph=args.graph, update_url=args.update_url,
+                      graph_store_url=args.graph_store_url, timeout=args.timeout, reasoned=args.reasoned)
+
+
+def emit(results, fmt: str) -> None:
+    if fmt == "ntriples" and results.kind != "graph":
+        raise UsageError("--format ntriples is for CONSTRUCT or DESCRIBE queries")
+    sys.stdout.write(results.format(fmt))
 
 
 def register(sub) -> None:
@@ -10,27 +50,35 @@ def register(sub) -> None:
                        description="Run a named query. Parameter values are resolved to entities by label, "
                                    "synonym, brand name, CURIE or IRI and bound as RDF terms.")
     p.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
-    p.add_argument("--param", action="append", default=[], metavar="K=V", help="a parameter, e.g. cause=myelofibrosis")
-    p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--list", action="store_true", help="list the named queries")
+    add_param_option(p)
+    p.add_argument("--list", action="store_true", help="list the named queries with their titles and parameters")
+    p.add_argument("--allow-update", action="store_true", help="let a .rq file that is a SPARQL update change the store")
+    add_store_options(p)
     p.set_defaults(handler=run)
 
 
 def run(args) -> int:
-    from ..queries import EmbeddedGraph, catalogue, find_query, to_json, to_table
+    from ..queries import catalogue, find_query, is_update, parse_param_args
 
     if args.list or not args.name:
         for q in catalogue().values():
-            params = f" ({', '.join(q.parameters)})" if q.parameters else ""
-            print(f"{q.name}{params}: {q.title}")
+            params = ", ".join(p.name + (f" ({p.kind})" if p.kind else "") for p in q.parameters)
+            print(f"{q.name}{' [' + params + ']' if params else ''}: {q.title}")
         return 0
-    params = {}
-    for item in args.param:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise UsageError(f"--param '{item}' is not of the form name=value")
-        params[key.strip()] = value
+    params = parse_param_args(args.param)
     query = find_query(args.name)
-    variables, rows = EmbeddedGraph().run(query, params)
-    print(to_json(variables, rows) if args.format == "json" else to_table(variables, rows))
+    if is_update(query.sparql):
+        if not args.allow_update:
+            raise UsageError(f"refusing '{query.name}': it is a SPARQL update and queries are read-only "
+                             "(pass --allow-update to change the store)")
+        if params:
+            raise UsageError("parameters cannot be bound in an update")
+        kg = open_kg(args)
+        kg.update(query.sparql)
+        print(f"update applied to {kg.store.spec or 'the in-memory store (gone on exit)'}", file=sys.stderr)
+        return 0
+    from ..queries import check_params
+
+    check_params(query, params)  # before opening the store: bad input fails fast
+    emit(open_kg(args).query(query, **params), args.format)
     return 0

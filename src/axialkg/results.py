@@ -1,0 +1,265 @@
+"""Query results in one engine-neutral form, and their W3C output formats.
+
+Every engine turns its answers into :class:`Term` values, so a result from pyoxigraph, rdflib
+or a remote endpoint compares equal row for row. Formats: W3C SPARQL 1.1 Query Results JSON,
+CSV and TSV, and a readable terminal table. Light on purpose: no rdflib or pandas imports here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from typing import Iterator
+
+from . import NAMESPACE
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term as the W3C SPARQL JSON results describe it: ``uri``, ``literal`` or ``bnode``.
+
+    ``datatype`` is None for plain strings (xsd:string) and language-tagged literals.
+    """
+
+    type: str
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def uri(cls, value: str) -> "Term":
+        return cls("uri", value)
+
+    @classmethod
+    def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
+        if lang:
+            return cls("literal", value, None, lang.lower())
+        if datatype == XSD + "decimal":
+            value = _canonical_decimal(value)
+        return cls("literal", value, None if datatype in (None, XSD_STRING, RDF_LANG_STRING) else datatype)
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Term":
+        """A term from a W3C SPARQL JSON binding (``typed-literal`` is the old JSON name)."""
+        kind = d["type"]
+        if kind in ("literal", "typed-literal"):
+            return cls.literal(d["value"], d.get("datatype"), d.get("xml:lang"))
+        return cls("bnode" if kind == "bnode" else "uri", d["value"])
+
+    def to_json(self) -> dict:
+        out = {"type": self.type, "value": self.value}
+        if self.lang:
+            out["xml:lang"] = self.lang
+        elif self.datatype:
+            out["datatype"] = self.datatype
+        return out
+
+    def n3(self) -> str:
+        """The term in N-Triples/SPARQL syntax."""
+        if self.type == "uri":
+            return f"<{self.value}>"
+        if self.type == "bnode":
+            return f"_:{self.value}"
+        text = '"' + _escape(self.value) + '"'
+        if self.lang:
+            return f"{text}@{self.lang}"
+        if self.datatype:
+            return f"{text}^^<{self.datatype}>"
+        return text
+
+    def short(self) -> str:
+        """What a person reads in a table: axkg: IRIs as CURIEs, literals as their text."""
+        if self.type == "uri" and self.value.startswith(NAMESPACE):
+            return "axkg:" + self.value[len(NAMESPACE):]
+        if self.type == "bnode":
+            return "_:" + self.value
+        return self.value
+
+    def key(self) -> tuple:
+        """A total sort order (type, value, datatype, language)."""
+        return (self.type, self.value, self.datatype or "", self.lang or "")
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def _canonical_decimal(text: str) -> str:
+    """One spelling per decimal value ("400.0" and "400" alike), as pyoxigraph stores them, so
+    engines that keep the lexical form (rdflib) compare equal."""
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        d = Decimal(text.strip())
+    except InvalidOperation:
+        return text
+    if not d.is_finite():
+        return text
+    out = format(d.normalize(), "f")
+    return "0" if out in ("-0", "+0") else out
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+# Turtle's short forms for numbers and booleans, which the W3C TSV format uses.
+_SHORT = {
+    XSD + "integer": re.compile(r"[+-]?\d+"),
+    XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    XSD + "double": re.compile(r"[+-]?(\d+\.\d*|\.?\d+)[eE][+-]?\d+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+
+
+def _tsv_term(term: Term) -> str:
+    pattern = _SHORT.get(term.datatype or "")
+    if term.type == "literal" and pattern and pattern.fullmatch(term.value):
+        return term.value
+    return term.n3()
+
+
+@dataclass
+class Results:
+    """The answer to a query: ``variables`` + ``rows`` (SELECT), ``boolean`` (ASK),
+    or rows of subject/predicate/object (CONSTRUCT/DESCRIBE, ``kind == "graph"``).
+
+    A row maps variable name → :class:`Term`; unbound variables are absent from the row.
+    """
+
+    variables: list[str]
+    rows: list[dict[str, Term]]
+    boolean: bool | None = None
+    kind: str = "bindings"
+
+    @classmethod
+    def ask(cls, value: bool) -> "Results":
+        return cls([], [], bool(value), "boolean")
+
+    @classmethod
+    def graph(cls, triples) -> "Results":
+        rows = [dict(zip(("subject", "predicate", "object"), t)) for t in triples]
+        return cls(["subject", "predicate", "object"], sorted(rows, key=_row_key), None, "graph")
+
+    def __iter__(self) -> Iterator[dict[str, Term]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __bool__(self) -> bool:
+        return bool(self.boolean) if self.kind == "boolean" else bool(self.rows)
+
+    def column(self, name: str) -> list[str]:
+        """The plain values of one column (blank where unbound)."""
+        return [r[name].value if name in r else "" for r in self.rows]
+
+    def values(self, name: str) -> set[str]:
+        """The distinct plain values of one column."""
+        return {r[name].value for r in self.rows if name in r}
+
+    def records(self) -> list[dict[str, str]]:
+        """Rows as plain dicts of strings (unbound variables left out)."""
+        return [{k: v.value for k, v in r.items()} for r in self.rows]
+
+    def row_set(self) -> list[tuple]:
+        """Rows in a canonical order, for comparing answers across engines."""
+        return sorted(tuple(r[v].key() if v in r else () for v in self.variables) for r in self.rows)
+
+    # ---- formats -----------------------------------------------------------------------
+    def to_json(self, indent: int | None = 2) -> str:
+        """W3C SPARQL 1.1 Query Results JSON."""
+        if self.kind == "boolean":
+            doc = {"head": {}, "boolean": bool(self.boolean)}
+        else:
+            doc = {"head": {"vars": list(self.variables)},
+                   "results": {"bindings": [{k: v.to_json() for k, v in r.items()} for r in self.rows]}}
+        return json.dumps(doc, indent=indent, ensure_ascii=False)
+
+    def to_csv(self) -> str:
+        """W3C SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+        if self.kind == "boolean":
+            return "true\r\n" if self.boolean else "false\r\n"
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(self.variables)
+        for r in self.rows:
+            w.writerow([("_:" + r[v].value if r[v].type == "bnode" else r[v].value) if v in r else ""
+                        for v in self.variables])
+        return buf.getvalue()
+
+    def to_tsv(self) -> str:
+        """W3C SPARQL 1.1 Query Results TSV: ``?var`` header, terms in SPARQL syntax."""
+        if self.kind == "boolean":
+            return "true\n" if self.boolean else "false\n"
+        lines = ["\t".join("?" + v for v in self.variables)]
+        lines += ["\t".join(_tsv_term(r[v]) if v in r else "" for v in self.variables) for r in self.rows]
+        return "\n".join(lines) + "\n"
+
+    def to_ntriples(self) -> str:
+        if self.kind != "graph":
+            raise ValueError("only CONSTRUCT/DESCRIBE results are triples")
+        return "".join(f"{r['subject'].n3()} {r['predicate'].n3()} {r['object'].n3()} .\n" for r in self.rows)
+
+    def to_table(self, max_width: int = 60) -> str:
+        """A readable terminal table; long cells are cut at ``max_width`` with an ellipsis."""
+        if self.kind == "boolean":
+            return "true" if self.boolean else "false"
+
+        def cell(r, v):
+            text = r[v].short() if v in r else ""
+            text = " ".join(text.split())
+            return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+        cells = [[cell(r, v) for v in self.variables] for r in self.rows]
+        widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(self.variables)]
+
+        def line(vals):
+            return "  ".join(x.ljust(w) for x, w in zip(vals, widths)).rstrip()
+
+        out = [line(self.variables), line(["-" * w for w in widths])] + [line(c) for c in cells]
+        out.append(f"({len(self.rows)} row{'' if len(self.rows) == 1 else 's'})")
+        return "\n".join(out)
+
+    def format(self, fmt: str) -> str:
+        """Text in one of: table, json, csv, tsv, ntriples."""
+        if fmt == "table":
+            return self.to_table() + "\n"
+        if fmt == "json":
+            return self.to_json() + "\n"
+        if fmt == "csv":
+            return self.to_csv()
+        if fmt == "tsv":
+            return self.to_tsv()
+        if fmt == "ntriples":
+            return self.to_ntriples()
+        raise ValueError(f"unknown format {fmt!r}")
+
+    def to_dataframe(self):
+        """A pandas DataFrame of plain strings (labels stay readable); needs pandas."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            from .errors import AxialKGError
+
+            raise AxialKGError("to_dataframe needs pandas: pip install pandas") from None
+        if self.kind == "boolean":
+            return pd.DataFrame({"boolean": [bool(self.boolean)]})
+        return pd.DataFrame([[r[v].value if v in r else None for v in self.variables] for r in self.rows],
+                            columns=list(self.variables))
+
+    def __repr__(self) -> str:
+        if self.kind == "boolean":
+            return f"Results(boolean={self.boolean})"
+        return f"Results(variables={self.variables}, rows={len(self.rows)})"
+
+
+def _row_key(row: dict) -> tuple:
+    return tuple(row[k].key() for k in ("subject", "predicate", "object"))
