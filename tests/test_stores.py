@@ -1,0 +1,211 @@
+"""Store equivalence: every named query answers the same on the embedded store, on disk, on
+rdflib and on a real Oxigraph SPARQL server over HTTP (default graph and a named graph)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import axialkg
+from axialkg.errors import AxialKGError, UsageError
+from axialkg.queries import catalogue
+from axialkg.resources import release_path
+
+GRAPH = "https://w3id.org/axialkg/graph/test"
+VALUES = {"cause": "myelofibrosis", "symptom": "splenomegaly", "finding": "splenomegaly",
+          "drug": "ruxolitinib", "entity": "ruxolitinib"}
+SPECIAL = {"target-drugs": {"entity": "JAK2"}}
+
+
+def params_for(name: str) -> dict:
+    q = catalogue()[name]
+    return SPECIAL.get(name, {p.name: VALUES[p.name] for p in q.parameters if not p.optional})
+
+
+NAMES = sorted(catalogue())
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return axialkg.open()
+
+
+@pytest.fixture(scope="module")
+def reference(embedded):
+    """Every named query's rows on the embedded default store."""
+    return {name: embedded.query(name, **params_for(name)).row_set() for name in NAMES}
+
+
+@pytest.fixture(scope="module")
+def on_disk(tmp_path_factory):
+    return axialkg.open(f"oxigraph:{tmp_path_factory.mktemp('oxstore')}")
+
+
+@pytest.fixture(scope="module")
+def rdflib_kg():
+    return axialkg.open("rdflib")
+
+
+def test_reference_answers_are_not_empty(reference):
+    for name in ("entities", "causes", "drugs-for-cause", "tests-for-cause", "graph-edges", "claim-sources"):
+        assert reference[name], name
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_on_disk_matches_embedded(name, on_disk, reference):
+    assert on_disk.query(name, **params_for(name)).row_set() == reference[name]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rdflib_matches_embedded(name, rdflib_kg, reference):
+    assert rdflib_kg.query(name, **params_for(name)).row_set() == reference[name]
+
+
+def test_named_graph_matches_default_graph_embedded_and_rdflib(reference):
+    for spec in ("", "rdflib"):
+        kg = axialkg.open(spec, graph=GRAPH)
+        for name in ("drugs-for-cause", "graph-edges", "workup", "entities"):
+            assert kg.query(name, **params_for(name)).row_set() == reference[name], (spec, name)
+
+
+def test_on_disk_store_loads_once_and_reloads_when_release_changes(tmp_path):
+    from axialkg.stores.embedded import MARKER, OxigraphStore
+
+    first = OxigraphStore(str(tmp_path))
+    assert first.loaded_now and (tmp_path / MARKER).is_file()
+    n = len(first)
+    first.close()
+    del first
+    again = OxigraphStore(str(tmp_path))
+    assert not again.loaded_now and len(again) == n
+    again.close()
+    del again
+    state = json.loads((tmp_path / MARKER).read_text())
+    state["release_sha256"] = "0" * 64  # as if the release had been rebuilt
+    (tmp_path / MARKER).write_text(json.dumps(state))
+    reloaded = OxigraphStore(str(tmp_path))
+    assert reloaded.loaded_now and len(reloaded) == n  # cleared and loaded, not doubled
+
+
+def test_unknown_store_spec_is_a_usage_error():
+    with pytest.raises(UsageError, match="unknown store 'sqlite:x'"):
+        axialkg.open("sqlite:x")
+    with pytest.raises(UsageError, match="absolute IRI"):
+        axialkg.open(graph="not an iri")
+
+
+# ---- a real Oxigraph server --------------------------------------------------------------------
+def _oxigraph_binary() -> str | None:
+    return shutil.which("oxigraph") or next(
+        (str(p) for p in [Path(sys.executable).parent / "oxigraph"] if p.is_file()), None)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """``oxigraph serve`` on a free port, the release loaded in the default graph and in GRAPH."""
+    binary = _oxigraph_binary()
+    if binary is None:
+        if os.environ.get("AXIALKG_REQUIRE_SERVERS") == "1":
+            pytest.fail("the oxigraph server binary is missing (pip install oxigraph) and AXIALKG_REQUIRE_SERVERS=1")
+        pytest.skip("oxigraph server binary not installed")
+    location = tmp_path_factory.mktemp("oxserver")
+    release = str(release_path("ttl"))
+    for extra in ([], ["--graph", GRAPH]):
+        subprocess.run([binary, "load", "--location", str(location), "--file", release, *extra],
+                       check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode(errors='replace')[:500]}")
+        time.sleep(0.1)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph_server):
+    return axialkg.open(f"{oxigraph_server}/query", update_url=f"{oxigraph_server}/update",
+                        graph_store_url=f"{oxigraph_server}/store")
+
+
+@pytest.fixture(scope="module")
+def remote_named(oxigraph_server):
+    return axialkg.open(f"{oxigraph_server}/query", graph=GRAPH, graph_store_url=f"{oxigraph_server}/store")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_oxigraph_server_matches_embedded(name, remote, reference):
+    assert remote.query(name, **params_for(name)).row_set() == reference[name]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_oxigraph_server_named_graph_matches_embedded(name, remote_named, reference):
+    assert remote_named.query(name, **params_for(name)).row_set() == reference[name]
+
+
+def test_server_graph_option_is_honoured(oxigraph_server):
+    empty = axialkg.open(f"{oxigraph_server}/query", graph="https://example.org/no-such-graph")
+    assert empty.sparql("SELECT * WHERE { ?s ?p ?o } LIMIT 1").rows == []
+
+
+def test_server_ask_construct_and_entity(remote, embedded):
+    assert remote.sparql("ASK { ?d <https://w3id.org/axialkg/treats> ?c }", d="ruxolitinib", c="myelofibrosis")
+    g = remote.sparql("CONSTRUCT { ?d <https://w3id.org/axialkg/targets> ?t } WHERE { ?d <https://w3id.org/axialkg/targets> ?t }",
+                      d="Jakafi")
+    assert g.kind == "graph" and {r["object"].value.rsplit("/", 1)[-1] for r in g} == {"jak1", "jak2"}
+    assert remote.entity("Jakafi") == embedded.entity("Jakafi")
+
+
+def test_server_malformed_query_is_one_line(remote):
+    with pytest.raises(AxialKGError, match=r"malformed SPARQL \(HTTP 400 from .*\): .*1:\d+"):
+        remote.sparql("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_server_reasoned_view_reads_through_graph_store(remote_named):
+    kg = axialkg.open(remote_named.store.url, graph=GRAPH, graph_store_url=remote_named.store.graph_store_url,
+                      reasoned=True)
+    treated_by = kg.sparql("SELECT ?x WHERE { ?c <https://w3id.org/axialkg/treatedBy> ?x }", c="myelofibrosis")
+    assert {"https://w3id.org/axialkg/ruxolitinib"} <= treated_by.values("x")
+
+
+def test_unreachable_endpoint_is_one_line():
+    kg = axialkg.open("http://127.0.0.1:9/sparql", timeout=2)
+    with pytest.raises(AxialKGError, match=r"^connection refused at http://127.0.0.1:9/sparql$"):
+        kg.sparql("ASK {}")
+
+
+def test_credentials_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("AXIALKG_SPARQL_USER", "alice")
+    monkeypatch.setenv("AXIALKG_SPARQL_PASSWORD", "s3cret")
+    store = axialkg.open("https://sparql.example.org/q").store
+    assert (store.user, store.password) == ("alice", "s3cret")
