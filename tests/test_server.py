@@ -443,3 +443,32 @@ def test_neighbors_api(server):
     assert edge["source"] == AXKG + "ruxolitinib" and edge["predicate"] == AXKG + "treats" and edge["sources"]
     assert all(e["source"] in ids and e["target"] in ids for e in g["edges"])
     assert call(server, "/api/neighbors/ruxolitinib?hops=9")[0] == 400
+
+
+def test_other_store_specs_serve_the_same_answers(server, tmp_path):
+    """--store rdflib and an on-disk oxigraph store with the data in a named graph answer as the default."""
+    from axialkg import api
+
+    graph = "https://example.org/axkg-served"
+    disk = f"oxigraph:{tmp_path / 'store'}"
+    with api.open(disk) as kg:  # load the release into a named graph of an on-disk store
+        kg.update(f"ADD DEFAULT TO <{graph}>; DROP DEFAULT")
+    _, _, expected = call(server, "/api/query/drugs-for-cause?cause=MF")
+    expected = json.loads(expected)
+    assert expected["results"]["bindings"], "the default store answers"
+    for kw in ({"store": "rdflib"}, {"store": disk, "graph": graph}):
+        other = start(timeout=20, workers=1, **kw)
+        try:
+            _, _, body = call(other, "/api/query/drugs-for-cause?cause=MF")
+            got = json.loads(body)
+            key = lambda rows: sorted(json.dumps(r, sort_keys=True) for r in rows)  # noqa: E731
+            assert key(got["results"]["bindings"]) == key(expected["results"]["bindings"]), kw
+            assert count_triples(other) == count_triples(server), kw
+            status, _, body = call(other, "/api/entity/ruxolitinib")
+            assert status == 200 and json.loads(body)["label"] == "ruxolitinib"
+            status, _, body = get_query(other, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3",
+                                        "application/n-triples")
+            assert status == 200 and body.count(b"\n") == 3
+        finally:
+            other.shutdown()
+            other.server_close()

@@ -37,6 +37,7 @@ class ServerConfig:
     host: str = "127.0.0.1"
     port: int = 7878
     store: str | None = None
+    graph: str | None = None  # the named graph holding the data, if not the default graph
     timeout: float | None = 30.0  # seconds per query; None = no limit
     max_results: int = 10_000
     workers: int = 2
@@ -468,7 +469,7 @@ _POST_ROUTES = [
 
 def make_server(config: ServerConfig) -> AxialKGServer:
     """Start the workers and bind the socket (port 0 picks a free one); call ``serve_forever``."""
-    pool = WorkerPool(config.store, config.workers)
+    pool = WorkerPool([config.store, config.graph] if config.graph else config.store, config.workers)
     try:
         return AxialKGServer(config, pool)
     except Exception:

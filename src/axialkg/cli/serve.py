@@ -15,6 +15,7 @@ def register(sub) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)")
     p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
     p.add_argument("--store", metavar="SPEC", help="store to serve (default: the packaged release in oxigraph)")
+    p.add_argument("--graph", metavar="IRI", help="the named graph that holds the data (default: the default graph)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="stop a query after this long and answer 503 (default 30; 0 = no limit)")
     p.add_argument("--max-results", type=int, default=10_000, metavar="N",
@@ -36,7 +37,7 @@ def run(args) -> int:
         raise UsageError("--max-results must be at least 1")
     if not 1 <= args.workers <= 64:
         raise UsageError("--workers must be 1..64")
-    config = ServerConfig(host=args.host, port=args.port, store=args.store, timeout=args.timeout or None,
+    config = ServerConfig(host=args.host, port=args.port, store=args.store, graph=args.graph, timeout=args.timeout or None,
                           max_results=args.max_results, workers=args.workers, quiet=args.quiet)
     try:
         serve(config)
