@@ -117,6 +117,8 @@ def test_drugs_by_class_puts_each_drug_under_its_article_class(kg):
 def test_immune_regenerative_drugs_are_merged_with_their_drug_entries(g):
     merged = instances(g, "ImmuneRegenerativeTherapy") & instances(g, "Drug")
     assert merged == {"interferon-gamma-1b", "teriparatide", "abaloparatide", "romosozumab", "vitamin-d3"}
+    # the article's six immunity/regenerative entries: these five plus the transplant procedure
+    assert instances(g, "ImmuneRegenerativeTherapy") == merged | {"hsct"}
     # one entity per medicine: no second individual carries a merged drug's label
     for d in merged:
         label = g.value(A(d), RDFS.label)
@@ -291,6 +293,33 @@ def test_warnings_contraindications_and_interactions(g):
     assert "fedratinib" in objects(g, "thiamine", "interactsWith")
 
 
+def test_grapefruit_reaches_ruxolitinib_through_cyp3a4(kg):
+    rows = kg.sparql("""
+        PREFIX axkg: <https://w3id.org/axialkg/>
+        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?drug WHERE {
+          ?food a axkg:FoodToLimit ; (axkg:interactsWith|^axkg:interactsWith) ?enzyme .
+          ?enzyme a axkg:MolecularTarget ; (axkg:interactsWith|^axkg:interactsWith) ?drug .
+          ?drug a/rdfs:subClassOf* axkg:Drug .
+        }""", food="grapefruit")
+    assert {slug(r["drug"].value) for r in rows} == {"ruxolitinib"}
+
+
+def test_transplant_medicines_share_the_engraftment_mechanism_with_hsct(g):
+    assert objects(g, "hsct-conditioning-and-supportive-medicines", "actsThrough") == {"donor-stem-cell-engraftment"}
+    assert "donor-stem-cell-engraftment" in objects(g, "hsct", "actsThrough")
+    assert objects(g, "hsct-conditioning-and-supportive-medicines", "treats") >= \
+        {"malignant-infantile-osteopetrosis", "myelofibrosis"}
+
+
+def test_vitamin_d3_is_one_entity_for_drug_supplement_and_repletion(g, kg):
+    sections = {slug(g.value(ax, PROV_DERIVED)) for ax in g.subjects(OWL.annotatedSource, A("vitamin-d3"))}
+    assert {"section-drug-treatments", "section-dietary-supplements", "section-immune-regenerative"} <= sections
+    assert objects(g, "vitamin-d3", "supplies") == {"vitamin-d"}
+    assert objects(g, "vitamin-d3", "treats") == {"vitamin-d-deficiency"}
+    assert kg.resolve("HP:0100512") == str(A("vitamin-d-deficiency"))
+
+
 @pytest.mark.parametrize("drug, effects", [
     ("ruxolitinib", {"anaemia", "thrombocytopenia", "herpes-zoster-infection"}),
     ("fedratinib", {"encephalopathy", "gastrointestinal-upset", "anaemia"}),
@@ -336,7 +365,7 @@ def test_claims_carry_paragraph_sources_sections_and_plus_n(g):
                                                     int(g.value(ax, AXKG.furtherSourceCount)))
                   for ax in _axioms(g, "ruxolitinib", "treats", "myelofibrosis")}
     assert by_section == {"section-drug-treatments": (["fda-access-data"], 1),
-                          "section-faqs": (["fda-access-data"], 6)}
+                          "section-faqs": (["fda-access-data"], 18)}
     (ax,) = _axioms(g, "midostaurin", "hasAdverseEffect", "nausea")
     assert int(g.value(ax, AXKG.furtherSourceCount)) == 0
     (ax,) = _axioms(g, "analgesic-ladder", "hasWarning", "nsaid-caution-in-kidney-and-gut-disease")
