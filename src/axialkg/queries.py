@@ -21,6 +21,8 @@ sorts so that every engine gives the same text.
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,6 +165,28 @@ def catalogue() -> dict[str, NamedQuery]:
     return {p.stem: NamedQuery.read(p) for p in sorted(queries_dir().glob("*.rq"), key=lambda p: p.stem)}
 
 
+_PARSED: dict[str, tuple[str, tuple[int, int], NamedQuery]] = {}  # name → (file, stamp, query)
+
+
+def _named(name: str) -> NamedQuery | None:
+    """A named query by file name, parsed again only when the file changes (size or mtime, as
+    Python validates .pyc files): looked up on every call, so it must cost microseconds."""
+    hit = _PARSED.get(name)
+    path = hit[0] if hit else os.path.join(queries_dir(), name + ".rq")
+    try:
+        st = os.stat(path)
+    except OSError:
+        if hit is None:
+            return None
+        _PARSED.pop(name, None)
+        return _named(name)
+    stamp = (st.st_mtime_ns, st.st_size)
+    if hit is None or hit[1] != stamp:
+        hit = (path, stamp, NamedQuery.read(Path(path)))
+        _PARSED[name] = hit
+    return hit[2]
+
+
 def find_query(name_or_path: str) -> NamedQuery:
     """A named query by name, or a ``.rq`` file by path; unknown → UsageError listing the names."""
     path = Path(name_or_path)
@@ -171,6 +195,10 @@ def find_query(name_or_path: str) -> NamedQuery:
             return NamedQuery.read(path)
         if "/" in name_or_path:
             raise UsageError(f"no query file {name_or_path}")
+    if re.fullmatch(r"[A-Za-z0-9_][\w-]*", name_or_path):
+        named = _named(name_or_path)  # just this file: reading the whole catalogue costs ~1 ms
+        if named is not None:
+            return named
     known = catalogue()
     if name_or_path not in known:
         close = difflib.get_close_matches(name_or_path, list(known), n=1)
@@ -184,6 +212,7 @@ _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", 
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=512)
 def is_update(text: str) -> bool:
     """Whether SPARQL text is an update (its first keyword after the prologue)."""
     text = re.sub(r"(?m)(^|\s)#[^\n]*", r"\1", text)

@@ -38,6 +38,14 @@ class Term:
         return cls("uri", value)
 
     @classmethod
+    def _trusted(cls, type: str, value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
+        """For engines converting already-normal values (IRIs, plain and language strings), once per
+        value of every row: fills the fields directly, skipping the frozen __init__'s setattr calls."""
+        term = object.__new__(cls)
+        term.__dict__.update(type=type, value=value, datatype=datatype, lang=lang)
+        return term
+
+    @classmethod
     def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
         if lang:
             return cls("literal", value, None, lang.lower())

@@ -15,6 +15,7 @@ the same query gives equal rows on each. Engines know nothing about drugs or cau
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Protocol, runtime_checkable
 
@@ -96,13 +97,20 @@ def inject_values(text: str, bindings: dict[str, str]) -> str:
     """
     if not bindings:
         return text
+    at = _where_group_end(text)
+    return text[:at] + values_clause(bindings) + text[at:]
+
+
+@functools.lru_cache(maxsize=512)
+def _where_group_end(text: str) -> int:
+    """Where the outermost WHERE group opens (cached: named queries are bound again and again)."""
     masked = re.sub(r"(?m)(^|\s)#[^\n]*", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
     m = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
     if m is None:  # SELECT * { … } and ASK { … } may leave out WHERE
         m = re.search(r"\b(SELECT|ASK|DESCRIBE)\b[^{]*\{", masked, re.IGNORECASE)
     if m is None:
         raise UsageError("cannot bind parameters: no WHERE group found in the query")
-    return text[:m.end()] + values_clause(bindings) + text[m.end():]
+    return m.end()
 
 
 def _check_iri(iri: str, what: str) -> None:

@@ -21,7 +21,22 @@ from . import inject_values
 MARKER = "axialkg-release.json"
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# (query text, variables) that pyoxigraph substitutions cannot bind (not projected): a property
+# of the text alone, so shared by every store.
+_VALUES_ONLY: set[tuple] = set()
+
+
 def to_term(t) -> Term:
+    kind = type(t)  # exact-type checks first: this runs for every value of every row
+    if kind is ox.NamedNode:
+        return Term._trusted("uri", t.value)
+    if kind is ox.Literal:
+        lang = t.language
+        if lang:
+            return Term._trusted("literal", t.value, None, lang.lower())
+        datatype = t.datatype.value
+        return Term._trusted("literal", t.value) if datatype == _XSD_STRING else Term.literal(t.value, datatype)
     if isinstance(t, ox.NamedNode):
         return Term("uri", t.value)
     if isinstance(t, ox.BlankNode):
@@ -112,7 +127,17 @@ class OxigraphStore:
                 return Results.graph([(to_term(t.subject), to_term(t.predicate), to_term(t.object))
                                       for t in result])
             variables = [v.value for v in result.variables]
-            rows = [{v: to_term(s[v]) for v in variables if s[v] is not None} for s in result]
+            rows = []
+            memo: dict = {}  # labels, classes and IRIs recur across rows: convert each term once
+            for solution in result:
+                row = {}
+                for v, x in zip(variables, solution):
+                    if x is not None:
+                        term = memo.get(x)
+                        if term is None:
+                            term = memo[x] = to_term(x)
+                        row[v] = term
+                rows.append(row)
         except SyntaxError as exc:
             raise malformed(exc) from None
         except OSError as exc:
@@ -125,11 +150,16 @@ class OxigraphStore:
         if not bindings:
             return self.store.query(text, **self._kwargs())
         subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
-        try:
-            return self.store.query(text, substitutions=subs, **self._kwargs())
-        except RuntimeError as exc:
-            if "projection" not in str(exc):
-                raise
+        key = (text, tuple(bindings))
+        if key not in _VALUES_ONLY:
+            try:
+                return self.store.query(text, substitutions=subs, **self._kwargs())
+            except RuntimeError as exc:
+                if "projection" not in str(exc):
+                    raise
+                if len(_VALUES_ONLY) > 1024:
+                    _VALUES_ONLY.clear()
+                _VALUES_ONLY.add(key)  # skip the failing parse next time
         return self.store.query(inject_values(text, {k: t.value for k, t in
                                                      zip(bindings, subs.values())}), **self._kwargs())
 
