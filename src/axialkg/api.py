@@ -163,14 +163,17 @@ class KnowledgeGraph:
         return self._graph
 
     def paths(self, a: str, b: str, **kw):
+        """Simple paths between two entities, shortest first: ``max_hops``, ``directed``, ``via``
+        (categories), ``avoid`` (entities), ``limit`` (see :func:`axialkg.paths.find_paths`)."""
         from . import paths
 
         return paths.find_paths(self, a, b, **kw)
 
-    def neighbors(self, entity: str, hops: int = 1):
+    def neighbors(self, entity: str, hops: int = 1, **kw):
+        """The neighbourhood subgraph (a MultiDiGraph) within ``hops`` hops of an entity."""
         from . import paths
 
-        return paths.neighbors(self, entity, hops)
+        return paths.neighbors(self, entity, hops, **kw)
 
     def close(self) -> None:
         self.store.close()

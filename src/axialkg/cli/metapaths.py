@@ -1,0 +1,42 @@
+"""``axialkg metapaths FROM_CATEGORY TO_CATEGORY``: the kinds of connection between two categories, counted."""
+
+from __future__ import annotations
+
+from .paths import add_common, avoided, open_kg, plural, write_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("metapaths", help="kinds of connection between two categories, with path counts",
+                       description="Every metapath (sequence of categories and predicates) joining entities of "
+                                   "FROM_CATEGORY to entities of TO_CATEGORY within --max-hops, with how many "
+                                   "simple paths follow it. Inner nodes stand for their top class.")
+    p.add_argument("from_category", metavar="FROM_CATEGORY", help="class name or label, e.g. Drug, 'JAK inhibitor'")
+    p.add_argument("to_category", metavar="TO_CATEGORY", help="class name or label, e.g. RadiologicalPattern")
+    p.add_argument("--limit", type=int, default=0, metavar="K", help="metapaths to show (default 0: all)")
+    add_common(p)
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from ..paths import _check_hops, _check_limit, metapaths, resolve_category
+
+    _check_hops(args.max_hops)
+    _check_limit(args.limit)
+    kg = open_kg(args)
+    G = kg.graph()
+    a, b = resolve_category(G, args.from_category), resolve_category(G, args.to_category)
+    found = metapaths(kg, a, b, max_hops=args.max_hops, directed=args.directed, avoid_categories=avoided(args))
+    shown = found[:args.limit] if args.limit else found
+    if args.format == "json":
+        write_json({"from_category": a, "to_category": b, "max_hops": args.max_hops,
+                    "metapaths": [m.to_dict() for m in shown]})
+        return 0
+    total = sum(m.count for m in found)
+    print(f"{plural(len(found), 'metapath')} ({plural(total, 'path')}) from {args.from_category} to "
+          f"{args.to_category} within {plural(args.max_hops, 'hop')}")
+    if shown:
+        width = max(len(str(m.count)) for m in shown)
+        print(f"{'paths':>{max(width, 5)}}  hops  metapath")
+        for m in shown:
+            print(f"{m.count:>{max(width, 5)}}  {m.metapath.hops:>4}  {m.metapath}")
+    return 0

@@ -1,0 +1,53 @@
+"""``axialkg neighbors ENTITY``: the neighbourhood of an entity; GraphML export of it or of the whole graph."""
+
+from __future__ import annotations
+
+import sys
+
+from ..errors import UsageError
+from .paths import add_common, open_kg, plural, write_json
+
+
+def register(sub) -> None:
+    p = sub.add_parser("neighbors", help="an entity's neighbourhood (or the whole graph) as a table, JSON or GraphML",
+                       description="Entities within --hops hops of ENTITY and the claims among them. --graphml OUT "
+                                   "writes it for Cytoscape or Gephi; --all takes the whole graph instead.")
+    p.add_argument("entity", nargs="?", metavar="ENTITY")
+    p.add_argument("--hops", type=int, default=1, metavar="K", help="how far to reach (default 1)")
+    p.add_argument("--all", action="store_true", help="the whole graph instead of one neighbourhood")
+    p.add_argument("--graphml", metavar="OUT", help="write GraphML to OUT instead of printing")
+    add_common(p, hops_default=None)
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from ..paths import neighbors, write_graphml
+
+    if args.all == bool(args.entity):
+        raise UsageError("name an ENTITY or give --all (not both)")
+    kg = open_kg(args)
+    sub = kg.graph() if args.all else neighbors(kg, args.entity, args.hops, directed=args.directed)
+    if args.graphml:
+        out = write_graphml(sub, args.graphml)
+        print(f"wrote {out} ({plural(sub.number_of_nodes(), 'node')}, {plural(sub.number_of_edges(), 'edge')})",
+              file=sys.stderr)
+        return 0
+    nodes = sorted(sub.nodes(data=True), key=lambda x: (x[1].get("distance", 0), x[1].get("label", x[0]), x[0]))
+    edges = sorted(sub.edges(keys=True, data=True), key=lambda e: (sub.nodes[e[0]].get("label", e[0]), e[2],
+                                                                    sub.nodes[e[1]].get("label", e[1]), e[0], e[1]))
+    if args.format == "json":
+        write_json({"center": sub.graph.get("center"), "hops": None if args.all else args.hops,
+                    "nodes": [{"iri": n, "label": a.get("label", n), "category": a.get("category"),
+                               "distance": a.get("distance")} for n, a in nodes],
+                    "edges": [{"source": u, "target": v, "predicate": k, "label": d.get("label"),
+                               "sources": list(d.get("sources") or []),
+                               "further_sources": d.get("further_sources", 0)} for u, v, k, d in edges]})
+        return 0
+    print(f"{len(nodes)} {'entity' if len(nodes) == 1 else 'entities'}, {plural(len(edges), 'claim')}"
+          + ("" if args.all else f" within {args.hops} hops of {nodes[0][1].get('label')}"))
+    for n, a in nodes:
+        print(f"  {a.get('distance', ''):>2}  {a.get('label', n)}  ({a.get('category_label') or ''})")
+    for u, v, k, d in edges:
+        src = ", ".join(d.get("sources") or ()) or "no named source"
+        print(f"  {sub.nodes[u].get('label', u)} | {d.get('label', k)} | {sub.nodes[v].get('label', v)}   [{src}]")
+    return 0
