@@ -47,8 +47,6 @@ def test_every_entity_has_label_and_definition(release_graph):
         assert len(list(g.objects(e, DEFINITION))) == 1, f"{e}: needs exactly one definition"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 3 part B (interventions, foods, FAQs) not curated yet: "
-                   "several sources and sections are still uncited; strict, so it fails once they are")
 def test_no_orphan_entities(release_graph):
     """Every entity takes part in a claim, or (sources, sections, the article) in provenance."""
     g = release_graph

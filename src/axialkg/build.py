@@ -102,6 +102,14 @@ class Builder:
             g.add((ONTOLOGY_IRI, DCTERMS.creator, Literal(c)))
         g.add((ONTOLOGY_IRI, DCTERMS.source, AXKG[h.article]))
         g.add((ONTOLOGY_IRI, VANN.usageNote, Literal(h.usage_note)))
+        if h.usage_note_section:  # an annotation on the annotation: which part of the article it restates
+            ax = _axiom_node(ONTOLOGY_IRI, VANN.usageNote, h.usage_note_section)
+            g.add((ax, RDF.type, OWL.Axiom))
+            g.add((ax, OWL.annotatedSource, ONTOLOGY_IRI))
+            g.add((ax, OWL.annotatedProperty, VANN.usageNote))
+            g.add((ax, OWL.annotatedTarget, Literal(h.usage_note)))
+            g.add((ax, DCTERMS.source, AXKG[h.article]))
+            g.add((ax, PROV.wasDerivedFrom, AXKG[h.usage_note_section]))
         g.add((ONTOLOGY_IRI, VANN.preferredNamespacePrefix, Literal("axkg")))
         g.add((ONTOLOGY_IRI, VANN.preferredNamespaceUri, Literal(NAMESPACE)))
 

@@ -126,6 +126,7 @@ class OntologyHeader(_Record):
     license: str
     creators: list[str] = Field(min_length=1)
     usage_note: str
+    usage_note_section: str | None = None  # the article section the usage note restates
     article: str
 
 
@@ -234,6 +235,9 @@ def _check_references(header: OntologyHeader, entities: dict[str, Located], sche
 
     if header.article not in entities or "Article" not in kinds(header.article):
         problems.append(f"ontology header: article '{header.article}' is not an entity of category Article")
+    if header.usage_note_section and (header.usage_note_section not in entities
+                                      or "ArticleSection" not in kinds(header.usage_note_section)):
+        problems.append(f"ontology header: usage_note_section '{header.usage_note_section}' is not an ArticleSection")
 
     for eid, loc in entities.items():
         ent, path = loc.entity, loc.path
