@@ -118,6 +118,7 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
     source_cache: dict = {}
     predicates: dict[str, str] = {}
     unsourced = []
+    partial: set[str] = set()  # nodes met without a label or category so far
     enabled = gc.isenabled()
     gc.disable()  # a million small dicts: the cyclic collector would rescan them over and over
     try:
@@ -125,11 +126,21 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
             get = row.get
             s, p, o = row["subject"], row["predicate"], row["object"]
             if s not in nodes:
-                nodes[s] = {"label": get("subjectLabel") or local_name(s), "category": get("subjectCategory")}
+                nodes[s] = {"label": get("subjectLabel"), "category": get("subjectCategory")}
                 succ[s], pred[s] = {}, {}
+                if nodes[s]["label"] is None or nodes[s]["category"] is None:
+                    partial.add(s)
             if o not in nodes:
-                nodes[o] = {"label": get("objectLabel") or local_name(o), "category": get("objectCategory")}
+                nodes[o] = {"label": get("objectLabel"), "category": get("objectCategory")}
                 succ[o], pred[o] = {}, {}
+                if nodes[o]["label"] is None or nodes[o]["category"] is None:
+                    partial.add(o)
+            if partial:  # a later row may name what an earlier one left out
+                for iri, end in ((s, "subject"), (o, "object")):
+                    if iri in partial:
+                        attrs = nodes[iri]
+                        attrs["label"] = attrs["label"] or get(end + "Label")
+                        attrs["category"] = attrs["category"] or get(end + "Category")
             raw = get("sources")
             if raw is not None and raw.__class__ is not str and raw.__class__ is not tuple:
                 raw = tuple(raw)
@@ -152,6 +163,7 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
         _drop_restated(G, unsourced)
         hierarchy = _Hierarchy(classes)
         for iri, attrs in nodes.items():
+            attrs["label"] = attrs["label"] or local_name(iri)
             cats = set(types.get(iri, ()))
             if attrs["category"]:
                 cats.add(attrs["category"])

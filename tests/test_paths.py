@@ -1,0 +1,445 @@
+"""Graph-path questions: the projection, paths (the article's own answers), metapaths, DWPC,
+neighbourhoods, GraphML, and the path/metapaths/connect/neighbors commands."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+
+import networkx as nx
+import pytest
+
+import axialkg
+from axialkg import paths as P
+from axialkg.cli import main
+from axialkg.errors import UsageError
+
+AXKG = "https://w3id.org/axialkg/"
+PATTERN = "axial osteosclerosis"
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return axialkg.open()
+
+
+@pytest.fixture(scope="module")
+def G(kg):
+    return kg.graph()
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def labels(path) -> list[str]:
+    return [n["label"] for n in path.nodes]
+
+
+def assert_valid(G, path, max_hops):
+    """A path is simple, within bounds, and every hop is a real, sourced claim walked as it says."""
+    iris = [n["iri"] for n in path.nodes]
+    assert len(set(iris)) == len(iris), iris
+    assert 1 <= path.hops == len(iris) - 1 <= max_hops
+    for i, e in enumerate(path.edges):
+        u, v = (iris[i], iris[i + 1]) if e["direction"] == P.FORWARD else (iris[i + 1], iris[i])
+        assert e["direction"] in (P.FORWARD, P.BACKWARD)
+        assert G.has_edge(u, v, e["predicate"]), (u, e["predicate"], v)
+        assert e["sources"], f"unsourced hop {u} {e['label']} {v}"
+        assert e["sources"] == list(G.edges[u, v, e["predicate"]]["sources"])
+
+
+# ---- the projection ---------------------------------------------------------------------------
+
+def test_projection_is_the_claim_graph(kg, G):
+    assert isinstance(G, nx.MultiDiGraph)
+    assert kg.graph() is G  # built once per store
+    rows = kg.query("graph-edges")
+    assert G.number_of_edges() == len(rows) > 300
+    assert {(r["subject"].value, r["object"].value, r["predicate"].value) for r in rows} == set(G.edges(keys=True))
+    # schema and provenance stay out: no class, property, source or axiom is a node
+    assert not any(n.startswith("_:") or n in G.graph["classes"] for n in G)
+    assert AXKG + "treats" not in G and AXKG + "Drug" not in G
+    rux = G.nodes[AXKG + "ruxolitinib"]
+    assert rux["label"] == "ruxolitinib" and rux["category"] == AXKG + "JAKInhibitor"
+    assert {AXKG + "JAKInhibitor", AXKG + "Drug", AXKG + "Intervention"} <= rux["categories"]
+    assert rux["kind"] == AXKG + "Intervention"
+    edge = G.edges[AXKG + "ruxolitinib", AXKG + "myelofibrosis", AXKG + "treats"]
+    assert edge["label"] == "treats" and "FDA Access Data" in edge["sources"] and edge["further_sources"] >= 0
+
+
+def test_every_claim_edge_is_sourced(G):
+    unsourced = [(u, k, v) for u, v, k, d in G.edges(keys=True, data=True) if not d["sources"]]
+    assert unsourced == []
+
+
+def test_projection_is_the_same_on_rdflib(G):
+    other = axialkg.open("rdflib").graph()
+    assert sorted(other.edges(keys=True)) == sorted(G.edges(keys=True))
+    assert all(other.nodes[n] == G.nodes[n] for n in G)
+    assert all(other.edges[e] == G.edges[e] for e in G.edges(keys=True))
+
+
+def test_project_edges_from_plain_rows():
+    rows = [{"subject": "a", "predicate": "p", "object": "b", "subjectCategory": "X", "objectCategory": "Y",
+             "sources": ["S1", "S2"], "furtherSources": "3"},
+            {"subject": "b", "predicate": "q", "object": "c", "subjectLabel": "Bee", "sources": "S1; S3"},
+            {"subject": "b", "predicate": "pinv", "object": "a", "sources": ""}]  # restates a sourced claim
+    g = P.project_edges(rows)
+    assert set(g.edges(keys=True)) == {("a", "b", "p"), ("b", "c", "q")}
+    assert g.edges["a", "b", "p"]["sources"] == ("S1", "S2") and g.edges["a", "b", "p"]["further_sources"] == 3
+    assert g.edges["b", "c", "q"]["sources"] == ("S1", "S3")
+    assert g.nodes["b"]["label"] == "Bee" and g.nodes["a"]["kind"] == "X"
+
+
+# ---- the article's answers -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("drug,cause", [
+    ("ruxolitinib", "myelofibrosis"),
+    ("cinacalcet", "renal osteodystrophy"),
+    ("calcitriol", "renal osteodystrophy"),
+    ("avapritinib", "systemic mastocytosis"),
+    ("midostaurin", "systemic mastocytosis"),
+])
+def test_drug_reaches_pattern_through_its_cause_first(kg, G, drug, cause):
+    found = kg.paths(drug, PATTERN, limit=5)
+    assert labels(found[0]) == [drug, cause, PATTERN]
+    assert [e["label"] for e in found[0].edges] == ["treats", "causes pattern"]
+    assert [e["direction"] for e in found[0].edges] == [P.FORWARD, P.FORWARD]
+    for p in found:
+        assert_valid(G, p, 4)
+
+
+def test_interferon_gamma_reaches_pattern_through_osteopetrosis(kg, G):
+    found = kg.paths("interferon gamma-1b", PATTERN, max_hops=3, limit=0)
+    assert found and found[0].hops == 2
+    assert "osteopetrosis" in found[0].nodes[1]["label"]
+    assert any(labels(p)[1:] == ["malignant infantile osteopetrosis", "osteopetrosis", PATTERN]
+               or labels(p)[1:] == ["osteopetrosis", PATTERN] for p in found)
+    assert kg.paths("interferon gamma-1b", "osteopetrosis", max_hops=2, limit=1)
+    for p in found:
+        assert_valid(G, p, 3)
+
+
+def test_target_level_path_ruxolitinib_jak2_jak_stat_myelofibrosis(kg, G):
+    found = kg.paths("ruxolitinib", "myelofibrosis", via=["MolecularTarget"], limit=0)
+    target_level = [p for p in found if labels(p) == ["ruxolitinib", "JAK2", "JAK-STAT signalling", "myelofibrosis"]]
+    assert len(target_level) == 1
+    p = target_level[0]
+    assert [(e["label"], e["direction"]) for e in p.edges] == [
+        ("targets", P.FORWARD), ("participates in", P.FORWARD), ("has mechanism", P.BACKWARD)]
+    assert_valid(G, p, 4)
+
+
+def test_shortest_first_and_deterministic(kg, G):
+    found = kg.paths("ruxolitinib", PATTERN, limit=0)
+    assert len(found) > 20
+    hops = [p.hops for p in found]
+    assert hops == sorted(hops) and hops[0] == 2 and hops[-1] == 4
+    assert [p.to_dict() for p in kg.paths("ruxolitinib", PATTERN, limit=0)] == [p.to_dict() for p in found]
+    assert [p.to_dict() for p in kg.paths("ruxolitinib", PATTERN, limit=7)] == [p.to_dict() for p in found[:7]]
+    for p in found:
+        assert_valid(G, p, 4)
+
+
+def test_every_hop_carries_the_claims_own_sources(kg):
+    claims = {}
+    for p in kg.paths("ruxolitinib", PATTERN, max_hops=3, limit=0):
+        for i, e in enumerate(p.edges):
+            a, b = p.nodes[i]["iri"], p.nodes[i + 1]["iri"]
+            subj, obj = (a, b) if e["direction"] == P.FORWARD else (b, a)
+            claims[(subj, e["predicate"], obj)] = e["sources"]
+    assert len(claims) > 10
+    for (subj, pred, obj), sources in claims.items():
+        page = [c for c in kg.entity(subj).claims if c.direction == "out" and c.predicate == pred and c.other == obj]
+        assert page and sorted({x for c in page for x in c.sources}) == sorted(sources)  # one row per section
+
+
+def test_paths_are_all_the_simple_paths(G):
+    """Against networkx's own enumeration on the undirected view (small bound, small graph)."""
+    s, t = AXKG + "fedratinib", AXKG + "myelofibrosis"
+    ours = Counter(tuple(n for n in nodes) for nodes, _ in P.iter_paths(G, s, t, max_hops=3))
+    und = nx.MultiGraph(G.to_undirected(as_view=False))
+    theirs = Counter(tuple(p) for p in nx.all_simple_paths(und, s, t, cutoff=3))
+    # networkx yields one node sequence per distinct parallel-edge choice as well, once per edge combination
+    assert set(ours) == set(theirs)
+    for nodes, count in ours.items():
+        assert count == math.prod(und.number_of_edges(a, b) for a, b in zip(nodes, nodes[1:]))
+
+
+# ---- options -----------------------------------------------------------------------------------
+
+def test_max_hops_bounds(kg):
+    assert kg.paths("ruxolitinib", PATTERN, max_hops=1) == []
+    two = kg.paths("ruxolitinib", PATTERN, max_hops=2, limit=0)
+    assert two and {p.hops for p in two} == {2}
+    three = kg.paths("ruxolitinib", PATTERN, max_hops=3, limit=0)
+    assert {p.hops for p in three} == {2, 3} and [p.to_dict() for p in three[:len(two)]] == [p.to_dict() for p in two]
+    for bad in (0, -1, 9, "4", 2.5, True):
+        with pytest.raises(UsageError, match="max-hops"):
+            kg.paths("ruxolitinib", PATTERN, max_hops=bad)
+
+
+def test_directed_walks_edges_forward_only(kg):
+    directed = kg.paths("ruxolitinib", "myelofibrosis", directed=True, limit=0)
+    both = kg.paths("ruxolitinib", "myelofibrosis", limit=0)
+    assert directed and all(e["direction"] == P.FORWARD for p in directed for e in p.edges)
+    assert {json.dumps(p.to_dict()) for p in directed} < {json.dumps(p.to_dict()) for p in both}
+    assert any(e["direction"] == P.BACKWARD for p in both for e in p.edges)
+    # nothing runs from the pattern back to a drug
+    assert kg.paths(PATTERN, "ruxolitinib", directed=True) == []
+    assert kg.paths(PATTERN, "ruxolitinib", limit=1)[0].edges[0]["direction"] == P.BACKWARD
+
+
+def test_via_category_by_name_label_or_superclass(kg, G):
+    jak = P.resolve_category(G, "JAKInhibitor")
+    assert jak == AXKG + "JAKInhibitor"
+    assert P.resolve_category(G, "JAK inhibitor") == P.resolve_category(G, "jak inhibitor") == jak
+    assert P.resolve_category(G, "axkg:JAKInhibitor") == jak
+    assert P.resolve_category(G, "MOLECULAR TARGET") == AXKG + "MolecularTarget"
+    by_class = kg.paths("myelofibrosis", "JAK2", via=["JAKInhibitor"], limit=0)
+    by_super = kg.paths("myelofibrosis", "JAK2", via=["Drug"], limit=0)
+    assert by_class and {"ruxolitinib", "fedratinib", "momelotinib"} <= {n["label"] for p in by_class for n in p.nodes}
+    assert {json.dumps(p.to_dict()) for p in by_class} <= {json.dumps(p.to_dict()) for p in by_super}
+    for p in by_class:
+        assert any(jak in G.nodes[n["iri"]]["categories"] for n in p.nodes[1:-1])
+    both = kg.paths("ruxolitinib", PATTERN, via=["MolecularTarget", "Mechanism"], limit=0)
+    assert both and all({"MolecularTarget", "Mechanism"} <= {n["category"].rsplit("/", 1)[-1] for n in p.nodes[1:-1]}
+                        for p in both)
+    with pytest.raises(UsageError, match="did you mean: MolecularTarget"):
+        kg.paths("ruxolitinib", PATTERN, via=["MolecularTargt"])
+
+
+def test_avoid_entity(kg):
+    found = kg.paths("ruxolitinib", PATTERN, avoid=["myelofibrosis"], limit=0)
+    assert found and all("myelofibrosis" not in labels(p) for p in found)
+    assert found[0].hops >= 3
+    assert kg.paths("ruxolitinib", PATTERN, avoid=["MF"], limit=0) == found  # resolved like FROM and TO
+    with pytest.raises(UsageError, match="cannot also be avoided"):
+        kg.paths("ruxolitinib", PATTERN, avoid=["ruxolitinib"])
+
+
+def test_faq_questions_are_stepped_around_unless_asked(kg, G):
+    questions = [n for n, a in G.nodes(data=True) if AXKG + "Question" in a["categories"]]
+    if not questions:
+        pytest.skip("no FAQ questions in this release")
+    default = kg.paths("ruxolitinib", PATTERN, limit=0)
+    assert not any(n["iri"] in questions for p in default for n in p.nodes)
+    everything = kg.paths("ruxolitinib", PATTERN, limit=0, avoid_categories=())
+    assert any(n["iri"] in questions for p in everything for n in p.nodes)
+
+
+# ---- metapaths ------------------------------------------------------------------------------
+
+def test_metapath_counts_match_enumeration(kg, G):
+    drugs = [n for n, a in G.nodes(data=True) if AXKG + "Drug" in a["categories"]]
+    patterns = [n for n, a in G.nodes(data=True) if AXKG + "RadiologicalPattern" in a["categories"]]
+    blocked = [n for n, a in G.nodes(data=True) if AXKG + "Question" in a["categories"]]
+    expected = Counter()
+    for d in drugs:
+        for p in patterns:
+            for nodes, steps in P.iter_paths(G, d, p, max_hops=3, avoid=blocked):
+                cats = (AXKG + "Drug",) + tuple(G.nodes[n]["kind"] for n in nodes[1:-1]) + (AXKG + "RadiologicalPattern",)
+                expected[(cats, tuple(steps))] += 1
+    got = P.metapaths(kg, "Drug", "radiological pattern", max_hops=3)
+    assert {(m.metapath.categories, m.metapath.edges): m.count for m in got} == dict(expected)
+    top = got[0]
+    assert [m.count for m in got] == sorted((m.count for m in got), reverse=True)
+    assert str(got[0].metapath).startswith("Drug ")
+    assert any(str(m.metapath) == "Drug -treats-> Cause -causes pattern-> RadiologicalPattern" and m.count >= 6
+               for m in got), top
+
+
+def test_metapath_with_a_repeated_metanode_counts_simple_paths_only():
+    g = nx.MultiDiGraph()
+    for n in ("c1", "c2", "c3"):
+        g.add_node(n, label=n, category="Cause")
+    g.add_node("m", label="m", category="Mechanism")
+    for c in ("c1", "c2", "c3"):
+        g.add_edge(c, "m", "hasMechanism", predicate="hasMechanism", label="has mechanism", sources=["S"])
+    (only,) = P.metapaths(g, "Cause", "Cause", max_hops=2)
+    # walks c→m→c' number 9; the 3 that come back to their start are not paths
+    assert str(only.metapath) == "Cause -has mechanism-> Mechanism <-has mechanism- Cause" and only.count == 6
+
+
+# ---- DWPC -----------------------------------------------------------------------------------------
+
+@pytest.fixture
+def tiny():
+    """d1, d2 drugs; g1, g2 targets; c1 a cause.  d1→g1, d1→g2, d2→g2 (targets); g1→c1, g2→c1
+    (associated); d2→c1 (treats)."""
+    g = nx.MultiDiGraph()
+    for n, cat in [("d1", "Drug"), ("d2", "Drug"), ("g1", "Target"), ("g2", "Target"), ("c1", "Cause")]:
+        g.add_node(n, label=n, category=cat)
+    for u, p, v in [("d1", "targets", "g1"), ("d1", "targets", "g2"), ("d2", "targets", "g2"),
+                    ("g1", "associated", "c1"), ("g2", "associated", "c1"), ("d2", "treats", "c1")]:
+        g.add_edge(u, v, p, predicate=p, label=p, sources=["hand"], further_sources=0)
+    return g
+
+
+def test_dwpc_by_hand(tiny):
+    w = 0.4
+    # d1-g1-c1: degrees d1 2 (targets), g1 1 (targeted by a drug), g1 1 (associated), c1 2 (targets associated)
+    # d1-g2-c1: d1 2, g2 2, g2 1, c1 2
+    expect = (2 * 1 * 1 * 2) ** -w + (2 * 2 * 1 * 2) ** -w
+    assert P.dwpc(tiny, "d1", "c1", max_hops=2) == {
+        "Drug -targets-> Target -associated-> Cause": pytest.approx(expect)}
+    # three hops add d1-g2-d2-c1: d1 2, g2 2 | g2 2 (drugs targeting it), d2 1 (its targets) | d2 1, c1 1 (treats)
+    three = P.dwpc(tiny, "d1", "c1", max_hops=3)
+    assert three["Drug -targets-> Target <-targets- Drug -treats-> Cause"] == pytest.approx((2 * 2 * 2 * 1 * 1 * 1) ** -w)
+    (c,) = P.connect(tiny, "d1", "c1", max_hops=3)
+    assert c.dwpc == pytest.approx(expect + 8 ** -w) and c.path_count == 3
+    assert [p.pdp for p in c.paths] == sorted((p.pdp for p in c.paths), reverse=True)
+    assert labels(c.paths[0]) == ["d1", "g1", "c1"] and c.paths[0].pdp == pytest.approx(4 ** -w)
+
+
+def test_dwpc_ranks_a_category(tiny):
+    w = 0.4
+    ranked = P.connect(tiny, from_category="Drug", target="c1", max_hops=2)
+    assert [c.source["iri"] for c in ranked] == ["d2", "d1"]
+    # d2: treats directly (1·1)^-w = 1, and d2-g2-c1: d2 1, g2 2, g2 1, c1 2
+    assert ranked[0].dwpc == pytest.approx(1 + (1 * 2 * 1 * 2) ** -w)
+    assert ranked[1].dwpc == pytest.approx((2 * 1 * 1 * 2) ** -w + (2 * 2 * 1 * 2) ** -w)
+    assert P.connect(tiny, from_category="Drug", target="c1", max_hops=2, damping=0)[1].dwpc == 2  # plain counts
+
+
+def test_damping_and_ends_are_checked(tiny):
+    with pytest.raises(UsageError, match="each end"):
+        P.connect(tiny, "d1", None)
+    with pytest.raises(UsageError, match="each end"):
+        P.connect(tiny, "d1", "c1", from_category="Drug")
+    with pytest.raises(UsageError, match="damping"):
+        P.connect(tiny, "d1", "c1", damping=-1)
+
+
+def test_drugs_ranked_for_myelofibrosis(kg):
+    ranked = P.connect(kg, from_category="Drug", target="myelofibrosis", max_hops=3)
+    top3 = {c.source["label"] for c in ranked[:3]}
+    assert top3 == {"ruxolitinib", "fedratinib", "momelotinib"}
+    assert [c.dwpc for c in ranked] == sorted((c.dwpc for c in ranked), reverse=True)
+    (pair,) = P.connect(kg, "ruxolitinib", "myelofibrosis", max_hops=3)
+    assert any(labels(p) == ["ruxolitinib", "myelofibrosis"] for p in pair.paths)
+    assert pair.dwpc == pytest.approx(math.fsum(m.dwpc for m in pair.metapaths))
+
+
+# ---- neighbourhoods and GraphML ----------------------------------------------------------------
+
+def test_neighbors(kg):
+    sub = kg.neighbors("JAK2", hops=1)
+    names = {a["label"]: a["distance"] for _, a in sub.nodes(data=True)}
+    assert names["JAK2"] == 0 and {"ruxolitinib", "fedratinib", "momelotinib", "JAK-STAT signalling"} <= set(names)
+    assert set(names.values()) == {0, 1}
+    assert sub.has_edge(kg.resolve("ruxolitinib"), kg.resolve("JAK2"), AXKG + "targets")
+    two = kg.neighbors("JAK2", hops=2)
+    assert "myelofibrosis" in {a["label"] for _, a in two.nodes(data=True)} and set(sub) < set(two)
+    assert set(kg.neighbors("JAK2", hops=0)) == {kg.resolve("JAK2")}
+    with pytest.raises(UsageError, match="hops"):
+        kg.neighbors("JAK2", hops=-1)
+
+
+def test_graphml_round_trip(kg, tmp_path):
+    sub = kg.neighbors("myelofibrosis", hops=1)
+    out = P.write_graphml(sub, tmp_path / "mf.graphml")
+    back = nx.read_graphml(out, force_multigraph=True)
+    assert isinstance(back, nx.MultiDiGraph)
+    assert set(back.nodes) == set(sub.nodes)
+    assert sorted((u, v, d["predicate"]) for u, v, d in back.edges(data=True)) == sorted(sub.edges(keys=True))
+    mf = back.nodes[AXKG + "myelofibrosis"]
+    assert mf["label"] == "myelofibrosis" and AXKG + "Cause" in mf["categories"].split("; ")
+    for u, v, k, d in sub.edges(keys=True, data=True):
+        (got,) = [e for e in back.get_edge_data(u, v).values() if e["predicate"] == k]
+        assert got["sources"] == "; ".join(d["sources"]) and got["further_sources"] == d["further_sources"]
+    assert list(tmp_path.iterdir()) == [out]  # no temporary file left
+
+
+def test_neighbors_cli_writes_whole_graph(capsys, tmp_path, G):
+    code, out, err = run(capsys, "neighbors", "--all", "--graphml", str(tmp_path / "all.graphml"))
+    assert code == 0 and out == "" and "wrote" in err
+    back = nx.read_graphml(tmp_path / "all.graphml", force_multigraph=True)
+    assert back.number_of_nodes() == G.number_of_nodes() and back.number_of_edges() == G.number_of_edges()
+    code, _, err = run(capsys, "neighbors", "JAK2", "--graphml", str(tmp_path / "no" / "x.graphml"))
+    assert code == 2 and "no directory" in err and not (tmp_path / "no").exists()
+
+
+# ---- the commands ----------------------------------------------------------------------------
+
+def test_path_cli_json(capsys):
+    code, out, _ = run(capsys, "path", "ruxolitinib", PATTERN, "--format", "json", "--limit", "3")
+    assert code == 0
+    doc = json.loads(out)
+    first = doc["paths"][0]
+    assert [n["label"] for n in first["nodes"]] == ["ruxolitinib", "myelofibrosis", PATTERN]
+    assert {"iri", "label", "category"} <= set(first["nodes"][0]) and first["nodes"][0]["iri"] == AXKG + "ruxolitinib"
+    assert {"predicate", "label", "direction", "sources"} <= set(first["edges"][0])
+    assert first["edges"][0]["predicate"] == AXKG + "treats" and first["edges"][0]["direction"] == "forward"
+    assert len(doc["paths"]) == 3 and doc["truncated"] is True
+
+
+def test_path_cli_table_names_every_hop_and_source(capsys):
+    code, out, _ = run(capsys, "path", "Jakafi", PATTERN, "--max-hops", "2")  # a brand name resolves
+    assert code == 0
+    assert "ruxolitinib -[treats]-> myelofibrosis -[causes pattern]-> axial osteosclerosis" in out
+    assert "ruxolitinib | treats | myelofibrosis   [FDA Access Data" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["path", "ruxolitinib", "myelofibrozis"], "no entity 'myelofibrozis'; did you mean: myelofibrosis?"),
+    (["path", "ruxolitnib", PATTERN], "did you mean: ruxolitinib"),
+    (["path", "ruxolitinib", PATTERN, "--max-hops", "0"], "--max-hops must be"),
+    (["path", "ruxolitinib", PATTERN, "--max-hops", "99"], "--max-hops must be"),
+    (["path", "ruxolitinib", PATTERN, "--via", "JAK inhibiter"], "did you mean: JAK inhibitor"),
+    (["path", "ruxolitinib", "ruxolitinib"], "same entity"),
+    (["path", "ruxolitinib", PATTERN, "--limit", "-1"], "--limit"),
+    (["metapaths", "Drugg", "Cause"], "no category 'Drugg'; did you mean: Drug"),
+    (["connect", "ruxolitinib"], "name the end"),
+    (["connect", "ruxolitinib", "myelofibrosis", "--from-category", "Drug"], "too many ends"),
+    (["connect", "--from-category", "Drug", "--to", "myelofibrozis"], "did you mean: myelofibrosis"),
+    (["neighbors", "JAK3"], "no entity 'JAK3'"),
+    (["neighbors"], "name an ENTITY or give --all"),
+])
+def test_bad_input_is_one_line(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in err
+
+
+def test_no_path_is_a_clear_empty_answer(capsys):
+    code, out, err = run(capsys, "path", "ruxolitinib", "skeletal fluorosis", "--max-hops", "1")
+    assert code == 0 and "no path from ruxolitinib" in out and "within 1 hop" in out
+    code, out, err = run(capsys, "path", "ruxolitinib", "skeletal fluorosis", "--max-hops", "1", "--format", "json")
+    assert code == 0 and json.loads(out)["paths"] == [] and "no path" in err
+
+
+def test_metapaths_cli(capsys):
+    code, out, _ = run(capsys, "metapaths", "Drug", "RadiologicalPattern", "--max-hops", "2", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    first = doc["metapaths"][0]
+    assert first["metapath"] == "Drug -treats-> Cause -causes pattern-> RadiologicalPattern" and first["count"] >= 6
+    assert all(m["hops"] == 2 for m in doc["metapaths"])
+    code, out, _ = run(capsys, "metapaths", "drug", "radiological pattern", "--max-hops", "2")
+    assert code == 0 and "Drug -treats-> Cause -causes pattern-> RadiologicalPattern" in out
+
+
+def test_connect_cli(capsys):
+    code, out, _ = run(capsys, "connect", "--from-category", "JAK inhibitor", "--to", "myelofibrosis",
+                       "--max-hops", "2", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert {c["source"]["label"] for c in doc["connections"]} == {"ruxolitinib", "fedratinib", "momelotinib"}
+    assert all(c["dwpc"] > 0 and c["paths"] and c["metapaths"] for c in doc["connections"])
+    code, out, _ = run(capsys, "connect", "ruxolitinib", "myelofibrosis", "--max-hops", "2")
+    assert code == 0 and "DWPC" in out and "ruxolitinib | treats | myelofibrosis" in out
+
+
+def test_neighbors_cli_json(capsys):
+    code, out, _ = run(capsys, "neighbors", "JAK2", "--format", "json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["center"] == axialkg.open().resolve("JAK2")
+    assert {"ruxolitinib", "JAK-STAT signalling"} <= {n["label"] for n in doc["nodes"]}
+    assert all(e["sources"] for e in doc["edges"])
