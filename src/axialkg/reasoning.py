@@ -250,12 +250,14 @@ def _inferred_links(graph: Graph, world, inferred, labels: Labeller):
             if hasattr(subj, "iri") and hasattr(obj, "iri"):
                 entailed.add((URIRef(subj.iri), URIRef(prop.iri), URIRef(obj.iri)))
     entailed = {t for t in entailed if t not in graph}
+    # an entailed link read through its inverse is still the entailed link, not a new inverse one
+    entailed_pairs = {(s, o) for s, _, o in entailed} | {(o, s) for s, _, o in entailed}
     inverse = set()
     for prop in ours:  # get_relations() yields a property's own pairs and its inverse's, reversed
         for s, o in prop.get_relations():
             if hasattr(s, "iri") and hasattr(o, "iri"):
                 triple = (URIRef(s.iri), URIRef(prop.iri), URIRef(o.iri))
-                if triple not in graph and triple not in entailed:
+                if triple not in graph and (triple[0], triple[2]) not in entailed_pairs:
                     inverse.add(triple)
         if owlready2.SymmetricProperty in prop.is_a:
             for s, o in prop.get_relations():

@@ -23,6 +23,12 @@ def release_path(fmt: str = "ttl") -> Path:
     return _pick(_PACKAGE_DATA / name, _SOURCE_TREE / "ontology" / name)
 
 
+def shapes_path() -> Path:
+    """The SHACL shapes that ``axialkg validate`` checks the graph against."""
+    name = "axialkg-shapes.ttl"
+    return _pick(_PACKAGE_DATA / "shapes" / name, _SOURCE_TREE / "ontology" / "shapes" / name)
+
+
 def queries_dir() -> Path:
     """The directory of named SPARQL queries (``*.rq``)."""
     return _pick(_PACKAGE_DATA / "queries", _SOURCE_TREE / "queries")
