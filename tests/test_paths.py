@@ -14,6 +14,7 @@ import axialkg
 from axialkg import paths as P
 from axialkg.cli import main
 from axialkg.errors import UsageError
+from test_stores import GRAPH, oxigraph_server  # noqa: F401  (the real Oxigraph server fixture)
 
 AXKG = "https://w3id.org/axialkg/"
 PATTERN = "axial osteosclerosis"
@@ -81,6 +82,14 @@ def test_projection_is_the_same_on_rdflib(G):
     assert sorted(other.edges(keys=True)) == sorted(G.edges(keys=True))
     assert all(other.nodes[n] == G.nodes[n] for n in G)
     assert all(other.edges[e] == G.edges[e] for e in G.edges(keys=True))
+
+
+def test_projection_is_the_same_from_a_remote_endpoint(G, oxigraph_server):
+    for kw in ({}, {"graph": GRAPH}):
+        other = axialkg.open(f"{oxigraph_server}/query", **kw).graph()
+        assert sorted(other.edges(keys=True)) == sorted(G.edges(keys=True))
+        assert all(other.nodes[n] == G.nodes[n] for n in G)
+        assert all(other.edges[e] == G.edges[e] for e in G.edges(keys=True))
 
 
 def test_project_edges_from_plain_rows():
