@@ -15,7 +15,7 @@ from .. import __version__
 from ..errors import AxialKGError
 
 # Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ["build", "query", "sparql", "stats", "path", "metapaths", "connect", "neighbors", "serve", "export", "validate"]
+COMMANDS = ["build", "query", "sparql", "stats", "path", "metapaths", "connect", "neighbors", "serve", "export", "load", "validate"]
 
 
 def make_parser() -> argparse.ArgumentParser:
