@@ -4,16 +4,9 @@ rdflib and on a real Oxigraph SPARQL server over HTTP (default graph and a named
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from servers import OxigraphServer
 
 import axialkg
 from axialkg.errors import AxialKGError, UsageError
@@ -104,52 +97,15 @@ def test_unknown_store_spec_is_a_usage_error():
 
 
 # ---- a real Oxigraph server --------------------------------------------------------------------
-def _oxigraph_binary() -> str | None:
-    return shutil.which("oxigraph") or next(
-        (str(p) for p in [Path(sys.executable).parent / "oxigraph"] if p.is_file()), None)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
     """``oxigraph serve`` on a free port, the release loaded in the default graph and in GRAPH."""
-    binary = _oxigraph_binary()
-    if binary is None:
-        if os.environ.get("AXIALKG_REQUIRE_SERVERS") == "1":
-            pytest.fail("the oxigraph server binary is missing (pip install oxigraph) and AXIALKG_REQUIRE_SERVERS=1")
-        pytest.skip("oxigraph server binary not installed")
-    location = tmp_path_factory.mktemp("oxserver")
-    release = str(release_path("ttl"))
-    for extra in ([], ["--graph", GRAPH]):
-        subprocess.run([binary, "load", "--location", str(location), "--file", release, *extra],
-                       check=True, capture_output=True, timeout=120)
-    port = _free_port()
-    proc = subprocess.Popen([binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"oxigraph server did not start: {proc.stderr.read().decode(errors='replace')[:500]}")
-        time.sleep(0.1)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server = OxigraphServer(tmp_path_factory.mktemp("oxserver"))
+    release = release_path("ttl")
+    server.preload(release)
+    server.preload(release, graph=GRAPH)
+    with server.running():
+        yield server.url
 
 
 @pytest.fixture(scope="module")
