@@ -184,7 +184,7 @@ class Backend:
         """The entity's neighbourhood in the page's JSON shape, from the paths projection."""
         g = self.kg.neighbors(slug_iri(slug), hops)
         center = self.kg.resolve(slug_iri(slug))
-        nodes = [{"id": n, "iri": n, "label": d.get("label", n), "category": d.get("category")}
+        nodes = [{"id": n, "iri": n, "label": d.get("label", n), "category": d.get("category_label") or d.get("category")}
                  for n, d in sorted(g.nodes(data=True), key=lambda nd: (nd[0] != center, nd[0]))]
         edges = [{"source": u, "target": v, "predicate": d.get("predicate"), "label": d.get("label"),
                   "sources": list(d.get("sources") or [])} for u, v, d in g.edges(data=True)]
