@@ -439,8 +439,9 @@ def test_neighbors_api(server):
     g = json.loads(body)
     ids = {n["iri"] for n in g["nodes"]}
     assert {AXKG + "ruxolitinib", AXKG + "myelofibrosis", AXKG + "jak2"} <= ids
-    edge = next(e for e in g["edges"] if e["target"] == AXKG + "myelofibrosis")
-    assert edge["source"] == AXKG + "ruxolitinib" and edge["predicate"] == AXKG + "treats" and edge["sources"]
+    edge = next(e for e in g["edges"] if e["target"] == AXKG + "myelofibrosis" and e["source"] == AXKG + "ruxolitinib")
+    assert edge["predicate"] == AXKG + "treats" and edge["sources"]
+    assert {n["category"] for n in g["nodes"] if n["iri"] == AXKG + "ruxolitinib"} == {"JAK inhibitor"}
     assert all(e["source"] in ids and e["target"] in ids for e in g["edges"])
     assert call(server, "/api/neighbors/ruxolitinib?hops=9")[0] == 400
 
