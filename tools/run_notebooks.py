@@ -23,15 +23,13 @@ NOTEBOOKS = ROOT / "notebooks"
 KERNEL = "axialkg-notebooks"
 
 
-def kernel_dir() -> str:
-    """A kernelspec for this interpreter, in a temporary Jupyter data dir (nothing installed for the user)."""
-    data = Path(tempfile.mkdtemp(prefix="axialkg-kernel-"))
+def write_kernelspec(data: Path) -> None:
+    """A kernelspec for this interpreter in a Jupyter data dir (nothing installed for the user)."""
     spec = data / "kernels" / KERNEL
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "Python 3 (axialkg)", "language": "python"}))
-    return str(data)
 
 
 def execute(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
@@ -47,13 +45,15 @@ def execute(path: Path, timeout: int = 300) -> nbformat.NotebookNode:
 def main(argv: list[str]) -> int:
     import os
 
-    os.environ["JUPYTER_PATH"] = kernel_dir() + os.pathsep + os.environ.get("JUPYTER_PATH", "")
     paths = [Path(a) for a in argv] or sorted(NOTEBOOKS.glob("*.ipynb"))
-    for path in paths:
-        start = time.perf_counter()
-        nb = execute(path)
-        nbformat.write(nb, path)
-        print(f"{path.name}: {time.perf_counter() - start:.1f} s")
+    with tempfile.TemporaryDirectory(prefix="axialkg-kernel-") as data:
+        write_kernelspec(Path(data))
+        os.environ["JUPYTER_PATH"] = data + os.pathsep + os.environ.get("JUPYTER_PATH", "")
+        for path in paths:
+            start = time.perf_counter()
+            nb = execute(path)
+            nbformat.write(nb, path)
+            print(f"{path.name}: {time.perf_counter() - start:.1f} s")
     return 0
 
 
