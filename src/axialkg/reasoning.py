@@ -106,9 +106,9 @@ class Labeller:
         return text
 
     def label(self, node) -> str:
-        if node not in self._cache:
-            value = self.graph.value(node, RDFS.label) if not isinstance(node, Literal) else None
-            self._cache[node] = str(value) if value is not None else self.curie(node)
+        if node not in self._cache:  # the least label if there are several, so output is deterministic
+            values = [] if isinstance(node, Literal) else [str(v) for v in self.graph.objects(node, RDFS.label)]
+            self._cache[node] = min(values) if values else self.curie(node)
         return self._cache[node]
 
     def term(self, node) -> Term:
@@ -134,9 +134,13 @@ def reason(graph: Graph, rdfxml: Path | None = None) -> ReasoningResult:
     java_executable()
     start = time.perf_counter()
     labels = Labeller(graph)
+    individuals = sorted({s for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef)})
+    ill_typed = _ill_typed(graph, labels)
+    if ill_typed:  # inconsistent by definition in OWL 2, and owlready2 cannot even load them
+        return ReasoningResult(consistent=False, individuals=len(individuals), conflicts=ill_typed,
+                               seconds=time.perf_counter() - start)
     with _rdfxml_file(graph, rdfxml) as path:
         world, inferred, consistent = _run_hermit(path)
-    individuals = sorted({s for s in graph.subjects(RDF.type, OWL.NamedIndividual) if isinstance(s, URIRef)})
     result = ReasoningResult(consistent=consistent, individuals=len(individuals))
     if consistent:
         result.unsatisfiable = sorted(labels.term(URIRef(c.iri)) for c in world.inconsistent_classes()
@@ -333,7 +337,8 @@ class _Schema:
 def explain(graph: Graph, labels: Labeller | None = None) -> list[Conflict]:
     """Name the entities and classes behind an inconsistency (the graph is known to be inconsistent)."""
     labels = labels or Labeller(graph)
-    conflicts = _disjoint_clashes(graph, labels) + _functional_clashes(graph, labels)
+    conflicts = (_disjoint_clashes(graph, labels) + _functional_clashes(graph, labels)
+                 + _datatype_clashes(graph, labels))
     if conflicts:
         return conflicts
     culprits = _shrink(graph)
@@ -412,6 +417,44 @@ def _functional_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
             out.append(Conflict((labels.term(s),), (),
                                 f"'{labels.label(s)}' ({labels.curie(s)}) has {len(values[s])} different values "
                                 f"for '{labels.label(p)}', which allows only one"))
+    return out
+
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+             "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"}
+# literal datatypes that fall inside a range datatype (None: a plain literal)
+_WITHIN = {"decimal": {"decimal"} | _INTEGERS, "integer": _INTEGERS, "string": {None, "string"}}
+
+
+def _datatype_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
+    """Literals outside their data property's range datatype (\"fifteen\" for a decimal)."""
+    out = []
+    for p in sorted(graph.subjects(RDF.type, OWL.DatatypeProperty)):
+        ranges = [str(r) for r in graph.objects(p, RDFS.range) if str(r).startswith(XSD_NS)]
+        for s, o in sorted(graph.subject_objects(p)):
+            if not isinstance(o, Literal):
+                continue
+            dt = str(o.datatype)[len(XSD_NS):] if o.datatype and str(o.datatype).startswith(XSD_NS) else \
+                (None if o.datatype is None and o.language is None else str(o.datatype or "rdf:langString"))
+            bad = [r for r in ranges if dt not in _WITHIN.get(r[len(XSD_NS):], {r[len(XSD_NS):]})]
+            if bad:
+                want = bad[0].replace(XSD_NS, "xsd:")
+                out.append(Conflict((labels.term(s),), (),
+                                    f"'{labels.label(s)}' ({labels.curie(s)}) has '{labels.label(p)}' "
+                                    f"\"{o}\", which is not a valid {want}"))
+    return out
+
+
+def _ill_typed(graph: Graph, labels: Labeller) -> list[Conflict]:
+    """Literals whose text is not of their datatype (\"abc\"^^xsd:decimal)."""
+    out = []
+    for s, p, o in sorted(graph):
+        if isinstance(o, Literal) and getattr(o, "ill_typed", False):
+            who = f"'{labels.label(s)}' ({labels.curie(s)})" if isinstance(s, URIRef) else "an axiom"
+            out.append(Conflict((labels.term(s),) if isinstance(s, URIRef) else (), (),
+                                f"{who} has '{labels.label(p)}' \"{o}\", which is not a valid "
+                                f"{labels.curie(o.datatype).replace(XSD_NS, 'xsd:')}"))
     return out
 
 

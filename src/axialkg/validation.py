@@ -9,6 +9,7 @@ timings), so two runs over the same file print the same bytes.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,11 +168,16 @@ def load_graph(path: Path) -> tuple[Graph, str]:
         raise UsageError(f"{path}: not a file")
     fmt = FORMATS.get(path.suffix.lower()) or _sniff(path)
     graph = Graph(store="Oxigraph")
+    quiet = logging.getLogger("rdflib.term")  # ill-typed literals are reported as defects, not log noise
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         graph.parse(path, format=fmt)
     except Exception as exc:  # each parser raises its own error types
         first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), exc.__class__.__name__)
         raise UsageError(f"{path}: not RDF that axialkg can read as {fmt} ({first[:200]})") from exc
+    finally:
+        quiet.setLevel(level)
     if len(graph) == 0:
         raise UsageError(f"{path}: contains no triples")
     if (AXKG.Cause, RDF.type, OWL.Class) not in graph:

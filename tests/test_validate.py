@@ -1,0 +1,336 @@
+"""`axialkg validate`: the release is clean; each way of breaking it fails with the entity named.
+
+HermiT needs java; there is no skip here: without java these tests fail, as CI must.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from axialkg.resources import release_path, shapes_path
+from axialkg.validation import load_graph, load_shapes, run_shapes, validate
+from axialkg.vocab import AXKG, DBXREF, DCTERMS, PROV
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+
+
+@pytest.fixture(scope="module")
+def release_report():
+    return validate(release_path("owl"))
+
+
+@pytest.fixture(scope="module")
+def base():
+    """The release as a plain in-memory graph, to copy and break."""
+    g = Graph()
+    g.parse(release_path("ttl"), format="turtle")
+    return g
+
+
+def first(g: Graph, query: str) -> tuple:
+    rows = sorted(g.query("PREFIX axkg: <https://w3id.org/axialkg/>\n"
+                          "PREFIX owl: <http://www.w3.org/2002/07/owl#>\n"
+                          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+                          "PREFIX dcterms: <http://purl.org/dc/terms/>\n" + query))
+    assert rows, f"the release has nothing matching:\n{query}"
+    return tuple(rows[0])
+
+
+def mutant(base: Graph, tmp_path: Path, add=(), remove=(), name="mutant.ttl") -> Path:
+    g = Graph()
+    g += base
+    for t in remove:
+        g.remove(t)
+    for t in add:
+        g.add(t)
+    path = tmp_path / name
+    g.serialize(path, format="turtle")
+    return path
+
+
+def defects(report, rule: str) -> list:
+    return [d for d in report.defects if d.rule == rule]
+
+
+def label(g: Graph, node) -> str:
+    return str(g.value(node, RDFS.label))
+
+
+def cli(*argv, env=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "axialkg", "validate", *argv], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600)
+
+
+# ---------------------------------------------------------------- the release
+
+
+def test_release_validates_clean(release_report):
+    errors = [d for d in release_report.defects if d.level == "ERROR"]
+    assert errors == [], "\n".join(f"{d.rule}: {d.label}: {d.message}" for d in errors[:20])
+    assert release_report.clean
+    assert release_report.reasoning.consistent
+    assert release_report.reasoning.unsatisfiable == []
+
+
+def test_report_covers_every_rule_the_issue_asks_for(release_report):
+    rules = {r.id: r.level for r in release_report.rules}
+    for rule in ["owl-consistent", "claim-sourced", "entity-label", "entity-definition", "drug-class",
+                 "drug-mechanism", "drug-treats", "cause-mechanism", "cause-group", "label-unique-in-class",
+                 "xref-curie", "dose-unit", "dose-amount-number", "claim-domain", "claim-range"]:
+        assert rules.get(rule) == "ERROR", rule
+    assert "WARN" in rules.values()
+    assert set(release_report.counts) == set(rules)
+
+
+def test_defined_class_members_match_their_definitions(release_report, base):
+    """HermiT's members of each defined class equal what the definition says, computed here by SPARQL."""
+    got = {c.iri: {m.iri for m in ms} for c, ms in release_report.reasoning.memberships.items()}
+    expect = {
+        "CauseWithTargetedDrug": "SELECT DISTINCT ?x WHERE { ?x a/rdfs:subClassOf* axkg:Cause . "
+                                 "?d axkg:treats ?x ; a/rdfs:subClassOf* axkg:Drug ; axkg:targets ?t . "
+                                 "?t a axkg:MolecularTarget }",
+        "DrugWithBoxedWarning": "SELECT DISTINCT ?x WHERE { ?x a/rdfs:subClassOf* axkg:Drug ; "
+                                "axkg:hasBoxedWarning ?w . ?w a/rdfs:subClassOf* axkg:BoxedWarning }",
+        "GeneticCause": "SELECT DISTINCT ?x WHERE { { ?x a/rdfs:subClassOf* axkg:PrimaryCause } UNION "
+                        "{ ?x a/rdfs:subClassOf* axkg:Cause ; axkg:hasInheritance ?i . ?i a axkg:InheritancePattern } }",
+    }
+    for name, query in expect.items():
+        rows = base.query("PREFIX axkg: <https://w3id.org/axialkg/>\n"
+                          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + query)
+        assert got[str(AXKG[name])] == {str(r[0]) for r in rows}, name
+    assert str(AXKG.myelofibrosis) in got[str(AXKG.CauseWithTargetedDrug)]
+    assert str(AXKG.osteopetrosis) in got[str(AXKG.GeneticCause)]
+
+
+def test_every_treats_claim_comes_back_as_an_inferred_treated_by(release_report, base):
+    inverse = {(s.iri, o.iri) for s, p, o in release_report.reasoning.inverse_links if p.iri == str(AXKG.treatedBy)}
+    treats = {(str(o), str(s)) for s, o in base.subject_objects(AXKG.treats)}
+    assert treats and inverse == treats
+    # symmetric: each interaction is inferred the other way round unless stated both ways
+    sym = {(s.iri, o.iri) for s, p, o in release_report.reasoning.inverse_links if p.iri == str(AXKG.interactsWith)}
+    stated = set(base.subject_objects(AXKG.interactsWith))
+    assert sym == {(str(o), str(s)) for s, o in stated if (o, s) not in stated}
+
+
+def test_synonym_clash_is_a_warning_not_an_error(release_report):
+    clash = defects(release_report, "synonym-clash")
+    assert all(d.level == "WARN" for d in clash)
+    assert ("osteomesopyknosis", "axial osteosclerosis") in {(d.label, d.value_label) for d in clash}
+
+
+# ---------------------------------------------------------------- breaking the graph
+
+
+def test_drug_also_typed_as_cause_is_inconsistent(base, tmp_path):
+    (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
+    report = validate(mutant(base, tmp_path, add=[(drug, RDF.type, AXKG.Cause)]))
+    assert not report.clean and not report.reasoning.consistent
+    clash = defects(report, "owl-consistent")
+    assert [d.entity for d in clash] == [str(drug)]
+    msg = clash[0].message
+    assert label(base, drug) in msg and "a cause (asserted)" in msg and "declared disjoint" in msg
+
+
+def test_claim_without_sources_fails(base, tmp_path):
+    ax, s, o = first(base, "SELECT ?ax ?s ?o WHERE { ?ax owl:annotatedSource ?s ; owl:annotatedProperty axkg:treats ;"
+                           " owl:annotatedTarget ?o ; dcterms:source ?src }")
+    removed = [(ax, DCTERMS.source, src) for src in base.objects(ax, DCTERMS.source)]
+    report = validate(mutant(base, tmp_path, remove=removed))
+    found = defects(report, "claim-sourced")
+    assert [(d.entity, d.property, d.value) for d in found] == [(str(s), str(AXKG.treats), str(o))]
+    assert found[0].label == label(base, s) and found[0].value_label == label(base, o)
+    assert not report.clean
+
+
+def test_claim_without_its_axiom_fails(base, tmp_path):
+    ax, s, o = first(base, "SELECT ?ax ?s ?o WHERE { ?ax owl:annotatedSource ?s ; owl:annotatedProperty axkg:targets ;"
+                           " owl:annotatedTarget ?o }")
+    report = validate(mutant(base, tmp_path, remove=list(base.triples((ax, None, None)))))
+    assert [(d.entity, d.value) for d in defects(report, "claim-sourced")] == [(str(s), str(o))]
+
+
+def test_dose_without_unit_fails(base, tmp_path):
+    dose, unit = first(base, "SELECT ?d ?u WHERE { ?d a axkg:DoseRegimen ; axkg:doseAmount ?a ; axkg:doseUnit ?u }")
+    report = validate(mutant(base, tmp_path, remove=[(dose, AXKG.doseUnit, unit)]))
+    found = defects(report, "dose-unit")
+    assert found and {d.entity for d in found} == {str(dose)}
+    assert found[0].label == label(base, dose) and "no unit" in found[0].message
+    assert not report.clean
+
+
+@pytest.mark.filterwarnings("ignore:Serializing weird numerical")
+@pytest.mark.parametrize("bad", [Literal("fifteen"), Literal("fifteen", datatype=XSD.decimal)])
+def test_dose_amount_that_is_not_a_number_fails(base, tmp_path, bad):
+    """A string where a number belongs, or an ill-typed decimal: both shapes and the reasoner object."""
+    dose, amount = first(base, "SELECT ?d ?a WHERE { ?d a axkg:DoseRegimen ; axkg:doseAmount ?a }")
+    report = validate(mutant(base, tmp_path, remove=[(dose, AXKG.doseAmount, amount)],
+                             add=[(dose, AXKG.doseAmount, bad)]))
+    assert [(d.entity, d.value_label) for d in defects(report, "dose-amount-number")] == [(str(dose), "fifteen")]
+    clash = defects(report, "owl-consistent")
+    assert [d.entity for d in clash] == [str(dose)]
+    assert '"fifteen", which is not a valid xsd:decimal' in clash[0].message
+
+
+def test_treats_claim_from_a_symptom_fails(base, tmp_path):
+    (symptom,) = first(base, "SELECT ?s WHERE { ?s a axkg:Symptom }")
+    (cause,) = first(base, "SELECT ?c WHERE { ?c a/rdfs:subClassOf+ axkg:Cause }")
+    (src,) = first(base, "SELECT ?s WHERE { ?s a axkg:Source }")
+    (sec,) = first(base, "SELECT ?s WHERE { ?s a axkg:ArticleSection }")
+    ax = BNode("mutant-axiom")
+    claim = [(symptom, AXKG.treats, cause), (ax, RDF.type, OWL.Axiom), (ax, OWL.annotatedSource, symptom),
+             (ax, OWL.annotatedProperty, AXKG.treats), (ax, OWL.annotatedTarget, cause),
+             (ax, DCTERMS.source, src), (ax, PROV.wasDerivedFrom, sec)]
+    report = validate(mutant(base, tmp_path, add=claim))
+    domain = defects(report, "claim-domain")
+    assert [(d.entity, d.property_label, d.value) for d in domain] == [(str(symptom), "treats", str(cause))]
+    assert domain[0].label == label(base, symptom)
+    clash = defects(report, "owl-consistent")  # one line per disjoint pair it breaks
+    assert {d.entity for d in clash} == {str(symptom)}
+    assert any("as subject of 'treats'" in d.message and "a symptom (asserted)" in d.message for d in clash)
+    assert defects(report, "claim-sourced") == []  # the claim itself is sourced: only its direction is wrong
+
+
+def test_duplicate_label_fails_for_both_entities(base, tmp_path):
+    a, b = first(base, "SELECT ?a ?b WHERE { ?a a/rdfs:subClassOf* axkg:Cause . ?b a/rdfs:subClassOf* axkg:Cause ."
+                       " FILTER(STR(?a) < STR(?b)) }")
+    old = base.value(b, RDFS.label)
+    dup = Literal(label(base, a).upper())  # unique ignoring case, so a change of case is a duplicate too
+    report = validate(mutant(base, tmp_path, remove=[(b, RDFS.label, old)], add=[(b, RDFS.label, dup)]))
+    found = {(d.entity, d.value) for d in defects(report, "label-unique-in-class")}
+    assert found == {(str(a), str(b)), (str(b), str(a))}
+    assert not report.clean
+
+
+def test_same_label_in_different_classes_is_allowed(base, tmp_path):
+    (cause,) = first(base, "SELECT ?c WHERE { ?c a/rdfs:subClassOf* axkg:Cause }")
+    (site,) = first(base, "SELECT ?s WHERE { ?s a axkg:AnatomicalSite }")
+    path = mutant(base, tmp_path, remove=[(site, RDFS.label, base.value(site, RDFS.label))],
+                  add=[(site, RDFS.label, base.value(cause, RDFS.label))])
+    graph, _ = load_graph(path)
+    assert [d for d in run_shapes(graph, load_shapes(shapes_path())) if d.rule == "label-unique-in-class"] == []
+
+
+def test_xrefs_must_be_curies_of_known_prefixes(base, tmp_path):
+    (ent,) = first(base, "SELECT ?e WHERE { ?e <http://www.geneontology.org/formats/oboInOwl#hasDbXref> ?x }")
+    path = mutant(base, tmp_path, add=[(ent, DBXREF, Literal("NOTAPREFIX:123")), (ent, DBXREF, Literal("HP 0001"))])
+    graph, _ = load_graph(path)
+    found = [(d.entity, d.value) for d in run_shapes(graph, load_shapes(shapes_path())) if d.rule == "xref-curie"]
+    assert sorted(found) == [(str(ent), "HP 0001"), (str(ent), "NOTAPREFIX:123")]
+
+
+def test_xref_shape_agrees_with_bioregistry(base):
+    """The generated prefix list accepts what bioregistry knows and nothing it does not."""
+    import re
+
+    import bioregistry
+
+    shapes = load_shapes(shapes_path())
+    pattern = re.compile(str(shapes.value(URIRef("https://w3id.org/axialkg/shapes/xref-curie"),
+                                          URIRef("http://www.w3.org/ns/shacl#pattern"))), re.IGNORECASE)
+    used = {str(x) for x in base.objects(None, DBXREF)}
+    assert len(used) > 10
+    for xref in sorted(used) + ["CHEBI:15377", "MONDO:0005148", "ncbitaxon:9606", "FOO:1", "orphanet-x:1"]:
+        prefix = xref.split(":", 1)[0]
+        known = bioregistry.normalize_prefix(prefix) is not None
+        assert bool(pattern.match(xref)) == known, xref
+
+
+def test_unsourced_lookalike_with_no_disjointness_is_explained_by_shrinking(base, tmp_path):
+    """An inconsistency no disjointness explains (a member of owl:Nothing) is isolated with HermiT."""
+    (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
+    report = validate(mutant(base, tmp_path, add=[(drug, RDF.type, OWL.Nothing)]))
+    clash = defects(report, "owl-consistent")
+    assert [d.entity for d in clash] == [str(drug)]
+    assert "owl:Nothing" in clash[0].message
+
+
+def test_shapes_give_the_same_answer_in_oxigraph_and_rdflib(base, tmp_path):
+    """pySHACL's SPARQL runs in Oxigraph (oxrdflib) for speed; rdflib's own engine must agree."""
+    (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
+    (symptom,) = first(base, "SELECT ?s WHERE { ?s a axkg:Symptom }")
+    (cause,) = first(base, "SELECT ?c WHERE { ?c a/rdfs:subClassOf+ axkg:Cause }")
+    # a small slice (schema + these entities, their neighbours and claims) keeps rdflib's engine quick
+    keep = {drug, symptom, cause}
+    keep |= {o for s in set(keep) for o in base.objects(s, None) if isinstance(o, URIRef)}
+    individuals = set(base.subjects(RDF.type, OWL.NamedIndividual))
+    axioms = set(base.subjects(RDF.type, OWL.Axiom))
+    part = Graph()
+    for t in base:
+        if (t[0] in axioms and base.value(t[0], OWL.annotatedSource) in keep) or \
+                (t[0] not in axioms and (t[0] not in individuals or t[0] in keep)):
+            part.add(t)
+    path = mutant(part, tmp_path, add=[(drug, RDF.type, AXKG.Cause), (symptom, AXKG.treats, cause),
+                                       (symptom, RDFS.label, Literal("second label"))])
+    shapes = load_shapes(shapes_path())
+    oxi, _ = load_graph(path)
+    mem = Graph()
+    mem.parse(path, format="turtle")
+    in_oxigraph, in_rdflib = set(run_shapes(oxi, shapes)), set(run_shapes(mem, shapes))
+    assert in_oxigraph == in_rdflib
+    assert {"claim-domain", "claim-sourced", "entity-label", "cause-mechanism"} <= {d.rule for d in in_rdflib}
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_cli_json_parses_and_matches_the_report(release_report):
+    proc = cli("--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["clean"] is True and data["errors"] == 0
+    assert data == json.loads(json.dumps(release_report.as_dict()))  # deterministic: same bytes every run
+    assert {r["rule"] for r in data["summary"]} >= {"owl-consistent", "claim-sourced", "xref-curie"}
+    assert data["reasoning"]["consistent"] is True
+
+
+def test_cli_text_report_names_the_entity_and_exits_1(base, tmp_path):
+    dose, unit = first(base, "SELECT ?d ?u WHERE { ?d a axkg:DoseRegimen ; axkg:doseAmount ?a ; axkg:doseUnit ?u }")
+    proc = cli(str(mutant(base, tmp_path, remove=[(dose, AXKG.doseUnit, unit)])))
+    assert proc.returncode == 1
+    assert "ERROR dose-unit: dose amounts have a unit (1)" in proc.stdout
+    assert f"{label(base, dose)} (axkg:{str(dose).rsplit('/', 1)[1]}): dose gives an amount but no unit" in proc.stdout
+    assert "NOT clean" in proc.stdout
+
+
+@pytest.mark.parametrize("content,name", [("# just a heading\n\nSome *markdown*, not RDF.\n", "notes.md"),
+                                          ("<html><body>not rdf</body></html>", "page.owl"),
+                                          ("", "empty.ttl")])
+def test_non_rdf_path_gives_one_line_and_exit_2(tmp_path, content, name):
+    path = tmp_path / name
+    path.write_text(content)
+    proc = cli(str(path))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("axialkg: error:") and name in lines[0]
+    assert proc.stdout == ""
+
+
+def test_missing_path_and_foreign_rdf(tmp_path):
+    proc = cli(str(tmp_path / "nope.owl"))
+    assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+        f"axialkg: error: {tmp_path / 'nope.owl'}: no such file"]
+    foreign = tmp_path / "foaf.ttl"
+    foreign.write_text("<http://example.org/a> <http://xmlns.com/foaf/0.1/name> \"A\" .\n")
+    proc = cli(str(foreign))
+    assert proc.returncode == 2 and "not an axialkg graph" in proc.stderr and len(proc.stderr.splitlines()) == 1
+
+
+def test_missing_java_gives_one_line_and_exit_3(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"JAVA_HOME"}}
+    env["PATH"] = str(tmp_path)  # nothing in it: no java
+    proc = cli(env=env)
+    assert proc.returncode == 3
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "java not found" in lines[0], proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
