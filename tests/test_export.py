@@ -1,0 +1,509 @@
+"""Exports: every RDF syntax reads back as the release; N-Quads keeps provenance in per-source
+graphs; JSON-LD is compact; RDF/XML loads in owlready2; KGX passes a strict reader checked
+against the biolink-model schema; CSV and GraphML carry labels, categories and sources; writes
+are deterministic and all-or-nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import axialkg
+from axialkg import export as ex
+from axialkg.cli import main
+from axialkg.errors import AxialKGError, UsageError
+from axialkg.vocab import AXKG, DCTERMS, OWL, RDF
+
+RDF_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}
+
+
+# ---- graph comparison ---------------------------------------------------------------------------
+def tree_signature(g: Graph):
+    """Ground triples + the multiset of blank-node trees with where each hangs. For graphs whose
+    blank nodes form trees (each referenced at most once, no cycles), two graphs are isomorphic
+    exactly when their signatures are equal; None when the graph is not of that shape."""
+    out, refs = defaultdict(list), defaultdict(list)
+    for s, p, o in g:
+        if isinstance(s, BNode):
+            out[s].append((p, o))
+        if isinstance(o, BNode):
+            refs[o].append((s, p))
+    if any(len(r) > 1 for r in refs.values()):
+        return None
+    seen = set()
+
+    def tree(b, depth=0):
+        if depth > 200:
+            raise RecursionError
+        seen.add(b)
+        return tuple(sorted((str(p), ("B", tree(o, depth + 1)) if isinstance(o, BNode) else ("T", o.n3()))
+                            for p, o in out[b]))
+
+    trees = Counter()
+    for b in set(out) | set(refs):
+        if not refs.get(b):
+            trees[("root", tree(b))] += 1
+        elif not isinstance(refs[b][0][0], BNode):
+            s, p = refs[b][0]
+            trees[(s.n3(), str(p), tree(b))] += 1
+    if seen != set(out) | set(refs):  # a blank-node cycle with no root
+        return None
+    ground = {t for t in g if not any(isinstance(x, BNode) for x in t)}
+    return ground, trees
+
+
+def same_graph(a: Graph, b: Graph) -> bool:
+    sa, sb = tree_signature(a), tree_signature(b)
+    if sa is None or sb is None:
+        return isomorphic(a, b)
+    return len(a) == len(b) and sa == sb
+
+
+def test_tree_signature_agrees_with_rdflib_isomorphic(release_graph):
+    """The fast comparison says what rdflib.compare.isomorphic says, on a piece of the release
+    with claim axioms and OWL lists, and on mutations of it."""
+    rux = AXKG.ruxolitinib
+    piece = Graph()
+    for ax in release_graph.subjects(OWL.annotatedSource, rux):
+        piece += release_graph.triples((ax, None, None))
+    for cls in release_graph.subjects(OWL.equivalentClass, None):
+        for _, _, e in release_graph.triples((cls, OWL.equivalentClass, None)):
+            piece.add((cls, OWL.equivalentClass, e))
+            todo = [e]
+            while todo:
+                n = todo.pop()
+                for _, p, o in release_graph.triples((n, None, None)):
+                    piece.add((n, p, o))
+                    if isinstance(o, BNode):
+                        todo.append(o)
+    assert len(piece) > 60 and sum(isinstance(s, BNode) for s in piece.subjects()) > 20
+    copy = Graph()
+    relabel = {}
+    for s, p, o in piece:
+        copy.add(tuple(relabel.setdefault(x, BNode()) if isinstance(x, BNode) else x for x in (s, p, o)))
+    assert same_graph(piece, copy) and isomorphic(piece, copy)
+    # swap the targets of two of ruxolitinib's axioms: the same triples if blank nodes are ignored
+    axioms = sorted(set(copy.subjects(RDF.type, OWL.Axiom)), key=lambda a: str(copy.value(a, OWL.annotatedTarget)))
+    a1, a2 = next((x, y) for x in axioms for y in axioms
+                  if copy.value(x, OWL.annotatedProperty) != copy.value(y, OWL.annotatedProperty))
+    t1, t2 = copy.value(a1, OWL.annotatedTarget), copy.value(a2, OWL.annotatedTarget)
+    mutated = Graph()
+    mutated += copy
+    mutated.remove((a1, OWL.annotatedTarget, t1))
+    mutated.remove((a2, OWL.annotatedTarget, t2))
+    mutated.add((a1, OWL.annotatedTarget, t2))
+    mutated.add((a2, OWL.annotatedTarget, t1))
+    assert {(p, o) for s, p, o in mutated} == {(p, o) for s, p, o in copy}
+    assert not same_graph(piece, mutated) and not isomorphic(piece, mutated)
+
+
+# ---- exports --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def kg():
+    return axialkg.open()
+
+
+@pytest.fixture(scope="module")
+def exported(kg, tmp_path_factory):
+    """Every format, exported once from the embedded store."""
+    out = tmp_path_factory.mktemp("exports")
+    reports = {fmt: ex.export(fmt, out / f"axialkg.{fmt}", kg=kg) for fmt in ex.FORMATS}
+    return out, reports
+
+
+@pytest.mark.parametrize("fmt", sorted(RDF_FORMATS))
+def test_rdf_export_reads_back_as_the_release(fmt, exported, release_graph):
+    out, reports = exported
+    back = Graph().parse(out / f"axialkg.{fmt}", format=RDF_FORMATS[fmt])
+    assert reports[fmt].triples == len(release_graph) == len(back)
+    assert same_graph(back, release_graph)
+
+
+def test_turtle_export_is_isomorphic_to_the_release_by_rdflib_compare(exported, release_graph):
+    """The full rdflib.compare check, once (it canonicalises every blank node, so it is slow)."""
+    out, _ = exported
+    assert isomorphic(Graph().parse(out / "axialkg.turtle", format="turtle"), release_graph)
+
+
+def test_a_changed_export_is_caught(exported, release_graph):
+    out, _ = exported
+    text = (out / "axialkg.ntriples").read_text()
+    line = next(x for x in text.splitlines() if "furtherSourceCount" in x and x.startswith("_:"))
+    changed = text.replace(line, re.sub(r'"(\d+)"', lambda m: f'"{int(m.group(1)) + 1}"', line), 1)
+    assert not same_graph(Graph().parse(data=changed, format="nt"), release_graph)
+
+
+def test_nquads_default_graph_union_and_per_source_graphs(exported, release_graph):
+    out, _ = exported
+    ds = Dataset()
+    ds.parse(out / "axialkg.nquads", format="nquads")
+    default = Graph()
+    default += ds.default_graph
+    union = Graph()
+    named = {}
+    for ctx in ds.graphs():
+        union += ctx
+        if ctx.identifier != ds.default_graph.identifier:
+            named[str(ctx.identifier)] = {t for t in ctx}
+    assert same_graph(default, release_graph)
+    assert same_graph(union, release_graph)
+    expected = defaultdict(set)
+    for r in release_graph.query("""
+        PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?src ?s ?p ?o WHERE { ?ax a owl:Axiom ; owl:annotatedSource ?s ; owl:annotatedProperty ?p ;
+                                         owl:annotatedTarget ?o ; dcterms:source ?src }"""):
+        expected[ex.SOURCE_GRAPH_BASE + str(r.src).rsplit("/", 1)[1]].add((r.s, r.p, r.o))
+    assert named == dict(expected)
+    fda = named[ex.SOURCE_GRAPH_BASE + "fda-access-data"]
+    assert (AXKG.ruxolitinib, AXKG.treats, AXKG.myelofibrosis) in fda
+    assert all((s, p, o) in release_graph for g in named.values() for s, p, o in g)
+
+
+def test_jsonld_has_a_compact_context_of_our_prefixes(exported, release_graph):
+    out, _ = exported
+    doc = json.loads((out / "axialkg.jsonld").read_text())
+    assert doc["@context"] == dict(sorted(ex.EXPORT_PREFIXES.items()))
+    assert doc["@context"]["axkg"] == "https://w3id.org/axialkg/"
+    ids = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            ids.extend(v for k, v in node.items() if k in ("@id", "@type") and isinstance(v, str))
+            ids.extend(k for k in node if not k.startswith("@"))
+            for v in node.values():
+                collect(v)
+        elif isinstance(node, list):
+            for v in node:
+                collect(v)
+
+    collect(doc["@graph"])
+    ours = [i for i in ids if i.startswith("axkg:")]
+    assert len(ours) > 5000
+    # our IRIs are compacted (only a path-like one such as releases/0.1.0/axialkg.owl may stay whole)
+    assert [i for i in ids if i.startswith(str(AXKG)) and "/" not in i[len(str(AXKG)):]] == []
+    rux = next(n for n in doc["@graph"] if n.get("@id") == "axkg:ruxolitinib")
+    assert {"@id": "axkg:myelofibrosis"} in rux["axkg:treats"] and rux["rdfs:label"] == "ruxolitinib"
+
+
+def test_rdfxml_export_loads_in_owlready2(exported):
+    import owlready2
+
+    out, _ = exported
+    world = owlready2.World()
+    onto = world.get_ontology((out / "axialkg.rdfxml").as_uri()).load()
+    rux = onto.search_one(iri=str(AXKG.ruxolitinib))
+    assert rux is not None and "JAKInhibitor" in {c.name for c in rux.is_a}
+    assert "myelofibrosis" in {x.name for x in rux.treats}
+    assert len(list(onto.individuals())) > 300
+
+
+def test_exports_are_deterministic(exported, kg, tmp_path):
+    out, _ = exported
+    for fmt, (kind, names) in ex.FORMATS.items():
+        again = tmp_path / f"again.{fmt}"
+        ex.export(fmt, again, kg=kg)
+        first = out / f"axialkg.{fmt}"
+        if kind == "dir":
+            assert sorted(p.name for p in again.iterdir()) == sorted(names)
+            for name in names:
+                assert (again / name).read_bytes() == (first / name).read_bytes(), (fmt, name)
+        else:
+            assert again.read_bytes() == first.read_bytes(), fmt
+
+
+# ---- KGX: a strict reader ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def biolink():
+    return yaml.safe_load((resources.files("biolink_model") / "schema" / "biolink_model.yaml").read_text())
+
+
+class KGXError(ValueError):
+    pass
+
+
+CURIE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:[^\s|]+")
+
+
+def _biolink_class(curie: str, model) -> str:
+    local = curie.removeprefix("biolink:")
+    names = [n for n in model["classes"] if n.replace(" ", "").lower() == local.lower()]
+    if not curie.startswith("biolink:") or len(names) != 1:
+        raise KGXError(f"{curie} is not a Biolink class")
+    return names[0]
+
+
+def _ancestors(name: str, table: dict) -> list[str]:
+    out = []
+    while name:
+        out.append(name)
+        name = table.get(name, {}).get("is_a")
+    return out
+
+
+def _read_tsv(path: Path, required: list[str]) -> list[dict]:
+    raw = path.read_bytes()
+    text = raw.decode("utf-8")  # strict: invalid UTF-8 raises
+    if "\r" in text or not text.endswith("\n"):
+        raise KGXError(f"{path.name}: lines must end in a single LF")
+    lines = text[:-1].split("\n")
+    header = lines[0].split("\t")
+    if len(set(header)) != len(header) or "" in header:
+        raise KGXError(f"{path.name}: empty or repeated column names")
+    missing_cols = [c for c in required if c not in header]
+    if missing_cols:
+        raise KGXError(f"{path.name}: missing columns {missing_cols}")
+    rows = []
+    for n, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise KGXError(f"{path.name}:{n}: {len(cells)} fields, header has {len(header)}")
+        if any(c != c.strip() or c.startswith('"') for c in cells):
+            raise KGXError(f"{path.name}:{n}: padded or quoted field")
+        row = dict(zip(header, cells))
+        for c in required:
+            if not row[c]:
+                raise KGXError(f"{path.name}:{n}: empty {c}")
+        rows.append(row)
+    return rows
+
+
+def read_kgx(directory: Path, model) -> tuple[dict, list]:
+    """Read KGX TSV and check it against the KGX format and the Biolink Model; raise KGXError."""
+    classes, slots, enums = model["classes"], model["slots"], model["enums"]
+    nodes = {}
+    for row in _read_tsv(directory / "nodes.tsv", ["id", "category"]):
+        if not CURIE.fullmatch(row["id"]) or row["id"] in nodes:
+            raise KGXError(f"node id {row['id']!r} is not a unique CURIE")
+        for cat in row["category"].split("|"):
+            name = _biolink_class(cat, model)
+            if "named thing" not in _ancestors(name, classes) or classes[name].get("mixin"):
+                raise KGXError(f"{row['id']}: category {cat} is not in the NamedThing hierarchy")
+        for x in filter(None, row.get("xref", "").split("|")):
+            if not CURIE.fullmatch(x):
+                raise KGXError(f"{row['id']}: xref {x!r} is not a CURIE")
+        nodes[row["id"]] = row
+    edges, ids = [], set()
+    levels = set(enums["KnowledgeLevelEnum"]["permissible_values"])
+    agents = set(enums["AgentTypeEnum"]["permissible_values"])
+    for row in _read_tsv(directory / "edges.tsv", ["subject", "predicate", "object", "knowledge_level",
+                                                   "agent_type", "primary_knowledge_source"]):
+        if row.get("id"):
+            if row["id"] in ids:
+                raise KGXError(f"edge id {row['id']} repeated")
+            ids.add(row["id"])
+        for end in ("subject", "object"):
+            if row[end] not in nodes:
+                raise KGXError(f"edge {row.get('id')}: {end} {row[end]} is not a node")
+        pred = row["predicate"]
+        slot = pred.removeprefix("biolink:").replace("_", " ")
+        if not pred.startswith("biolink:") or slot not in slots or "related to" not in _ancestors(slot, slots) \
+                or slots[slot].get("deprecated"):
+            raise KGXError(f"edge {row.get('id')}: {pred} is not a Biolink predicate")
+        for cat in filter(None, row.get("category", "").split("|")):
+            if "association" not in _ancestors(_biolink_class(cat, model), classes):
+                raise KGXError(f"edge {row.get('id')}: category {cat} is not an Association")
+        if row["knowledge_level"] not in levels or row["agent_type"] not in agents:
+            raise KGXError(f"edge {row.get('id')}: knowledge_level/agent_type not in the Biolink enums")
+        if "|" in row["primary_knowledge_source"] or not CURIE.fullmatch(row["primary_knowledge_source"]):
+            raise KGXError(f"edge {row.get('id')}: primary_knowledge_source must be one CURIE")
+        for pub in filter(None, row.get("publications", "").split("|")):
+            if not CURIE.fullmatch(pub):
+                raise KGXError(f"edge {row.get('id')}: publication {pub!r} is not a CURIE")
+        edges.append(row)
+    return nodes, edges
+
+
+def test_kgx_passes_the_strict_reader(exported, biolink, release_graph):
+    out, reports = exported
+    nodes, edges = read_kgx(out / "axialkg.kgx", biolink)
+    assert len(nodes) == reports["kgx"].nodes and len(edges) == reports["kgx"].edges > 500
+    rux = nodes["axkg:ruxolitinib"]
+    assert rux["category"] == "biolink:Drug" and rux["name"] == "ruxolitinib"
+    assert "DRUGBANK:DB08877" in rux["xref"].split("|") and "Jakafi" in rux["synonym"].split("|")
+    treats = [e for e in edges if (e["subject"], e["original_predicate"], e["object"])
+              == ("axkg:ruxolitinib", "axkg:treats", "axkg:myelofibrosis")]
+    assert len(treats) == 1
+    e = treats[0]
+    assert e["predicate"] == "biolink:treats" and e["primary_knowledge_source"] == "axkg:source-article"
+    assert "axkg:fda-access-data" in e["publications"].split("|")
+    assert (e["knowledge_level"], e["agent_type"]) == ("knowledge_assertion", "manual_agent")
+    assert nodes["axkg:myelofibrosis"]["category"] == "biolink:Disease"
+
+
+def test_kgx_edges_are_exactly_the_entity_claims(exported, biolink, release_graph):
+    """Every KGX edge is an asserted triple with a sourced axiom, and every object-property
+    assertion between two labelled individuals is an edge."""
+    out, _ = exported
+    _, edges = read_kgx(out / "axialkg.kgx", biolink)
+
+    def iri(c):
+        return URIRef(str(AXKG) + c.removeprefix("axkg:"))
+
+    got = {(iri(e["subject"]), iri(e["original_predicate"]), iri(e["object"])) for e in edges}
+    expected = {(s, p, o) for s, p, o in release_graph
+                if (p, RDF.type, OWL.ObjectProperty) in release_graph
+                and (s, RDF.type, OWL.NamedIndividual) in release_graph
+                and (o, RDF.type, OWL.NamedIndividual) in release_graph}
+    assert got == expected
+    axioms = {(release_graph.value(a, OWL.annotatedSource), release_graph.value(a, OWL.annotatedProperty),
+               release_graph.value(a, OWL.annotatedTarget)) for a in release_graph.subjects(RDF.type, OWL.Axiom)}
+    assert got <= axioms
+    # sources: the publications are exactly the axioms' dcterms:source values
+    claims = ex.claims(release_graph)
+    for e in edges:
+        key = (iri(e["subject"]), iri(e["original_predicate"]), iri(e["object"]))
+        assert sorted(filter(None, e["publications"].split("|"))) == sorted(ex.curie(s) for s in claims[key].sources)
+
+
+def test_kgx_predicates_follow_the_schema_alignment(exported, biolink, release_graph):
+    from axialkg.vocab import SKOS
+
+    out, _ = exported
+    _, edges = read_kgx(out / "axialkg.kgx", biolink)
+    for e in edges:
+        prop = URIRef(str(AXKG) + e["original_predicate"].removeprefix("axkg:"))
+        exact = {ex.curie(o) for o in release_graph.objects(prop, SKOS.exactMatch) if "biolink" in str(o)}
+        close = {ex.curie(o) for o in release_graph.objects(prop, SKOS.closeMatch) if "biolink" in str(o)}
+        assert e["predicate"] in (exact or close or {"biolink:related_to"}), e
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda n, e: (n.replace("\tbiolink:Drug\t", "\tbiolink:Medicine\t", 1), e), "not a Biolink class"),
+    (lambda n, e: (n, e.replace("\tbiolink:treats\t", "\tbiolink:cures\t", 1)), "not a Biolink predicate"),
+    (lambda n, e: ("\n".join(x for x in n.split("\n") if not x.startswith("axkg:myelofibrosis\t")), e),
+     "is not a node"),
+    (lambda n, e: (n, e.replace("\tknowledge_assertion\t", "\tknown\t", 1)), "enums"),
+    (lambda n, e: (n.replace("\tbiolink:Drug\t", "\tbiolink:Drug\textra\t", 1), e), "fields"),
+])
+def test_strict_reader_rejects_broken_kgx(exported, biolink, tmp_path, damage, message):
+    out, _ = exported
+    n, e = damage((out / "axialkg.kgx" / "nodes.tsv").read_text(), (out / "axialkg.kgx" / "edges.tsv").read_text())
+    (tmp_path / "nodes.tsv").write_text(n)
+    (tmp_path / "edges.tsv").write_text(e)
+    with pytest.raises(KGXError, match=message):
+        read_kgx(tmp_path, biolink)
+
+
+# ---- CSV and GraphML -----------------------------------------------------------------------------
+def test_csv_tables_carry_labels_categories_and_sources(exported):
+    out, reports = exported
+    with open(out / "axialkg.csv" / "nodes.csv", newline="") as fh:
+        nodes = {r["id"]: r for r in csv.DictReader(fh)}
+    with open(out / "axialkg.csv" / "edges.csv", newline="") as fh:
+        edges = list(csv.DictReader(fh))
+    assert (len(nodes), len(edges)) == (reports["csv"].nodes, reports["csv"].edges)
+    assert nodes["axkg:ruxolitinib"]["category"] == "axkg:JAKInhibitor"
+    assert nodes["axkg:ruxolitinib"]["category_label"] == "JAK inhibitor"
+    assert nodes["axkg:ruxolitinib"]["iri"] == str(AXKG.ruxolitinib)
+    e = next(r for r in edges if (r["subject"], r["predicate"], r["object"])
+             == ("axkg:ruxolitinib", "axkg:treats", "axkg:myelofibrosis"))
+    assert (e["subject_label"], e["predicate_label"], e["object_label"]) == ("ruxolitinib", "treats", "myelofibrosis")
+    assert "FDA Access Data" in e["sources"].split("|") and "axkg:fda-access-data" in e["source_ids"].split("|")
+    assert all(r["subject"] in nodes and r["object"] in nodes for r in edges)
+
+
+def test_graphml_reads_back_in_networkx(exported):
+    import networkx as nx
+
+    out, reports = exported
+    G = nx.read_graphml(out / "axialkg.graphml", force_multigraph=True)
+    assert G.is_directed() and (G.number_of_nodes(), G.number_of_edges()) == (reports["graphml"].nodes,
+                                                                               reports["graphml"].edges)
+    assert G.nodes["axkg:ruxolitinib"]["label"] == "ruxolitinib"
+    assert G.nodes["axkg:ruxolitinib"]["biolink_category"] == "biolink:Drug"
+    data = [d for _, _, d in G.edges("axkg:ruxolitinib", data=True) if d["predicate"] == "axkg:treats"]
+    assert any("FDA Access Data" in d["sources"].split("|") for d in data)
+
+
+# ---- other stores, the CLI, safe writes ----------------------------------------------------------
+def test_export_from_an_on_disk_store_matches(tmp_path, release_graph):
+    report = ex.export("ntriples", tmp_path / "x.nt", store=f"oxigraph:{tmp_path / 'store'}")
+    assert same_graph(Graph().parse(tmp_path / "x.nt", format="nt"), release_graph) and report.triples == len(release_graph)
+
+
+def test_cli_export_writes_and_reports(tmp_path, capsys, release_graph):
+    assert main(["export", "--format", "kgx", "--out", str(tmp_path / "kg")]) == 0
+    out = capsys.readouterr().out
+    assert re.fullmatch(r"wrote kgx \(\d+ nodes, \d+ edges\) → .*kg\n", out)
+    assert sorted(p.name for p in (tmp_path / "kg").iterdir()) == ["edges.tsv", "nodes.tsv"]
+    assert main(["export", "--format", "turtle", "--out", str(tmp_path / "kg.ttl")]) == 0
+    assert f"({len(release_graph)} triples)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "turtle", "--out", "/nonexistent-dir/x.ttl"], "no directory /nonexistent-dir"),
+    (["--format", "kgx", "--out", "{file}"], "is a file; this format writes a directory"),
+    (["--format", "turtle", "--out", "{dir}"], "is a directory; this format writes one file"),
+    (["--format", "csv", "--out", "{dir}"], "already holds other files"),
+    (["--format", "turtle", "--out", "{tmp}/x.ttl", "--store", "http://127.0.0.1:9/sparql", "--timeout", "2"],
+     "connection refused at http://127.0.0.1:9/sparql"),
+])
+def test_cli_export_errors_are_one_line(tmp_path, capsys, args, message):
+    (tmp_path / "afile").write_text("keep me")
+    (tmp_path / "adir").mkdir()
+    (tmp_path / "adir" / "mine.txt").write_text("keep me")
+    args = [a.format(file=tmp_path / "afile", dir=tmp_path / "adir", tmp=tmp_path) for a in args]
+    code = main(["export", *args])
+    err = capsys.readouterr().err
+    assert code != 0 and message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert (tmp_path / "afile").read_text() == "keep me" and (tmp_path / "adir" / "mine.txt").read_text() == "keep me"
+    assert not (tmp_path / "x.ttl").exists()
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="unknown export format 'owl'"):
+        ex.export("owl", tmp_path / "x")
+    with pytest.raises(SystemExit) as exc:
+        main(["export", "--format", "owl", "--out", str(tmp_path / "x")])
+    assert exc.value.code == 2
+
+
+def test_a_failed_export_leaves_the_previous_one_whole(tmp_path, kg, monkeypatch):
+    """The old file or directory stays as it was, and no temporary file is left behind."""
+    ex.export("ntriples", tmp_path / "g.nt", kg=kg)
+    ex.export("kgx", tmp_path / "kgx", kg=kg)
+    before = {p: p.read_bytes() for p in [tmp_path / "g.nt", tmp_path / "kgx" / "nodes.tsv",
+                                          tmp_path / "kgx" / "edges.tsv"]}
+    listing = sorted(p.name for p in tmp_path.iterdir())
+
+    def broken_render(fmt, kg_, g=None):
+        data, g, n, e = real_render(fmt, kg_, g)
+        if isinstance(data, dict):
+            data = dict(data, **{"edges.tsv": None})  # the second file fails to write
+        else:
+            data = None
+        return data, g, n, e
+
+    real_render = ex.render
+    monkeypatch.setattr(ex, "render", broken_render)
+    for fmt, target in (("ntriples", "g.nt"), ("kgx", "kgx")):
+        with pytest.raises(TypeError):
+            ex.export(fmt, tmp_path / target, kg=kg)
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == listing
+
+
+def test_empty_store_export_is_refused(tmp_path):
+    kg = axialkg.open(graph="https://example.org/empty")
+    kg.update("DROP GRAPH <https://example.org/empty>")
+    with pytest.raises(AxialKGError, match="holds no triples in graph https://example.org/empty"):
+        ex.export("turtle", tmp_path / "x.ttl", kg=kg)
+    assert not (tmp_path / "x.ttl").exists()
+
+
+def test_decimals_are_spelled_as_the_release_spells_them():
+    g = Graph()
+    dec = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
+    g.add((AXKG.d, AXKG.doseAmount, Literal("90", datatype=dec)))
+    g.add((AXKG.d, AXKG.doseAmountMax, Literal("1.20", datatype=dec)))
+    out = {str(o) for o in ex._respell_decimals(g).objects()}
+    assert out == {"90.0", "1.2"}
