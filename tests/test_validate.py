@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS
 
 from axialkg.resources import release_path, shapes_path
 from axialkg.validation import load_graph, load_shapes, run_shapes, validate
 from axialkg.vocab import AXKG, DBXREF, DCTERMS, PROV
 
 ROOT = Path(__file__).resolve().parents[1]
+DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 
 # ---------------------------------------------------------------- fixtures and helpers
@@ -138,8 +139,10 @@ def test_drug_also_typed_as_cause_is_inconsistent(base, tmp_path):
     assert not report.clean and not report.reasoning.consistent
     clash = defects(report, "owl-consistent")
     assert [d.entity for d in clash] == [str(drug)]
+    assert clash[0].label == label(base, drug)
     msg = clash[0].message
-    assert label(base, drug) in msg and "a cause (asserted)" in msg and "declared disjoint" in msg
+    assert "(asserted) and a cause (asserted)" in msg and "cause and intervention are declared disjoint" in msg
+    assert f"'{label(base, drug)}'" in report.reasoning.conflicts[0].message
 
 
 def test_claim_without_sources_fails(base, tmp_path):
@@ -170,7 +173,7 @@ def test_dose_without_unit_fails(base, tmp_path):
 
 
 @pytest.mark.filterwarnings("ignore:Serializing weird numerical")
-@pytest.mark.parametrize("bad", [Literal("fifteen"), Literal("fifteen", datatype=XSD.decimal)])
+@pytest.mark.parametrize("bad", [Literal("fifteen"), Literal("fifteen", datatype=DECIMAL)])
 def test_dose_amount_that_is_not_a_number_fails(base, tmp_path, bad):
     """A string where a number belongs, or an ill-typed decimal: both shapes and the reasoner object."""
     dose, amount = first(base, "SELECT ?d ?a WHERE { ?d a axkg:DoseRegimen ; axkg:doseAmount ?a }")
@@ -199,6 +202,17 @@ def test_treats_claim_from_a_symptom_fails(base, tmp_path):
     assert {d.entity for d in clash} == {str(symptom)}
     assert any("as subject of 'treats'" in d.message and "a symptom (asserted)" in d.message for d in clash)
     assert defects(report, "claim-sourced") == []  # the claim itself is sourced: only its direction is wrong
+
+
+def test_claim_object_outside_the_range_fails(base, tmp_path):
+    (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
+    (symptom,) = first(base, "SELECT ?s WHERE { ?s a axkg:Symptom }")
+    path = mutant(base, tmp_path, add=[(drug, AXKG.targets, symptom), (drug, AXKG.treats, AXKG["no-such-entity"])])
+    graph, _ = load_graph(path)
+    found = [d for d in run_shapes(graph, load_shapes(shapes_path())) if d.rule == "claim-range"]
+    assert sorted((d.entity, d.property_label, d.value) for d in found) == [
+        (str(drug), "targets", str(symptom)), (str(drug), "treats", str(AXKG["no-such-entity"]))]
+    assert "molecular target" in next(d.message for d in found if d.property_label == "targets")
 
 
 def test_duplicate_label_fails_for_both_entities(base, tmp_path):

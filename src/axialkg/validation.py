@@ -131,7 +131,8 @@ def _defect_line(d: Defect) -> str:
     if d.property_label:
         detail.append(d.property_label)
     if d.value_label:
-        detail.append(f"{d.value_label}" + (f" ({_curie(d.value)})" if d.value.startswith(str(AXKG)) else ""))
+        shown = d.value.startswith(str(AXKG)) and d.value_label != _curie(d.value)
+        detail.append(d.value_label + (f" ({_curie(d.value)})" if shown else ""))
     if detail:
         line += " [" + " → ".join(detail) + "]"
     return line
@@ -276,8 +277,11 @@ def reasoning_defects(result: ReasoningResult) -> list[Defect]:
     out = []
     for c in result.conflicts:
         first = c.entities[0] if c.entities else None
+        message = c.message
+        if first is not None:  # the report names the entity already
+            message = message.removeprefix(f"'{first.label}' ({_curie(first.iri)}) ")
         out.append(Defect("owl-consistent", "ERROR", first.iri if first else "", first.label if first else "",
-                          c.message))
+                          message))
     for t in result.unsatisfiable:
         out.append(Defect("owl-satisfiable-classes", "ERROR", t.iri, t.label,
                           "class is unsatisfiable: it can have no members"))
