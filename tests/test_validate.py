@@ -260,7 +260,7 @@ def test_xref_shape_agrees_with_bioregistry(base):
         assert bool(pattern.match(xref)) == known, xref
 
 
-def test_unsourced_lookalike_with_no_disjointness_is_explained_by_shrinking(base, tmp_path):
+def test_inconsistency_without_disjointness_is_isolated_by_shrinking(base, tmp_path):
     """An inconsistency no disjointness explains (a member of owl:Nothing) is isolated with HermiT."""
     (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
     report = validate(mutant(base, tmp_path, add=[(drug, RDF.type, OWL.Nothing)]))

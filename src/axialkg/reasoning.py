@@ -17,6 +17,8 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -154,24 +156,19 @@ def reason(graph: Graph, rdfxml: Path | None = None) -> ReasoningResult:
     return result
 
 
-class _rdfxml_file:
-    """The graph as an RDF/XML file: the given one, or a temporary conversion."""
-
-    def __init__(self, graph: Graph, given: Path | None):
-        self.graph, self.given, self.tmp = graph, given, None
-
-    def __enter__(self) -> Path:
-        if self.given is not None:
-            return self.given
-        fd, name = tempfile.mkstemp(prefix="axialkg-reason-", suffix=".owl")
-        self.tmp = Path(name)
+@contextmanager
+def _rdfxml_file(graph: Graph, given: Path | None) -> Iterator[Path]:
+    """The graph as an RDF/XML file: the given one, or a temporary conversion removed afterwards."""
+    if given is not None:
+        yield given
+        return
+    fd, name = tempfile.mkstemp(prefix="axialkg-reason-", suffix=".owl")
+    try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(to_rdfxml(self.graph))
-        return self.tmp
-
-    def __exit__(self, *exc) -> None:
-        if self.tmp is not None:
-            self.tmp.unlink(missing_ok=True)
+            fh.write(to_rdfxml(graph))
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
 def to_rdfxml(graph: Graph) -> bytes:
