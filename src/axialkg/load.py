@@ -213,6 +213,20 @@ class Loader:
         token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
         return "Basic " + token
 
+    def _status(self, url: str) -> int | None:
+        """The HTTP status of a body-less GET with our credentials (None if there is no answer)."""
+        req = urllib.request.Request(url, method="GET")
+        try:
+            auth = self._authorization("GET", url)
+            if auth:
+                req.add_header("Authorization", auth)
+            urllib.request.urlopen(req, timeout=self.remote.timeout).close()
+            return 200
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except Exception:  # noqa: BLE001 - no answer at all
+            return None
+
     def _http(self, method: str, url: str, data: bytes | None, headers: dict) -> bytes:
         base = url.split("?", 1)[0]
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
@@ -222,17 +236,31 @@ class Loader:
                 req.add_header("Authorization", auth)
             with urllib.request.urlopen(req, timeout=self.remote.timeout) as resp:
                 return resp.read()
-        except urllib.error.HTTPError as exc:
+        except AxialKGError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure becomes one line
+            # A server that refuses a request (401) may answer before reading the body and close
+            # the connection mid-upload; ask again without a body to learn why.
+            reason = getattr(exc, "reason", exc)
+            if not isinstance(exc, urllib.error.HTTPError) and data and \
+                    isinstance(reason, (BrokenPipeError, ConnectionResetError)) and self._status(url) == 401:
+                exc = urllib.error.HTTPError(url, 401, "Unauthorized", None, None)
+            raise self._error(exc, url) from None
+
+    def _error(self, exc: Exception, url: str) -> AxialKGError:
+        base = url.split("?", 1)[0]
+        if isinstance(exc, urllib.error.HTTPError):
             if exc.code == 401:
-                raise AxialKGError(f"HTTP 401 from {base}: set AXIALKG_SPARQL_USER and AXIALKG_SPARQL_PASSWORD "
-                                   "to an account allowed to write") from None
+                return AxialKGError(f"HTTP 401 from {base}: set AXIALKG_SPARQL_USER and AXIALKG_SPARQL_PASSWORD "
+                                    "to an account allowed to write")
             try:
-                said = " ".join(exc.read().decode("utf-8", "replace").split())[:240]
+                said = " ".join((exc.read() or b"").decode("utf-8", "replace").split())[:240]
             except Exception:  # noqa: BLE001 - the body is a courtesy
                 said = ""
-            raise AxialKGError(f"HTTP {exc.code} from {base}{': ' + said if said else ''}") from None
-        except Exception as exc:  # noqa: BLE001 - refused, timed out, unknown host: one line
-            raise self.remote._fail(exc, base) from None
+            return AxialKGError(f"HTTP {exc.code} from {base}{': ' + said if said else ''}")
+        err = self.remote._fail(exc, base)  # refused, timed out, unknown host
+        err.delivered = not isinstance(getattr(exc, "reason", exc), ConnectionRefusedError)
+        return err
 
     def _update(self, text: str) -> None:
         self._http("POST", self.remote.update_url, urllib.parse.urlencode({"update": text}).encode("utf-8"),
@@ -278,6 +306,8 @@ class Loader:
         try:
             self._update(f"MOVE GRAPH <{self.staging}> TO {self._ref(self.target)}")
         except AxialKGError as exc:
+            if getattr(exc, "delivered", True) is False:  # the MOVE never reached the server
+                raise AxialKGError(f"{exc}; the previous graph is unchanged") from None
             raise AxialKGError(f"{exc} during the swap; the server's transaction keeps either the previous "
                                "or the new graph whole") from None
         now = self._count(self.target)
