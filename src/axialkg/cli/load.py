@@ -18,7 +18,8 @@ def register(sub) -> None:
     p.add_argument("--update-url", metavar="URL", help="its SPARQL update endpoint (default: the query endpoint)")
     p.add_argument("--graph-store-url", metavar="URL",
                    help="its Graph Store HTTP Protocol endpoint; without it the data go by SPARQL Update")
-    p.add_argument("--graph", metavar="IRI", help="the graph to replace (default: the default graph)")
+    p.add_argument("--graph", metavar="IRI", help="the graph to replace (default: the default graph; give one for "
+                                                  "Virtuoso, whose default graph is the union of all graphs)")
     p.add_argument("--file", type=Path, metavar="PATH",
                    help="an RDF file to load instead of the packaged release (.ttl, .nt, .owl/.rdf, .jsonld)")
     p.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, metavar="N",
