@@ -53,7 +53,8 @@ def malformed(exc: Exception) -> AxialKGError:
 
 
 def release_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with open(path, "rb") as fh:  # streamed: a large graph must not be read into memory whole
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 class OxigraphStore:
