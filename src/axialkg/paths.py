@@ -30,7 +30,7 @@ import gc
 import math
 import os
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Iterable, Iterator
@@ -400,8 +400,8 @@ def _make_path(G, nodes: list[str], steps: list[tuple]) -> Path:
 class _Steps:
     """Per-query cache of each node's hops, in a fixed order (neighbour label, IRI, predicate)."""
 
-    def __init__(self, G, directed: bool, blocked: frozenset = frozenset()):
-        self.G, self.directed, self.blocked = G, directed, blocked
+    def __init__(self, G, directed: bool, blocked: frozenset = frozenset(), ordered: bool = True):
+        self.G, self.directed, self.blocked, self.ordered = G, directed, blocked, ordered
         self.cache: dict[str, list] = {}
 
     def __call__(self, u: str) -> list:
@@ -412,7 +412,8 @@ class _Steps:
             if not self.directed:
                 got += [(v, k, BACKWARD) for v, kd in self.G._pred[u].items()
                         if v != u and v not in blocked for k in kd]
-            got.sort(key=lambda s: (node[s[0]].get("label", s[0]), s[0], s[1], s[2]))
+            if self.ordered:
+                got.sort(key=lambda s: (node[s[0]].get("label", s[0]), s[0], s[1], s[2]))
             self.cache[u] = got
         return got
 
@@ -603,43 +604,79 @@ def metapaths(kg, from_category: str, to_category: str, *, max_hops: int = DEFAU
               directed: bool = False,
               avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES) -> list[MetapathCount]:
     """Every kind of connection from entities of one category to another, with its path count,
-    most paths first. Counts come from walk counts propagated per metapath prefix (no path is
-    enumerated); a metapath whose positions could hold the same entity twice is recounted
-    exactly by a walk restricted to it, so every count is of simple paths."""
+    most paths first. No path is enumerated: walk counts are propagated per metapath prefix
+    from the starts and per suffix back from the ends, half the hops each, and joined at the
+    middle node; a metapath whose positions could hold one entity twice is recounted exactly
+    (see :func:`_count_simple`), so every count is of simple paths."""
     G = graph_of(kg)
     _check_hops(max_hops)
     A, B = resolve_category(G, from_category), resolve_category(G, to_category)
     sources, targets = _members(G, A), set(_members(G, B))
     blocked = _blocked(G, avoid_categories, keep=targets.union(sources))
-    dist = _distances(G, targets, max_hops, directed, blocked)
-    steps = _Steps(G, directed, blocked)
     node = G._node
-    layer: dict[tuple, dict[str, int]] = {(A,): {s: 1 for s in sources if dist.get(s, max_hops + 1) <= max_hops}}
-    done: dict[tuple, int] = defaultdict(int)
-    for depth in range(1, max_hops + 1):
-        left = max_hops - depth
-        nxt: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for prefix, vec in layer.items():
-            for u, count in vec.items():
-                for v, key, direction in steps(u):
-                    dv = dist.get(v)
-                    if dv is None or dv > left:
-                        continue
-                    if v in targets:
-                        done[prefix + ((key, direction), B)] += count
-                    if left:
+    ahead = _Steps(G, directed, blocked, ordered=False)
+    behind = _BackSteps(G, directed, blocked)
+
+    def layers(starts, cat, depth, steps):
+        """[{prefix: {node: walks}}] for 0..depth hops; a prefix is (cat, hop, kind, hop, kind...)."""
+        out = [{(cat,): {n: 1 for n in starts}}]
+        for _ in range(depth):
+            nxt: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for prefix, vec in out[-1].items():
+                for u, count in vec.items():
+                    for v, key, direction in steps(u):
                         nxt[prefix + ((key, direction), _kind(node[v]))][v] += count
-        layer = nxt
+            out.append(nxt)
+        return out
+
+    forward = layers(sources, A, (max_hops + 1) // 2, ahead)
+    backward = layers(targets, B, max_hops // 2, behind)
+    done: dict[tuple, int] = defaultdict(int)
+    for s in sources:  # one hop: the middle is an end
+        for v, key, direction in ahead(s):
+            if v in targets:
+                done[(A, (key, direction), B)] += 1
+    for k in range(2, max_hops + 1):
+        m = (k + 1) // 2
+        at_middle: dict[str, list] = defaultdict(list)
+        for suffix, vec in backward[k - m].items():
+            tail = suffix[::-1][1:]  # (hop, kind, ..., hop, B) read forwards, without the middle kind
+            for x, count in vec.items():
+                at_middle[x].append((tail, count))
+        for prefix, vec in forward[m].items():
+            for x, count in vec.items():
+                for tail, other in at_middle.get(x, ()):
+                    done[prefix + tail] += count * other
     out = []
     members = _PositionSets(G, A, B, sources, targets, blocked)
     for key, count in done.items():
         cats, edges = key[0::2], key[1::2]
         if members.may_repeat(cats):
-            count = sum(1 for _ in _walk_metapath(G, members, cats, edges, directed))
+            count = _count_simple(G, members, cats, edges)
         if count:
             out.append(MetapathCount(_metapath(G, cats, edges), count))
     out.sort(key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
     return out
+
+
+class _BackSteps:
+    """Hops walked from a path's later node to its earlier one, each with the direction its
+    edge runs along the path."""
+
+    def __init__(self, G, directed: bool, blocked: frozenset = frozenset()):
+        self.G, self.directed, self.blocked = G, directed, blocked
+        self.cache: dict[str, list] = {}
+
+    def __call__(self, u: str) -> list:
+        got = self.cache.get(u)
+        if got is None:
+            blocked = self.blocked
+            got = [(v, k, FORWARD) for v, kd in self.G._pred[u].items() if v != u and v not in blocked for k in kd]
+            if not self.directed:
+                got += [(v, k, BACKWARD) for v, kd in self.G._succ[u].items()
+                        if v != u and v not in blocked for k in kd]
+            self.cache[u] = got
+        return got
 
 
 class _PositionSets:
@@ -666,25 +703,61 @@ class _PositionSets:
         return any(not sets[i].isdisjoint(sets[j]) for i in range(len(sets)) for j in range(i + 2, len(sets)))
 
 
-def _walk_metapath(G, members: _PositionSets, cats: tuple, edges: tuple, directed: bool):
-    """Simple paths that follow one metapath exactly, from every start node."""
+def _half_walks(G, start: str, hops: list[tuple], sets: list[set]) -> Iterator[tuple]:
+    """Simple walks from ``start`` along ``hops`` ((predicate, direction) each), the i-th node
+    drawn from ``sets[i]``; yields node tuples."""
     succ, pred = G._succ, G._pred
-    sets = [members.at(cats, i) for i in range(len(cats))]
+    nodes = [start]
 
-    def walk(u, i, seen):
-        if i == len(edges):
-            yield True
+    def walk(i):
+        if i == len(hops):
+            yield tuple(nodes)
             return
-        key, direction = edges[i]
-        adj = succ[u] if direction == FORWARD else pred[u]
-        for v, kd in adj.items():
-            if key in kd and v not in seen and v in sets[i + 1]:
-                seen.add(v)
-                yield from walk(v, i + 1, seen)
-                seen.discard(v)
+        key, direction = hops[i]
+        for v, kd in (succ if direction == FORWARD else pred)[nodes[-1]].items():
+            if key in kd and v in sets[i + 1] and v not in nodes:
+                nodes.append(v)
+                yield from walk(i + 1)
+                nodes.pop()
 
-    for s in sorted(sets[0]):
-        yield from walk(s, 0, {s})
+    yield from walk(0)
+
+
+def _count_simple(G, members: _PositionSets, cats: tuple, edges: tuple) -> int:
+    """Simple paths along one metapath, counted by meeting in the middle: half-walks from the
+    starts and (backwards) from the ends are grouped by the middle node, and pairs of halves that
+    share a node are subtracted by inclusion-exclusion; so the work grows with the half-walks,
+    never with the paths. Halves of up to two inner nodes each (metapaths up to 4 hops) keep the
+    inclusion-exclusion exact; longer metapaths are walked path by path."""
+    k = len(edges)
+    sets = [members.at(cats, i) for i in range(k + 1)]
+    if k > 4:
+        return sum(1 for s in sets[0] for _ in _half_walks(G, s, list(edges), sets))
+    m = k // 2
+    left: dict[str, list] = defaultdict(list)
+    for s in sets[0]:
+        for w in _half_walks(G, s, list(edges[:m]), sets[:m + 1]):
+            left[w[-1]].append(w[:-1])
+    back = [(key, BACKWARD if d == FORWARD else FORWARD) for key, d in reversed(edges[m:])]
+    right: dict[str, list] = defaultdict(list)
+    for t in sets[k]:
+        for w in _half_walks(G, t, back, sets[m:][::-1]):
+            right[w[-1]].append(w[:-1])
+    total = 0
+    for x, lefts in left.items():
+        rights = right.get(x)
+        if not rights:
+            continue
+        one_l, one_r, two_l, two_r = Counter(), Counter(), Counter(), Counter()
+        for half, one, two in ((lefts, one_l, two_l), (rights, one_r, two_r)):
+            for w in half:
+                one.update(w)
+                if len(w) == 2:
+                    two[frozenset(w)] += 1
+        shared_one = sum(c * one_r[y] for y, c in one_l.items() if y in one_r)
+        shared_two = sum(c * two_r[p] for p, c in two_l.items() if p in two_r)
+        total += len(lefts) * len(rights) - shared_one + shared_two
+    return total
 
 
 # ---- DWPC -----------------------------------------------------------------------------------
