@@ -21,7 +21,7 @@ import axialkg
 from axialkg import export as ex
 from axialkg.cli import main
 from axialkg.errors import AxialKGError, UsageError
-from axialkg.vocab import AXKG, DCTERMS, OWL, RDF
+from axialkg.vocab import AXKG, OWL, RDF
 
 RDF_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}
 

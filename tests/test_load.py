@@ -344,3 +344,16 @@ def test_a_missing_server_binary_fails_under_require_servers(monkeypatch, tmp_pa
     monkeypatch.setattr(servers, "REQUIRED", False)
     with pytest.raises(pytest.skip.Exception):
         servers.VirtuosoServer(tmp_path / "v")
+
+
+def test_digest_answer_matches_rfc_2617_example(monkeypatch):
+    """The worked example of RFC 2617 section 3.5 (user Mufasa)."""
+    from axialkg import load as load_module
+
+    monkeypatch.setattr(load_module.os, "urandom", lambda n: bytes.fromhex("0a4f113b"))
+    challenge = ('Digest realm="testrealm@host.com", qop="auth,auth-int", '
+                 'nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"')
+    header = load_module._digest(challenge, "GET", "http://www.nowhere.org/dir/index.html", "Mufasa", "Circle Of Life")
+    assert 'response="6629fae49393a05397450978507c4ef1"' in header
+    assert 'uri="/dir/index.html"' in header and "qop=auth" in header and "nc=00000001" in header
+    assert 'opaque="5ccc069c403ebaf9f0171e9517f40e41"' in header

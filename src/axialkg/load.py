@@ -1,14 +1,14 @@
 """Push the graph into a running SPARQL 1.1 server, replacing one graph atomically.
 
-The data go first into a staging graph (``urn:axialkg:staging:<hash of the target>``), by the
-Graph Store HTTP Protocol (one ``PUT``) when a store URL is given, else by SPARQL Update
-(``INSERT DATA`` in chunks, see :func:`insert`; the triples of one blank-node structure, such as a claim axiom or an
-OWL list, always share a chunk, because a blank node label means one node only within one
-request). The staging graph's triple count is checked; only then does one update request
-``MOVE GRAPH <staging> TO GRAPH <target>`` replace the target, inside the server's own
-transaction, and the target's count is checked again. A failure anywhere before the MOVE —
-a refused connection, an HTTP error, the server killed — leaves the target as it was; the
-next load clears the stale staging graph.
+The data go first into a staging graph (``urn:axialkg:staging:<hash of the target>``): by the
+Graph Store HTTP Protocol (one ``PUT``) when a store URL is given, else by SPARQL Update in
+chunks (see :func:`insert`). The triples of one blank-node structure, such as a claim axiom or
+an OWL list, always share a chunk, because a blank node label names one node only within one
+request. The staging graph's triple count is checked; only then does one update request,
+``MOVE GRAPH <staging> TO GRAPH <target>``, replace the target inside the server's own
+transaction, and the target's count is checked again. A failure before the MOVE (a refused
+connection, an HTTP error, the server killed) leaves the target as it was; the next load
+clears the stale staging graph.
 
 Credentials come from AXIALKG_SPARQL_USER / AXIALKG_SPARQL_PASSWORD (HTTP Basic, or Digest
 when the server asks for it, as Virtuoso's ``/sparql-auth`` does).
@@ -194,6 +194,7 @@ class Loader:
         self.chunk_size = chunk_size
         self.on_step = on_step or (lambda stage, done, total: None)
         self.uploads = 0
+        self._basic: set[str] = set()  # URLs known not to ask for Digest
 
     # ---- HTTP -------------------------------------------------------------------------------------
     def _authorization(self, method: str, url: str) -> str | None:
@@ -202,16 +203,18 @@ class Loader:
         if not self.remote.user:
             return None
         user, password = self.remote.user, self.remote.password
-        try:
-            urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=self.remote.timeout).close()
-        except urllib.error.HTTPError as exc:
-            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-            if challenge.lower().startswith("digest"):
-                return _digest(challenge, method, url, user, password)
-        except Exception:  # noqa: BLE001 - the real request will report the problem
-            pass
-        token = base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-        return "Basic " + token
+        base = url.split("?", 1)[0]
+        if base not in self._basic:
+            try:
+                urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=self.remote.timeout).close()
+            except urllib.error.HTTPError as exc:
+                challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+                if challenge.lower().startswith("digest"):
+                    return _digest(challenge, method, url, user, password)  # a nonce serves one request
+            except Exception:  # noqa: BLE001 - the real request will report the problem
+                pass
+            self._basic.add(base)
+        return "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
 
     def _status(self, url: str) -> int | None:
         """The HTTP status of a body-less GET with our credentials (None if there is no answer)."""
@@ -228,7 +231,6 @@ class Loader:
             return None
 
     def _http(self, method: str, url: str, data: bytes | None, headers: dict) -> bytes:
-        base = url.split("?", 1)[0]
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
             auth = self._authorization(method, url)
@@ -324,9 +326,9 @@ class Loader:
         self.on_step("chunk", 1, 1)
 
     def _insert(self, triples: list) -> None:
-        self._update(f"DROP SILENT GRAPH <{self.staging}>")
         import pyoxigraph as ox
 
+        self._update(f"DROP SILENT GRAPH <{self.staging}>")
         blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
         ground = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
         parts = chunks(ground, self.chunk_size) + chunks(blank, self.chunk_size)
