@@ -263,6 +263,16 @@ def test_metapath_counts_match_enumeration(kg, G, first, last):
     assert all(str(m.metapath).startswith(first + " ") and str(m.metapath).endswith(" " + last) for m in got)
 
 
+def test_metapath_recount_budget_marks_walk_counts(kg):
+    exact = {str(m.metapath): m for m in P.metapaths(kg, "Cause", "Cause", max_hops=3)}
+    capped = {str(m.metapath): m for m in P.metapaths(kg, "Cause", "Cause", max_hops=3, recount_budget=0)}
+    assert all(m.exact for m in exact.values())
+    inexact = [k for k, m in capped.items() if not m.exact]
+    assert inexact and all(capped[k].count >= exact[k].count for k in inexact if k in exact)
+    assert any(k in exact and capped[k].count > exact[k].count for k in inexact)  # walks that come back
+    assert all(capped[k].count == m.count for k, m in exact.items() if capped[k].exact)
+
+
 def test_drug_to_pattern_metapaths(kg):
     got = P.metapaths(kg, "Drug", "radiological pattern", max_hops=2)
     assert any(str(m.metapath) == "Drug -treats-> Cause -causes pattern-> RadiologicalPattern" and m.count >= 6

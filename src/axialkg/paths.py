@@ -30,7 +30,7 @@ import gc
 import math
 import os
 import tempfile
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Iterable, Iterator
@@ -583,12 +583,16 @@ def find_paths(kg, a: str, b: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed
 
 @dataclass
 class MetapathCount:
+    """A metapath's path count (``exact`` False: too many to recount; ``count`` is then the walk
+    count, an upper bound) and, from :func:`connect`, its DWPC."""
+
     metapath: Metapath
     count: int
     dwpc: float | None = None
+    exact: bool = True
 
     def to_dict(self) -> dict:
-        out = {"metapath": str(self.metapath), "hops": self.metapath.hops, "count": self.count,
+        out = {"metapath": str(self.metapath), "hops": self.metapath.hops, "count": self.count, "exact": self.exact,
                "categories": list(self.metapath.categories),
                "edges": [{"predicate": p, "direction": d} for p, d in self.metapath.edges]}
         if self.dwpc is not None:
@@ -602,12 +606,14 @@ def _members(G, cat: str) -> list[str]:
 
 def metapaths(kg, from_category: str, to_category: str, *, max_hops: int = DEFAULT_MAX_HOPS,
               directed: bool = False,
-              avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES) -> list[MetapathCount]:
+              avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
+              recount_budget: int = 5_000_000) -> list[MetapathCount]:
     """Every kind of connection from entities of one category to another, with its path count,
     most paths first. No path is enumerated: walk counts are propagated per metapath prefix
     from the starts and per suffix back from the ends, half the hops each, and joined at the
     middle node; a metapath whose positions could hold one entity twice is recounted exactly
-    (see :func:`_count_simple`), so every count is of simple paths."""
+    (see :func:`_count_simple`), so every count is of simple paths, until ``recount_budget``
+    half-walks are spent: the remaining such metapaths keep their walk count, marked inexact."""
     G = graph_of(kg)
     _check_hops(max_hops)
     A, B = resolve_category(G, from_category), resolve_category(G, to_category)
@@ -649,12 +655,17 @@ def metapaths(kg, from_category: str, to_category: str, *, max_hops: int = DEFAU
                     done[prefix + tail] += count * other
     out = []
     members = _PositionSets(G, A, B, sources, targets, blocked)
-    for key, count in done.items():
+    budget = [recount_budget]
+    for key, count in sorted(done.items(), key=lambda kv: (len(kv[0]), repr(kv[0]))):
         cats, edges = key[0::2], key[1::2]
+        exact = True
         if members.may_repeat(cats):
-            count = _count_simple(G, members, cats, edges)
+            try:
+                count = _count_simple(G, members, cats, edges, budget)
+            except _OverBudget:
+                budget[0], exact = 0, False
         if count:
-            out.append(MetapathCount(_metapath(G, cats, edges), count))
+            out.append(MetapathCount(_metapath(G, cats, edges), count, exact=exact))
     out.sort(key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
     return out
 
@@ -723,35 +734,52 @@ def _half_walks(G, start: str, hops: list[tuple], sets: list[set]) -> Iterator[t
     yield from walk(0)
 
 
-def _count_simple(G, members: _PositionSets, cats: tuple, edges: tuple) -> int:
+class _OverBudget(Exception):
+    pass
+
+
+def _count_simple(G, members: _PositionSets, cats: tuple, edges: tuple, budget: list[int]) -> int:
     """Simple paths along one metapath, counted by meeting in the middle: half-walks from the
     starts and (backwards) from the ends are grouped by the middle node, and pairs of halves that
     share a node are subtracted by inclusion-exclusion; so the work grows with the half-walks,
     never with the paths. Halves of up to two inner nodes each (metapaths up to 4 hops) keep the
-    inclusion-exclusion exact; longer metapaths are walked path by path."""
+    inclusion-exclusion exact; longer metapaths are walked path by path. ``budget[0]`` is how
+    many more half-walks may be taken; past it :class:`_OverBudget` is raised."""
     k = len(edges)
     sets = [members.at(cats, i) for i in range(k + 1)]
+
+    def walks(start, hops, sets_):
+        for w in _half_walks(G, start, hops, sets_):
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise _OverBudget
+            yield w
+
     if k > 4:
-        return sum(1 for s in sets[0] for _ in _half_walks(G, s, list(edges), sets))
+        return sum(1 for s in sets[0] for _ in walks(s, list(edges), sets))
     m = k // 2
     left: dict[str, list] = defaultdict(list)
     for s in sets[0]:
-        for w in _half_walks(G, s, list(edges[:m]), sets[:m + 1]):
+        for w in walks(s, list(edges[:m]), sets[:m + 1]):
             left[w[-1]].append(w[:-1])
     back = [(key, BACKWARD if d == FORWARD else FORWARD) for key, d in reversed(edges[m:])]
     right: dict[str, list] = defaultdict(list)
     for t in sets[k]:
-        for w in _half_walks(G, t, back, sets[m:][::-1]):
+        for w in walks(t, back, sets[m:][::-1]):
             right[w[-1]].append(w[:-1])
     total = 0
     for x, lefts in left.items():
         rights = right.get(x)
         if not rights:
             continue
-        one_l, one_r, two_l, two_r = Counter(), Counter(), Counter(), Counter()
+        one_l: dict = defaultdict(int)
+        one_r: dict = defaultdict(int)
+        two_l: dict = defaultdict(int)
+        two_r: dict = defaultdict(int)
         for half, one, two in ((lefts, one_l, two_l), (rights, one_r, two_r)):
             for w in half:
-                one.update(w)
+                for y in w:
+                    one[y] += 1
                 if len(w) == 2:
                     two[frozenset(w)] += 1
         shared_one = sum(c * one_r[y] for y, c in one_l.items() if y in one_r)

@@ -32,11 +32,15 @@ def run(args) -> int:
                     "metapaths": [m.to_dict() for m in shown]})
         return 0
     total = sum(m.count for m in found)
-    print(f"{plural(len(found), 'metapath')} ({plural(total, 'path')}) from {args.from_category} to "
-          f"{args.to_category} within {plural(args.max_hops, 'hop')}")
+    inexact = any(not m.exact for m in found)
+    print(f"{plural(len(found), 'metapath')} ({'at most ' if inexact else ''}{plural(total, 'path')}) from "
+          f"{args.from_category} to {args.to_category} within {plural(args.max_hops, 'hop')}")
     if shown:
-        width = max(len(str(m.count)) for m in shown)
-        print(f"{'paths':>{max(width, 5)}}  hops  metapath")
-        for m in shown:
-            print(f"{m.count:>{max(width, 5)}}  {m.metapath.hops:>4}  {m.metapath}")
+        cells = [("" if m.exact else "<=") + str(m.count) for m in shown]
+        width = max(5, *(len(c) for c in cells))
+        print(f"{'paths':>{width}}  hops  metapath")
+        for c, m in zip(cells, shown):
+            print(f"{c:>{width}}  {m.metapath.hops:>4}  {m.metapath}")
+    if inexact:
+        print("(<=: too many to recount exactly; the walk count, which may revisit an entity, is shown)")
     return 0
