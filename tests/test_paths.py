@@ -167,16 +167,18 @@ def test_every_hop_carries_the_claims_own_sources(kg):
         assert page and sorted({x for c in page for x in c.sources}) == sorted(sources)  # one row per section
 
 
-def test_paths_are_all_the_simple_paths(G):
-    """Against networkx's own enumeration on the undirected view (small bound, small graph)."""
-    s, t = AXKG + "fedratinib", AXKG + "myelofibrosis"
-    ours = Counter(tuple(n for n in nodes) for nodes, _ in P.iter_paths(G, s, t, max_hops=3))
+@pytest.mark.parametrize("a,b", [("fedratinib", "myelofibrosis"), ("ruxolitinib", "axial-osteosclerosis")])
+def test_paths_are_all_the_simple_paths(G, a, b):
+    """Against networkx's own enumeration, both ways and forward only; ours walk edges, so a node
+    sequence comes once per choice of parallel edges."""
+    s, t = AXKG + a, AXKG + b
     und = nx.MultiGraph(G.to_undirected(as_view=False))
-    theirs = Counter(tuple(p) for p in nx.all_simple_paths(und, s, t, cutoff=3))
-    # networkx yields one node sequence per distinct parallel-edge choice as well, once per edge combination
-    assert set(ours) == set(theirs)
-    for nodes, count in ours.items():
-        assert count == math.prod(und.number_of_edges(a, b) for a, b in zip(nodes, nodes[1:]))
+    for directed, graph in ((False, und), (True, G)):
+        ours = Counter(tuple(nodes) for nodes, _ in P.iter_paths(G, s, t, max_hops=4, directed=directed))
+        theirs = {tuple(p) for p in nx.all_simple_paths(graph, s, t, cutoff=4)}
+        assert set(ours) == theirs and ours
+        for nodes, count in ours.items():
+            assert count == math.prod(graph.number_of_edges(u, v) for u, v in zip(nodes, nodes[1:]))
 
 
 # ---- options -----------------------------------------------------------------------------------
