@@ -121,6 +121,7 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
     predicates: dict[str, str] = {}
     unsourced = []
     partial: set[str] = set()  # nodes met without a label or category so far
+    any_sourced = False
     with _quiet_gc():  # a million small dicts: the collector would rescan them over and over
         for row in _plain_rows(rows):
             get = row.get
@@ -128,12 +129,12 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
             if s not in nodes:
                 nodes[s] = {"label": get("subjectLabel"), "category": get("subjectCategory")}
                 succ[s], pred[s] = {}, {}
-                if nodes[s]["label"] is None or nodes[s]["category"] is None:
+                if (nodes[s]["label"] is None or nodes[s]["category"] is None) and _named(row):
                     partial.add(s)
             if o not in nodes:
                 nodes[o] = {"label": get("objectLabel"), "category": get("objectCategory")}
                 succ[o], pred[o] = {}, {}
-                if nodes[o]["label"] is None or nodes[o]["category"] is None:
+                if (nodes[o]["label"] is None or nodes[o]["category"] is None) and _named(row):
                     partial.add(o)
             if partial:  # a later row may name what an earlier one left out
                 for iri, end in ((s, "subject"), (o, "object")):
@@ -158,9 +159,12 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
                 keydict = succ[s][o] = pred[o][s] = {}
             keydict[p] = {"predicate": p, "label": label, "sources": sources,
                           "further_sources": int(further) if further else 0}
-            if not sources:
+            if sources:
+                any_sourced = True
+            else:
                 unsourced.append((s, o, p))
-        _drop_restated(G, unsourced)
+        if any_sourced:
+            _drop_restated(G, unsourced)
         hierarchy = _Hierarchy(classes)
         for iri, attrs in nodes.items():
             attrs["label"] = attrs["label"] or local_name(iri)
@@ -179,6 +183,11 @@ def project_edges(rows: Iterable, *, classes: dict | None = None, types: dict | 
             for c in attrs["categories"]:
                 G.graph["classes"].setdefault(c, {"label": local_name(c), "union": False})
     return G
+
+
+def _named(row) -> bool:
+    """Does the row carry labels or categories at all (bare subject-predicate-object rows do not)?"""
+    return any(k in row for k in ("subjectLabel", "subjectCategory", "objectLabel", "objectCategory"))
 
 
 def _plain_rows(rows):
