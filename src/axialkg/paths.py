@@ -981,8 +981,9 @@ def neighbors(kg, entity: str, hops: int = 1, *, directed: bool = False):
 
         sub = nx.MultiDiGraph()
         info = kg.entity(center) if hasattr(kg, "entity") else None
-        sub.add_node(center, label=info.label if info else center, category=(info.type_iris or [None])[0]
-                     if info else None, distance=0)
+        sub.add_node(center, label=info.label if info else center, distance=0,
+                     category=(info.type_iris or [None])[0] if info else None,
+                     category_label=(info.types or [None])[0] if info else None)
         sub.graph["center"] = center
         return sub
     dist = {center: 0}

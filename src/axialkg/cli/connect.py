@@ -69,7 +69,7 @@ def run(args) -> int:
         print(f"no connection from {a} to {b} within {plural(args.max_hops, 'hop')}")
         return 0
     print(f"{plural(len(found), 'connection')} from {a} to {b} by DWPC (damping {args.damping:g}, "
-          f"up to {args.max_hops} hops)")
+          f"up to {plural(args.max_hops, 'hop')})")
     for i, c in enumerate(shown, 1):
         print(f"{i:>3}. {c.source['label']} -> {c.target['label']}  DWPC {c.dwpc:.4f}  "
               f"({plural(c.path_count, 'path')}, {plural(len(c.metapaths), 'metapath')})")

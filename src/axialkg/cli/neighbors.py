@@ -44,7 +44,7 @@ def run(args) -> int:
                                "further_sources": d.get("further_sources", 0)} for u, v, k, d in edges]})
         return 0
     print(f"{len(nodes)} {'entity' if len(nodes) == 1 else 'entities'}, {plural(len(edges), 'claim')}"
-          + ("" if args.all else f" within {args.hops} hops of {nodes[0][1].get('label')}"))
+          + ("" if args.all else f" within {plural(args.hops, 'hop')} of {nodes[0][1].get('label')}"))
     for n, a in nodes:
         print(f"  {a.get('distance', ''):>2}  {a.get('label', n)}  ({a.get('category_label') or ''})")
     for u, v, k, d in edges:

@@ -46,7 +46,7 @@ def run(args) -> int:
     if not found:
         print(f"no {way}path from {a} to {b} within {plural(args.max_hops, 'hop')}")
         return 0
-    head = f"{plural(len(found), way + 'path')} from {a} to {b}, shortest first (up to {args.max_hops} hops)"
+    head = f"{plural(len(found), way + 'path')} from {a} to {b}, shortest first (up to {plural(args.max_hops, 'hop')})"
     print(head + ("; more exist (raise --limit)" if more else ""))
     for i, p in enumerate(found, 1):
         print(f"{i:>3}. [{p.hops}] {p}")
