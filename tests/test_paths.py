@@ -14,10 +14,12 @@ import axialkg
 from axialkg import paths as P
 from axialkg.cli import main
 from axialkg.errors import UsageError
-from test_stores import GRAPH, oxigraph_server  # noqa: F401  (the real Oxigraph server fixture)
+from axialkg.resources import release_path
+from servers import OxigraphServer
 
 AXKG = "https://w3id.org/axialkg/"
 PATTERN = "axial osteosclerosis"
+GRAPH = "https://w3id.org/axialkg/graph/test"
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +86,13 @@ def test_projection_is_the_same_on_rdflib(G):
     assert all(other.edges[e] == G.edges[e] for e in G.edges(keys=True))
 
 
-def test_projection_is_the_same_from_a_remote_endpoint(G, oxigraph_server):
-    for kw in ({}, {"graph": GRAPH}):
-        other = axialkg.open(f"{oxigraph_server}/query", **kw).graph()
+def test_projection_is_the_same_from_a_remote_endpoint(G, tmp_path):
+    server = OxigraphServer(tmp_path)
+    server.preload(release_path("ttl"))
+    server.preload(release_path("ttl"), graph=GRAPH)
+    with server.running():
+        remote = [axialkg.open(server.query_url, **kw).graph() for kw in ({}, {"graph": GRAPH})]
+    for other in remote:
         assert sorted(other.edges(keys=True)) == sorted(G.edges(keys=True))
         assert all(other.nodes[n] == G.nodes[n] for n in G)
         assert all(other.edges[e] == G.edges[e] for e in G.edges(keys=True))
