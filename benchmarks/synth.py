@@ -34,7 +34,7 @@ DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
 FOAF = "http://xmlns.com/foaf/0.1/"
 
-GENERATOR_VERSION = 2  # bump when the output for a given seed and size changes
+GENERATOR_VERSION = 3  # bump when the output for a given seed and size changes
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "ontology" / "schema" / "axialkg-schema.ttl"
 
@@ -62,12 +62,18 @@ def _lit(text: str) -> str:
 
 
 def schema_lines() -> list[str]:
-    """The schema as N-Triples lines (parsed by pyoxigraph: fast, and blank nodes get fresh ids)."""
+    """The schema as N-Triples lines, blank nodes numbered in parse order (deterministic)."""
     import pyoxigraph as ox
 
-    out = []
-    for t in ox.parse(path=str(SCHEMA), format=ox.RdfFormat.TURTLE):
-        out.append(f"{t.subject} {t.predicate} {t.object} .\n")
+    names: dict[str, str] = {}
+
+    def term(x) -> str:
+        if isinstance(x, ox.BlankNode):  # parser ids are random: number them in parse order instead
+            return names.setdefault(x.value, f"_:tbox{len(names)}")
+        return str(x)
+
+    out = [f"{term(t.subject)} {t.predicate} {term(t.object)} .\n"
+           for t in ox.parse(path=str(SCHEMA), format=ox.RdfFormat.TURTLE)]
     return sorted(out)
 
 
