@@ -515,3 +515,10 @@ def test_decimals_are_spelled_as_the_release_spells_them():
     g.add((AXKG.d, AXKG.doseAmountMax, Literal("1.20", datatype=dec)))
     out = {str(o) for o in ex._respell_decimals(g).objects()}
     assert out == {"90.0", "1.2"}
+
+
+def test_cli_format_names_match_the_exporter():
+    from axialkg.cli.export import FORMAT_NAMES
+    from axialkg.export import FORMATS
+
+    assert list(FORMAT_NAMES) == list(FORMATS)

@@ -6,16 +6,18 @@ from pathlib import Path
 
 from .query import add_store_options
 
+# The format names, here so that registering the command does not import rdflib (axialkg.export does);
+# tests/test_export.py keeps this equal to axialkg.export.FORMATS.
+FORMAT_NAMES = ("turtle", "rdfxml", "ntriples", "nquads", "jsonld", "graphml", "kgx", "csv")
+
 
 def register(sub) -> None:
-    from ..export import FORMATS
-
     p = sub.add_parser("export", help="write the graph as Turtle, RDF/XML, N-Triples, N-Quads, JSON-LD, KGX, "
                                       "GraphML or CSV",
                        description="Export the graph. RDF formats carry every triple (N-Quads adds one named "
                                    "graph of claims per cited source); kgx and csv write a directory with "
                                    "nodes and edges tables; graphml the entity network. Written atomically.")
-    p.add_argument("--format", required=True, choices=list(FORMATS), help="the export format")
+    p.add_argument("--format", required=True, choices=FORMAT_NAMES, help="the export format")
     p.add_argument("--out", required=True, type=Path, metavar="PATH",
                    help="the file to write (a directory for kgx and csv)")
     add_store_options(p, formats=False)
