@@ -147,3 +147,11 @@ def test_fast_path_imports_no_rdflib_pandas_or_networkx():
             "print('HEAVY', heavy)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("argv", [["nosuch"], ["export", "--format", "bogus", "--out", "x"], ["query", "--param"],
+                                  ["path", "ruxolitinib"]])
+def test_usage_errors_are_one_line(argv):
+    proc = subprocess.run([sys.executable, "-m", "axialkg", *argv], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1 and "error:" in proc.stderr

@@ -18,8 +18,15 @@ from ..errors import AxialKGError
 COMMANDS = ["build", "query", "sparql", "stats", "path", "metapaths", "connect", "neighbors", "serve", "export", "load", "validate"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line (``--help`` still shows the usage)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="axialkg",
         description="The knowledge graph of axial osteosclerosis: build, query, validate and export it.",
     )
