@@ -180,27 +180,10 @@ def canonical(graph: Graph) -> Graph:
     return out
 
 
-def _dump(store) -> tuple[bytes, str]:
-    """The store's triples. A remote endpoint is asked for N-Triples by CONSTRUCT: Virtuoso's
-    Turtle writes a whole xsd:decimal as a bare integer (``90``), which would change the data."""
-    from urllib.parse import urlencode
-
-    from .queries import ALL_TRIPLES
-    from .stores.remote import RemoteStore
-
-    if not isinstance(store, RemoteStore):
-        return store.dump()
-    params = [("query", ALL_TRIPLES)] + ([("default-graph-uri", store.graph)] if store.graph else [])
-    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-               "Accept": "application/n-triples, text/plain;q=0.9, text/turtle;q=0.5"}
-    data = store._read(lambda: store._request(store.url, "POST", urlencode(params).encode("utf-8"), headers),
-                       store.url)
-    return data, "text/turtle"  # N-Triples is Turtle too, so either answer parses
-
-
 def snapshot(kg) -> Graph:
-    """Every triple of the knowledge graph's store, canonicalised."""
-    data, media_type = _dump(kg.store)
+    """Every triple of the knowledge graph's store, canonicalised (a remote store answers N-Triples
+    where it can: Virtuoso's Turtle writes a whole xsd:decimal as a bare integer)."""
+    data, media_type = kg.store.dump()
     g = Graph(bind_namespaces="none")
     try:
         g.parse(data=data, format="nt" if "n-triples" in media_type else "turtle")

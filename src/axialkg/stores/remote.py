@@ -25,6 +25,18 @@ from . import inject_values
 
 DEFAULT_TIMEOUT = 30.0
 RETRY_DELAYS = (0.3, 1.0)  # two retries for reads
+# Graph answers: N-Triples first (exact literals), else Turtle. text/plain is N-Triples' old type.
+RDF_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.5"
+
+
+def rdf_media_type(content_type: str, url: str) -> str:
+    """How to parse a graph answer, from its Content-Type (none sent: Turtle, which N-Triples is too)."""
+    mime = content_type.split(";")[0].strip().lower()
+    if mime in ("application/n-triples", "text/plain"):
+        return "application/n-triples"
+    if mime in ("", "text/turtle", "application/turtle", "application/x-turtle"):
+        return "text/turtle"
+    raise AxialKGError(f"unexpected answer from {url}: {mime}, not N-Triples or Turtle")
 
 
 def _server_message(exc: Exception) -> str:
@@ -65,6 +77,27 @@ class RemoteStore:
         if self.graph:
             w.addDefaultGraph(self.graph)
         return w
+
+    def _construct(self, text: str) -> tuple[bytes, str]:
+        """A CONSTRUCT or DESCRIBE answer as (data, media type), N-Triples where the server has it.
+
+        Only the Accept header chooses: SPARQLWrapper's ``format=turtle`` parameter would win over
+        it on Virtuoso, whose Turtle writes a whole xsd:decimal as a bare integer (``90``)."""
+        from SPARQLWrapper import TURTLE
+
+        w = self._wrapper(text, TURTLE)
+        w.setOnlyConneg(True)
+        w.addCustomHttpHeader("Accept", RDF_ACCEPT)
+
+        def fetch():
+            res = w.query()
+            try:
+                return res.response.read(), res.response.headers.get("Content-Type", "")
+            finally:
+                res.response.close()
+
+        data, content_type = self._read(fetch, self.url)
+        return data, rdf_media_type(content_type, self.url)
 
     def _fail(self, exc: Exception, url: str) -> AxialKGError:
         from SPARQLWrapper.SPARQLExceptions import (EndPointInternalError, EndPointNotFound, QueryBadFormed,
@@ -110,15 +143,13 @@ class RemoteStore:
 
     # ---- the protocol ---------------------------------------------------------------------
     def query(self, text: str, bindings: dict[str, str] | None = None) -> Results:
-        from SPARQLWrapper import JSON, TURTLE
+        from SPARQLWrapper import JSON
 
         if bindings:
             text = inject_values(text, bindings)
         probe = self._wrapper(text, JSON)
         if probe.queryType in ("CONSTRUCT", "DESCRIBE"):
-            w = self._wrapper(text, TURTLE)
-            data = self._read(lambda: w.query().convert(), self.url)
-            return Results.graph(_parse_triples(data if isinstance(data, bytes) else str(data).encode(), "text/turtle"))
+            return Results.graph(_parse_triples(*self._construct(text)))
         doc = self._read(lambda: probe.query().convert(), self.url)
         if not isinstance(doc, dict):
             raise AxialKGError(f"unexpected answer from {self.url}: not SPARQL JSON results")
@@ -137,12 +168,17 @@ class RemoteStore:
 
     def _request(self, url: str, method: str = "GET", data: bytes | None = None,
                  headers: dict | None = None) -> bytes:
+        return self._exchange(url, method, data, headers)[0]
+
+    def _exchange(self, url: str, method: str = "GET", data: bytes | None = None,
+                  headers: dict | None = None) -> tuple[bytes, str]:
+        """One HTTP request: the answer's body and Content-Type."""
         req = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
         if self.user:
             token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
             req.add_header("Authorization", "Basic " + token)
         with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-            return resp.read()
+            return resp.read(), resp.headers.get("Content-Type", "")
 
     def _gsp_url(self) -> str:
         query = urllib.parse.urlencode({"graph": self.graph}) if self.graph else "default"
@@ -152,14 +188,12 @@ class RemoteStore:
         """The whole graph: a Graph Store Protocol GET if there is a store URL, else a CONSTRUCT."""
         if self.graph_store_url:
             url = self._gsp_url()
-            data = self._read(lambda: self._request(url, headers={"Accept": "application/n-triples"}),
-                              self.graph_store_url)
-            return data, "application/n-triples"
-        from SPARQLWrapper import TURTLE
+            data, content_type = self._read(lambda: self._exchange(url, headers={"Accept": RDF_ACCEPT}),
+                                            self.graph_store_url)
+            return data, rdf_media_type(content_type, self.graph_store_url)
+        from ..queries import ALL_TRIPLES
 
-        w = self._wrapper("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", TURTLE)
-        data = self._read(lambda: w.query().convert(), self.url)
-        return (data if isinstance(data, bytes) else str(data).encode()), "text/turtle"
+        return self._construct(ALL_TRIPLES)
 
     def load(self, path, media_type: str = "text/turtle") -> None:
         """Add a file to the graph with a Graph Store Protocol POST (needs graph_store_url)."""
