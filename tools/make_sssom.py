@@ -16,13 +16,13 @@ stderr, exit 2, nothing written. The test suite imports the loaders and ``render
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from axialkg.files import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RELEASE = ROOT / "ontology" / "axialkg.ttl"
@@ -252,19 +252,6 @@ def render(graph, known: dict[str, Entry]) -> str:
     return _header(str(license_iri)) + body
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--release", type=Path, default=DEFAULT_RELEASE)
@@ -285,7 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a corrupt release file, say
         print(f"make_sssom: cannot read {args.release}: {exc}", file=sys.stderr)
         return 2
-    _write_atomic(args.out, text)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(args.out, text.encode("utf-8"))
     print(f"wrote {args.out} ({text.count(chr(10)) - len(CURIE_MAP) - 5} mappings)")
     return 0
 

@@ -52,6 +52,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from . import NAMESPACE
 from .errors import AxialKGError, UsageError
+from .files import write_atomic
 from .vocab import (AXKG, BIOLINK, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, OWL, PREFIXES, PROV, RDF,
                     RDFS, SKOS, XSD)
 
@@ -494,16 +495,7 @@ def to_graphml(node_list: list[Node], edge_list: list[Edge]) -> bytes:
 def _write_file(out: Path, data: bytes) -> list[Path]:
     if out.is_dir():
         raise UsageError(f"--out {out} is a directory; this format writes one file")
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return [out]
+    return [write_atomic(out, data)]
 
 
 def _write_dir(out: Path, files: dict[str, bytes]) -> list[Path]:

@@ -29,8 +29,6 @@ import difflib
 import functools
 import gc
 import math
-import os
-import tempfile
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -39,6 +37,8 @@ from typing import Iterable, Iterator
 
 from . import NAMESPACE
 from .errors import AxialKGError, UsageError
+from .files import atomic_path
+from .queries import CLASS_QUERY, TYPE_QUERY
 
 FORWARD = "forward"   # the hop walks its edge from subject to object
 BACKWARD = "backward"  # the hop walks its edge from object to subject
@@ -49,29 +49,6 @@ SEPARATOR = "; "
 # Editorial entities (the article's FAQ) link to everything by "is about"; paths through them say
 # nothing about biology, so path questions step around them unless asked not to.
 DEFAULT_AVOID_CATEGORIES = ("Question",)
-
-# Class hierarchy and typing, read from the store so every engine (and --reasoned) answers alike.
-CLASS_QUERY = """PREFIX axkg: <https://w3id.org/axialkg/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class ?label ?parent ?union ?isUnion WHERE {
-  { ?class a owl:Class . FILTER(isIRI(?class) && STRSTARTS(STR(?class), STR(axkg:)))
-    OPTIONAL { ?class rdfs:label ?label }
-    OPTIONAL { ?class owl:equivalentClass/owl:unionOf ?members }
-    BIND(BOUND(?members) AS ?isUnion) }
-  OPTIONAL { ?class rdfs:subClassOf ?parent .
-             FILTER(isIRI(?parent) && STRSTARTS(STR(?parent), STR(axkg:)) && ?parent != ?class) }
-  OPTIONAL { ?union owl:equivalentClass/owl:unionOf/rdf:rest*/rdf:first ?class .
-             FILTER(isIRI(?union) && STRSTARTS(STR(?union), STR(axkg:))) }
-}"""
-
-TYPE_QUERY = """PREFIX axkg: <https://w3id.org/axialkg/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?entity ?class WHERE {
-  ?entity a owl:NamedIndividual , ?class . FILTER(isIRI(?class) && STRSTARTS(STR(?class), STR(axkg:)))
-}"""
-
 
 # ---- projection -----------------------------------------------------------------------------
 
@@ -1031,15 +1008,8 @@ def write_graphml(G, path) -> FilePath:
     H.graph.update(plain(G.graph))
     H.add_nodes_from((n, plain(a)) for n, a in G.nodes(data=True))
     H.add_edges_from((u, v, k, plain(a)) for u, v, k, a in G.edges(keys=True, data=True))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
-    os.close(fd)
-    try:
-        nx.write_graphml(H, tmp, named_key_ids=True)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_path(path) as tmp:
+        nx.write_graphml(H, str(tmp), named_key_ids=True)
     return path
 
 

@@ -33,6 +33,33 @@ from .resources import queries_dir
 
 LIST_SEPARATOR = "; "
 
+# Class hierarchy and typing, read from the store so every engine (and --reasoned) answers alike.
+CLASS_QUERY = """PREFIX axkg: <https://w3id.org/axialkg/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?class ?label ?parent ?union ?isUnion WHERE {
+  { ?class a owl:Class . FILTER(isIRI(?class) && STRSTARTS(STR(?class), STR(axkg:)))
+    OPTIONAL { ?class rdfs:label ?label }
+    OPTIONAL { ?class owl:equivalentClass/owl:unionOf ?members }
+    BIND(BOUND(?members) AS ?isUnion) }
+  OPTIONAL { ?class rdfs:subClassOf ?parent .
+             FILTER(isIRI(?parent) && STRSTARTS(STR(?parent), STR(axkg:)) && ?parent != ?class) }
+  OPTIONAL { ?union owl:equivalentClass/owl:unionOf/rdf:rest*/rdf:first ?class .
+             FILTER(isIRI(?union) && STRSTARTS(STR(?union), STR(axkg:))) }
+}"""
+
+TYPE_QUERY = """PREFIX axkg: <https://w3id.org/axialkg/>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+SELECT ?entity ?class WHERE {
+  ?entity a owl:NamedIndividual , ?class . FILTER(isIRI(?class) && STRSTARTS(STR(?class), STR(axkg:)))
+}"""
+
+# Labels of a set of IRIs (bound as a VALUES list); the web page names the IRIs of a result with it.
+LABELS_OF = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s (SAMPLE(?l) AS ?label) WHERE { ?s rdfs:label ?l } GROUP BY ?s"""
+
 # The resolver's index: every named individual's label (0), exact synonyms and brand names (1)
 # and cross-references (2). Run once per KnowledgeGraph.
 LABEL_INDEX = """

@@ -137,15 +137,14 @@ class Backend:
     # ---- the page's JSON ---------------------------------------------------------------
     def op_labels(self, iris: list[str]) -> dict:
         """IRI → rdfs:label for those that have one."""
-        from .stores import values_clause
+        from .queries import LABELS_OF
+        from .stores import inject_values
 
         iris = [i for i in dict.fromkeys(iris) if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", i)]
         out: dict[str, str] = {}
-        for i in range(0, len(iris), 200):  # one VALUES row per IRI, each checked by values_clause
-            block = " ".join(values_clause({"s": iri}).split("{", 1)[1].rsplit("}", 1)[0] for iri in iris[i:i + 200])
-            q = ("SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES (?s) { " + block + " } "
-                 "?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } GROUP BY ?s")
-            out.update({r["s"].value: r["label"].value for r in self.kg.store.query(q) if "label" in r})
+        for i in range(0, len(iris), 200):
+            rows = self.kg.store.query(inject_values(LABELS_OF, {"s": iris[i:i + 200]}))
+            out.update({r["s"].value: r["label"].value for r in rows if "label" in r})
         return out
 
     def op_queries(self) -> dict:

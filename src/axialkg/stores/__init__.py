@@ -77,18 +77,24 @@ def open_store(spec: str | None = None, *, graph: str | None = None, update_url:
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
 
 
-def values_clause(bindings: dict[str, str]) -> str:
-    """``VALUES (?a ?b) { (<iri> <iri>) }`` from checked variable names and IRIs only."""
-    names, terms = [], []
-    for name, iri in bindings.items():
-        if not re.fullmatch(r"[A-Za-z_]\w*", name) or not _IRI.fullmatch(iri):
-            raise UsageError(f"refusing to bind ?{name} to {iri!r}: not a variable name and an IRI")
+def values_clause(bindings: dict[str, str | list[str]]) -> str:
+    """``VALUES (?a ?b) { (<iri> <iri>) }`` from checked variable names and IRIs only; one variable
+    bound to a list of IRIs gives one row per IRI (``VALUES ?a { <x> <y> }``)."""
+    names, rows = [], []
+    for name, value in bindings.items():
+        for iri in (value if isinstance(value, list) else [value]):
+            if not re.fullmatch(r"[A-Za-z_]\w*", name) or not _IRI.fullmatch(iri):
+                raise UsageError(f"refusing to bind ?{name} to {iri!r}: not a variable name and an IRI")
         names.append("?" + name)
-        terms.append(f"<{iri}>")
-    return f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
+        rows.append(value)
+    if any(isinstance(v, list) for v in rows):
+        if len(names) != 1:
+            raise UsageError("a list of values binds one variable only")
+        return f" VALUES {names[0]} {{ {' '.join(f'<{iri}>' for iri in rows[0])} }} "
+    return f" VALUES ({' '.join(names)}) {{ ({' '.join(f'<{iri}>' for iri in rows)}) }} "
 
 
-def inject_values(text: str, bindings: dict[str, str]) -> str:
+def inject_values(text: str, bindings: dict[str, str | list[str]]) -> str:
     """The query with a VALUES block first in its outermost WHERE group.
 
     There, unlike a trailing VALUES (joined after GROUP BY), the bound variables constrain the

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..errors import AxialKGError
+from ..files import write_atomic
 from ..resources import release_path
 from ..results import Results, Term
 from . import inject_values
@@ -111,9 +111,7 @@ class OxigraphStore:
         self.store.flush()
         state["graphs"] = sorted(set(state.get("graphs", [])) | {key})
         state["source"] = str(source)
-        tmp = marker.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
-        os.replace(tmp, marker)
+        write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
         return True
 
     def _kwargs(self) -> dict:
