@@ -477,13 +477,13 @@ def _meet(G, source: str, target: str, max_hops: int, directed: bool, blocked) -
     return dt, outside, best
 
 
-def _check_hops(max_hops) -> int:
+def check_hops(max_hops) -> int:
     if isinstance(max_hops, bool) or not isinstance(max_hops, int) or not 1 <= max_hops <= MAX_HOPS_LIMIT:
         raise UsageError(f"--max-hops must be a whole number from 1 to {MAX_HOPS_LIMIT}, not {max_hops!r}")
     return max_hops
 
 
-def _check_limit(limit) -> int:
+def check_limit(limit) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 0:
         raise UsageError(f"--limit must be 0 (no limit) or a positive whole number, not {limit!r}")
     return limit
@@ -495,7 +495,7 @@ def iter_paths(G, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS,
     along the way; yields ``(nodes, steps)`` with steps ``(predicate, direction)``. Lazy, so a
     caller that wants the first K never enumerates the rest. ``via``: class IRIs each matched by
     some inner node; ``avoid``: node ids no path may touch."""
-    _check_hops(max_hops)
+    check_hops(max_hops)
     via = list(dict.fromkeys(via))
     blocked = frozenset(avoid)
     if source not in G or target not in G or source == target or source in blocked or target in blocked:
@@ -564,8 +564,8 @@ def find_paths(kg, a: str, b: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed
     (``Drug``, ``JAKInhibitor``, ``molecular target``) some inner node must belong to; ``avoid``
     names entities and ``avoid_categories`` categories no inner node may belong to."""
     G = graph_of(kg)
-    _check_hops(max_hops)
-    _check_limit(limit)
+    check_hops(max_hops)
+    check_limit(limit)
     if isinstance(via, str) or isinstance(avoid, str):
         raise UsageError("via and avoid take lists of names")
     s, t = _node(kg, G, a), _node(kg, G, b)
@@ -621,7 +621,7 @@ def metapaths(kg, from_category: str, to_category: str, *, max_hops: int = DEFAU
     (see :func:`_count_simple`), so every count is of simple paths, until ``recount_budget``
     half-walks are spent: the remaining such metapaths keep their walk count, marked inexact."""
     G = graph_of(kg)
-    _check_hops(max_hops)
+    check_hops(max_hops)
     A, B = resolve_category(G, from_category), resolve_category(G, to_category)
     sources, targets = _members(G, A), set(_members(G, B))
     blocked = _blocked(G, avoid_categories, keep=targets.union(sources))
@@ -863,7 +863,7 @@ def connect(kg, source: str | None = None, target: str | None = None, *, from_ca
     are sorted by their degree product, highest first.
     """
     G = graph_of(kg)
-    _check_hops(max_hops)
+    check_hops(max_hops)
     if (source is None) == (from_category is None) or (target is None) == (to_category is None):
         raise UsageError("name one entity or one category at each end (FROM or --from-category, "
                          "TO or --to-category)")

@@ -46,12 +46,12 @@ def ends(args) -> tuple:
 
 
 def run(args) -> int:
-    from ..paths import _check_hops, _check_limit, connect
+    from ..paths import check_hops, check_limit, connect
 
     source, target = ends(args)
-    _check_hops(args.max_hops)
-    _check_limit(args.limit)
-    _check_limit(args.paths)
+    check_hops(args.max_hops)
+    check_limit(args.limit)
+    check_limit(args.paths)
     kg = open_kg(args)
     found = connect(kg, source, target, from_category=args.from_category, to_category=args.to_category,
                     max_hops=args.max_hops, directed=args.directed, damping=args.damping,

@@ -18,10 +18,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..paths import _check_hops, _check_limit, metapaths, resolve_category
+    from ..paths import check_hops, check_limit, metapaths, resolve_category
 
-    _check_hops(args.max_hops)
-    _check_limit(args.limit)
+    check_hops(args.max_hops)
+    check_limit(args.limit)
     kg = open_kg(args)
     G = kg.graph()
     a, b = resolve_category(G, args.from_category), resolve_category(G, args.to_category)

@@ -26,10 +26,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..paths import _check_hops, _check_limit, find_paths
+    from ..paths import check_hops, check_limit, find_paths
 
-    _check_hops(args.max_hops)
-    _check_limit(args.limit)
+    check_hops(args.max_hops)
+    check_limit(args.limit)
     kg = open_kg(args)
     found = find_paths(kg, args.source, args.target, max_hops=args.max_hops, directed=args.directed,
                        via=args.via, avoid=args.avoid, avoid_categories=avoided(args),
