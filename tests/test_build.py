@@ -91,10 +91,10 @@ def test_failed_write_leaves_previous_release_untouched(tmp_path, monkeypatch):
             raise OSError("disk full")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(build_mod.os, "replace", flaky_replace)
+    monkeypatch.setattr(os, "replace", flaky_replace)
     with pytest.raises(OSError):
         write_release({"ttl": b"new ttl", "owl": b"new owl"}, out)
-    monkeypatch.setattr(build_mod.os, "replace", real_replace)
+    monkeypatch.setattr(os, "replace", real_replace)
     assert (out / "axialkg.ttl").read_bytes() == b"old ttl"
     assert (out / "axialkg.owl").read_bytes() == b"old owl"
     assert sorted(p.name for p in out.iterdir()) == ["axialkg.owl", "axialkg.ttl"]

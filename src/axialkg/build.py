@@ -8,24 +8,20 @@ then each replaces its predecessor with ``os.replace``.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.compare import to_canonical_graph
 
-from . import NAMESPACE
+from ._version import __version__
 from .curation import Curation, Dose, Entity, load_curation
 from .errors import AxialKGError
+from .files import replace_together
+from .rdfio import canonical_graph, graph_to_rdfxml, release_decimal
 from .schema import Schema
-from .vocab import (AXKG, BIOLINK, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, OBO, OBOINOWL, OWL,
-                    PROV, RDF, RDFS, RELATED_SYNONYM, SKOS, XSD)
-from rdflib import Namespace
+from .vocab import (AXKG, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, FOAF, NAMESPACE, OWL, PREFIXES,
+                    PROV, RDF, RDFS, RELATED_SYNONYM, VANN, XSD)
 
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
-VANN = Namespace("http://purl.org/vocab/vann/")
 ONTOLOGY_IRI = URIRef(NAMESPACE + "axialkg.owl")
 RELEASE_FILES = {"ttl": ("axialkg.ttl", "turtle"), "owl": ("axialkg.owl", "rdfxml")}
 
@@ -55,8 +51,7 @@ def _axiom_node(*parts) -> BNode:
 
 
 def _num(v) -> Literal:
-    text = format(v, "f")  # canonical xsd:decimal keeps a point, so Turtle round-trips it
-    return Literal(text if "." in text else text + ".0", datatype=XSD.decimal)
+    return Literal(release_decimal(v), datatype=XSD.decimal)
 
 
 def _dose_label(ent: Entity, dose: Dose, n: int) -> str:
@@ -76,9 +71,7 @@ class Builder:
         self.schema = schema
         self.cur = curation
         self.g = Graph(bind_namespaces="none")
-        for prefix, ns in (("axkg", AXKG), ("obo", OBO), ("oboInOwl", OBOINOWL), ("biolink", BIOLINK),
-                           ("dcterms", DCTERMS), ("prov", PROV), ("skos", SKOS), ("owl", OWL),
-                           ("foaf", FOAF), ("vann", VANN), ("rdf", RDF), ("rdfs", RDFS), ("xsd", XSD)):
+        for prefix, ns in PREFIXES.items():
             self.g.bind(prefix, ns, override=True)
 
     def build(self) -> Graph:
@@ -92,8 +85,8 @@ class Builder:
     def _header(self) -> None:
         h, g = self.cur.header, self.g
         g.add((ONTOLOGY_IRI, RDF.type, OWL.Ontology))
-        g.add((ONTOLOGY_IRI, OWL.versionIRI, URIRef(f"{NAMESPACE}releases/{h.version}/axialkg.owl")))
-        g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(h.version)))
+        g.add((ONTOLOGY_IRI, OWL.versionIRI, URIRef(f"{NAMESPACE}releases/{__version__}/axialkg.owl")))
+        g.add((ONTOLOGY_IRI, OWL.versionInfo, Literal(__version__)))
         g.add((ONTOLOGY_IRI, DCTERMS.title, Literal(h.title)))
         g.add((ONTOLOGY_IRI, DCTERMS.description, Literal(h.description)))
         g.add((ONTOLOGY_IRI, DCTERMS.license, URIRef(h.license)))
@@ -197,66 +190,14 @@ def build_graph(tree: SourceTree) -> Graph:
 
 
 def render(graph: Graph) -> dict[str, bytes]:
-    """Serialise deterministically: canonical blank-node names, then each syntax."""
-    # Insertion order is iteration order in rdflib's memory store, so sorted
-    # insertion makes even the (unsorted) RDF/XML serialiser deterministic.
-    canon = Graph(bind_namespaces="none")
-    for triple in sorted(to_canonical_graph(graph)):
-        canon.add(triple)
-    for prefix, ns in graph.namespaces():
-        canon.bind(prefix, ns, override=True)
-    return {"ttl": canon.serialize(format="turtle", encoding="utf-8"), "owl": _rdfxml(canon)}
-
-
-def _rdfxml(graph: Graph) -> bytes:
-    """Flat RDF/XML in sorted triple order (rdflib's XML writers order by hash)."""
-    import pyoxigraph as ox
-
-    lines = sorted(graph.serialize(format="nt", encoding="utf-8").decode().splitlines())
-    triples = ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES)
-    prefixes = {p: str(ns) for p, ns in graph.namespaces() if p}
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+    """Serialise deterministically: content-derived blank-node names, sorted triples, then each syntax."""
+    canon = canonical_graph(graph)
+    return {"ttl": canon.serialize(format="turtle", encoding="utf-8"), "owl": graph_to_rdfxml(canon, PREFIXES)}
 
 
 def write_release(rendered: dict[str, bytes], out_dir: Path) -> list[Path]:
-    """Replace the release files all together or not at all.
-
-    Each file is staged beside its target; the old files are kept as hard-link
-    backups until every rename has succeeded, and restored if one fails.
-    """
-    staged: list[tuple[Path, Path]] = []
-    backups: list[tuple[Path, Path]] = []
-    done: list[Path] = []
-    try:
-        for key, (name, _) in RELEASE_FILES.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-            os.chmod(tmp, 0o644)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(rendered[key])
-            staged.append((Path(tmp), out_dir / name))
-        for _, final in staged:
-            if final.exists():
-                backup = Path(tempfile.mktemp(prefix=f".{final.name}.bak.", dir=out_dir))
-                os.link(final, backup)
-                backups.append((backup, final))
-        try:
-            for tmp, final in staged:
-                os.replace(tmp, final)
-                done.append(final)
-        except BaseException:
-            restored = {final for _, final in backups}
-            for backup, final in backups:
-                os.replace(backup, final)
-            for final in done:
-                if final not in restored:
-                    final.unlink(missing_ok=True)
-            raise
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for backup, _ in backups:
-            backup.unlink(missing_ok=True)
-    return [final for _, final in staged]
+    """Replace the release files all together or not at all."""
+    return replace_together({out_dir / name: rendered[key] for key, (name, _) in RELEASE_FILES.items()})
 
 
 def check_release(rendered: dict[str, bytes], out_dir: Path) -> list[str]:

@@ -1,4 +1,5 @@
-"""Errors a user can cause. The CLI prints their message as one line and exits with their code."""
+"""Errors a user can cause. The CLI prints their message as one line and exits with their code;
+the endpoint answers their HTTP status with the message as one line."""
 
 
 class AxialKGError(Exception):
@@ -24,3 +25,20 @@ class UsageError(AxialKGError):
     """Bad parameter, unknown name or ambiguous value (exit status 2)."""
 
     exit_code = 2
+
+
+class ReasonerUnavailable(AxialKGError):
+    """Java or HermiT cannot run: validation is incomplete, so this is an error (exit 3)."""
+
+    exit_code = 3
+
+
+class QueryError(AxialKGError):
+    """An answer of the endpoint that is an HTTP error: its status and a one-line message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+__all__ = ["AxialKGError", "CurationError", "QueryError", "ReasonerUnavailable", "UsageError"]

@@ -40,9 +40,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import shutil
-import tempfile
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -52,17 +49,15 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from . import NAMESPACE
 from .errors import AxialKGError, UsageError
-from .files import write_atomic
+from .files import replace_directory, write_atomic
+from .rdfio import canonical_graph, graph_to_rdfxml, release_decimal
 from .vocab import (AXKG, BIOLINK, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, OWL, PREFIXES, PROV, RDF,
                     RDFS, SKOS, XSD)
 
 SOURCE_GRAPH_BASE = NAMESPACE + "graph/source/"
 ARTICLE = "axkg:source-article"
-FOAF_NS = "http://xmlns.com/foaf/0.1/"
-VANN_NS = "http://purl.org/vocab/vann/"
-
 # The release's prefixes (build.py binds the same set), used for Turtle, RDF/XML and JSON-LD.
-EXPORT_PREFIXES: dict[str, str] = {**PREFIXES, "foaf": FOAF_NS, "vann": VANN_NS}
+EXPORT_PREFIXES: dict[str, str] = dict(PREFIXES)
 
 # format → (kind, file names); kind "file" writes PATH, "dir" writes a directory PATH/.
 FORMATS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -107,78 +102,9 @@ def curie(iri) -> str:
     return text
 
 
-class _NoTreeNames(Exception):
-    pass
-
-
-def _tree_names(graph: Graph) -> dict:
-    """Content-derived names for blank nodes that form trees (our claim axioms, OWL lists and
-    class expressions). A node's content hash covers its outgoing triples, nested blank nodes by
-    their content hashes; its name adds where it hangs (the referring subject, or the referring
-    blank node's name, and predicate), so equal list tails in different lists stay apart.
-    Raises _NoTreeNames on a cycle or when two blank nodes would still get one name."""
-    import hashlib
-
-    def digest(parts) -> str:
-        return hashlib.sha256("\n".join(sorted(parts)).encode("utf-8")).hexdigest()[:32]
-
-    out: dict = defaultdict(list)
-    into: dict = defaultdict(list)
-    for s, p, o in graph:
-        if isinstance(s, BNode):
-            out[s].append((p, o))
-        if isinstance(o, BNode):
-            into[o].append((s, p))
-    content: dict = {}
-    names: dict = {}
-    busy: dict = {id(content): set(), id(names): set()}
-
-    def walk(b, memo, step) -> str:
-        if b in memo:
-            return memo[b]
-        if b in busy[id(memo)]:
-            raise _NoTreeNames
-        busy[id(memo)].add(b)
-        memo[b] = step(b)
-        busy[id(memo)].discard(b)
-        return memo[b]
-
-    def down(b) -> str:
-        return digest(f"{p.n3()} {walk(o, content, down) if isinstance(o, BNode) else o.n3()}"
-                      for p, o in out.get(b, ()))
-
-    def up(b) -> str:
-        return "c14n" + digest([walk(b, content, down)] + [
-            f"^{walk(s, names, up) if isinstance(s, BNode) else s.n3()} {p.n3()}" for s, p in into.get(b, ())])
-
-    try:
-        for b in sorted(set(out) | set(into)):
-            walk(b, names, up)
-    except RecursionError:
-        raise _NoTreeNames from None
-    if len(set(names.values())) != len(names):
-        raise _NoTreeNames
-    return names
-
-
 def canonical(graph: Graph) -> Graph:
-    """The graph with content-derived blank-node names, triples inserted in sorted order and the
-    release's prefixes bound. Tree-shaped blank nodes (all of ours) are named by hashing their
-    content, in linear time; anything else falls back to rdflib's full canonicalisation."""
-    try:
-        names = _tree_names(graph)
-        rename = {b: BNode(n) for b, n in names.items()}
-        triples = ((rename.get(s, s), p, rename.get(o, o)) for s, p, o in graph)
-    except _NoTreeNames:
-        from rdflib.compare import to_canonical_graph
-
-        triples = iter(to_canonical_graph(graph))
-    out = Graph(bind_namespaces="none")
-    for triple in sorted(triples):
-        out.add(triple)
-    for prefix, ns in EXPORT_PREFIXES.items():
-        out.bind(prefix, ns, override=True)
-    return out
+    """The graph with content-derived blank-node names, sorted, with the release's prefixes."""
+    return canonical_graph(graph, EXPORT_PREFIXES)
 
 
 def snapshot(kg) -> Graph:
@@ -199,15 +125,14 @@ def snapshot(kg) -> Graph:
 def _respell_decimals(g: Graph) -> Graph:
     """Spell xsd:decimal literals as the release does ("90.0"), whatever a store made of them
     (pyoxigraph keeps "90"): same value, and the export compares equal to the release."""
-    from decimal import Decimal, InvalidOperation
+    from decimal import InvalidOperation
 
     for s, p, o in list(g.triples((None, None, None))):
         if isinstance(o, Literal) and o.datatype == XSD.decimal:
             try:
-                text = format(Decimal(str(o)).normalize(), "f")
+                text = release_decimal(str(o))
             except InvalidOperation:
                 continue
-            text = text if "." in text else text + ".0"
             if text != str(o):
                 g.remove((s, p, o))
                 g.add((s, p, Literal(text, datatype=XSD.decimal)))
@@ -387,9 +312,8 @@ def to_turtle(g: Graph) -> bytes:
 
 
 def to_rdfxml(g: Graph) -> bytes:
-    from .build import _rdfxml  # flat, sorted RDF/XML, as the release's .owl
-
-    return _rdfxml(g)
+    """Flat, sorted RDF/XML, as the release's .owl."""
+    return graph_to_rdfxml(g)
 
 
 def _sort_values(node):
@@ -508,28 +432,7 @@ def _write_dir(out: Path, files: dict[str, bytes]) -> list[Path]:
         if foreign:
             raise UsageError(f"--out {out} already holds other files ({', '.join(foreign[:3])}); "
                              "choose a new or empty directory")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    backup = None
-    try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
-        os.chmod(tmp, 0o755)
-        if out.is_dir():
-            backup = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.old")
-            os.replace(out, backup)
-        try:
-            os.replace(tmp, out)
-        except BaseException:
-            if backup is not None:
-                os.replace(backup, out)
-                backup = None
-            raise
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-    return [out / name for name in files]
+    return replace_directory(out, files)
 
 
 def render(fmt: str, kg, g: Graph | None = None) -> tuple[bytes | dict[str, bytes], Graph, int, int]:

@@ -1,12 +1,19 @@
-"""Writing a file all-or-nothing: a reader sees the old file or the new one, never half of either."""
+"""Writing files all-or-nothing: a reader sees the old file or the new one, never half of either.
+
+One writer for every room that writes: the build (:func:`replace_together`, several files that
+change as one), exports (:func:`write_atomic`, :func:`replace_directory`), GraphML, the on-disk
+store's marker and the SSSOM tool.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 
 @contextmanager
@@ -29,3 +36,76 @@ def write_atomic(path: Path, data: bytes) -> Path:
     with atomic_path(path) as tmp:
         tmp.write_bytes(data)
     return Path(path)
+
+
+def replace_together(files: Mapping[Path, bytes]) -> list[Path]:
+    """Replace several files all together or not at all.
+
+    Each file is staged beside its target; the old files are kept as hard-link backups until every
+    rename has succeeded, and restored if one fails.
+    """
+    staged: list[tuple[Path, Path]] = []
+    backups: list[tuple[Path, Path]] = []
+    done: list[Path] = []
+    try:
+        for final, data in files.items():
+            final = Path(final)
+            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+            os.chmod(tmp, 0o644)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            staged.append((Path(tmp), final))
+        for _, final in staged:
+            if final.exists():
+                backup = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.bak")
+                os.link(final, backup)
+                backups.append((backup, final))
+        try:
+            for tmp, final in staged:
+                os.replace(tmp, final)
+                done.append(final)
+        except BaseException:
+            restored = {final for _, final in backups}
+            for backup, final in backups:
+                os.replace(backup, final)
+            for final in done:
+                if final not in restored:
+                    final.unlink(missing_ok=True)
+            raise
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for backup, _ in backups:
+            backup.unlink(missing_ok=True)
+    return [final for _, final in staged]
+
+
+def replace_directory(out: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write a directory of files, staged whole beside ``out`` and swapped in with one rename; the
+    previous directory (holding only files of these names) goes only once the new one is in place."""
+    out = Path(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    backup = None
+    try:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+        os.chmod(tmp, 0o755)
+        if out.is_dir():
+            backup = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.old")
+            os.replace(out, backup)
+        try:
+            os.replace(tmp, out)
+        except BaseException:
+            if backup is not None:
+                os.replace(backup, out)
+                backup = None
+            raise
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+        if backup is not None:
+            shutil.rmtree(backup, ignore_errors=True)
+    return [out / name for name in files]
+
+
+__all__ = ["atomic_path", "replace_directory", "replace_together", "write_atomic"]

@@ -26,17 +26,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from .errors import AxialKGError
-from .vocab import AXKG, OWL, RDF, RDFS
+from .errors import AxialKGError, ReasonerUnavailable
+from .rdfio import graph_to_rdfxml
+from .vocab import AXKG, OWL, PREFIXES, RDF, RDFS
 
 NS = str(AXKG)
 MAX_SHRINK_RUNS = 40  # HermiT runs (about a second each) spent isolating an unexplained clash
-
-
-class ReasonerUnavailable(AxialKGError):
-    """Java or HermiT cannot run: validation is incomplete, so this is an error (exit 3)."""
-
-    exit_code = 3
 
 
 @dataclass(frozen=True, order=True)
@@ -172,11 +167,7 @@ def _rdfxml_file(graph: Graph, given: Path | None) -> Iterator[Path]:
 
 
 def to_rdfxml(graph: Graph) -> bytes:
-    import pyoxigraph as ox
-
-    nt = graph.serialize(format="nt", encoding="utf-8")
-    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.RDF_XML,
-                        prefixes={"axkg": NS, "owl": str(OWL), "rdfs": str(RDFS), "rdf": str(RDF)})
+    return graph_to_rdfxml(graph, PREFIXES)
 
 
 def _run_hermit(path: Path):

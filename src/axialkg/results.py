@@ -1,8 +1,13 @@
-"""Query results in one engine-neutral form, and their W3C output formats.
+r"""Query results in one engine-neutral form, and every way they are written out.
 
 Every engine turns its answers into :class:`Term` values, so a result from pyoxigraph, rdflib
-or a remote endpoint compares equal row for row. Formats: W3C SPARQL 1.1 Query Results JSON,
-CSV and TSV, and a readable terminal table. Light on purpose: no rdflib or pandas imports here.
+or a remote endpoint compares equal row for row. The command line, the Python API and the
+endpoint write them with the same serializers: W3C SPARQL 1.1 Query Results JSON, XML, CSV and
+TSV, a terminal table, and for CONSTRUCT/DESCRIBE answers the RDF syntaxes of
+:mod:`axialkg.rdfio`. Light on purpose: no rdflib or pandas imports here.
+
+>>> Results.ask(True).serialize("csv")
+b'true\r\n'
 """
 
 from __future__ import annotations
@@ -13,12 +18,19 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Iterator
+from xml.sax.saxutils import escape, quoteattr
 
-from . import NAMESPACE
+from .rdfio import canonical_decimal
+from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, curie
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-XSD_STRING = XSD + "string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD = XSD_NS
+# media types of the SELECT/ASK serializations, by key; the first is the endpoint's default
+RESULT_MEDIA_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +62,7 @@ class Term:
         if lang:
             return cls("literal", value, None, lang.lower())
         if datatype == XSD + "decimal":
-            value = _canonical_decimal(value)
+            value = canonical_decimal(value)
         return cls("literal", value, None if datatype in (None, XSD_STRING, RDF_LANG_STRING) else datatype)
 
     @classmethod
@@ -83,9 +95,9 @@ class Term:
         return text
 
     def short(self) -> str:
-        """What a person reads in a table: axkg: IRIs as CURIEs, literals as their text."""
-        if self.type == "uri" and self.value.startswith(NAMESPACE):
-            return "axkg:" + self.value[len(NAMESPACE):]
+        """What a person reads in a table: IRIs of our namespaces as CURIEs, literals as their text."""
+        if self.type == "uri":
+            return curie(self.value)
         if self.type == "bnode":
             return "_:" + self.value
         return self.value
@@ -96,21 +108,6 @@ class Term:
 
     def __str__(self) -> str:
         return self.value
-
-
-def _canonical_decimal(text: str) -> str:
-    """One spelling per decimal value ("400.0" and "400" alike), as pyoxigraph stores them, so
-    engines that keep the lexical form (rdflib) compare equal."""
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        d = Decimal(text.strip())
-    except InvalidOperation:
-        return text
-    if not d.is_finite():
-        return text
-    out = format(d.normalize(), "f")
-    return "0" if out in ("-0", "+0") else out
 
 
 def _escape(text: str) -> str:
@@ -146,6 +143,7 @@ class Results:
     rows: list[dict[str, Term]]
     boolean: bool | None = None
     kind: str = "bindings"
+    truncated: bool = False  # the engine had more rows than the ``limit`` asked for
 
     @classmethod
     def ask(cls, value: bool) -> "Results":
@@ -189,7 +187,7 @@ class Results:
         else:
             doc = {"head": {"vars": list(self.variables)},
                    "results": {"bindings": [{k: v.to_json() for k, v in r.items()} for r in self.rows]}}
-        return json.dumps(doc, indent=indent, ensure_ascii=False)
+        return json.dumps(doc, indent=indent, ensure_ascii=False, separators=None if indent else (",", ":"))
 
     def to_csv(self) -> str:
         """W3C SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
@@ -211,10 +209,54 @@ class Results:
         lines += ["\t".join(_tsv_term(r[v]) if v in r else "" for v in self.variables) for r in self.rows]
         return "\n".join(lines) + "\n"
 
+    def to_xml(self) -> str:
+        """W3C SPARQL Query Results XML."""
+        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
+        if self.kind == "boolean":
+            out.append(f"</head>\n<boolean>{'true' if self.boolean else 'false'}</boolean>\n</sparql>\n")
+            return "".join(out)
+        out += [f"<variable name={quoteattr(v)}/>" for v in self.variables]
+        out.append("</head>\n<results>\n")
+        for row in self.rows:
+            out.append("<result>")
+            out += [f"<binding name={quoteattr(v)}>{_xml_term(row[v])}</binding>" for v in self.variables if v in row]
+            out.append("</result>\n")
+        out.append("</results>\n</sparql>\n")
+        return "".join(out)
+
     def to_ntriples(self) -> str:
         if self.kind != "graph":
             raise ValueError("only CONSTRUCT/DESCRIBE results are triples")
         return "".join(f"{r['subject'].n3()} {r['predicate'].n3()} {r['object'].n3()} .\n" for r in self.rows)
+
+    def to_rdf(self, syntax: str, prefixes: dict[str, str] | None = None) -> bytes:
+        """A CONSTRUCT/DESCRIBE answer in an RDF syntax of :mod:`axialkg.rdfio` (by name)."""
+        import pyoxigraph as ox
+
+        from .rdfio import BY_NAME
+
+        if self.kind != "graph":
+            raise ValueError("only CONSTRUCT/DESCRIBE results are triples")
+        target = BY_NAME[syntax]
+        if target.name == "ntriples":
+            return self.to_ntriples().encode("utf-8")
+        triples = [ox.Triple(*(_ox_term(r[k]) for k in ("subject", "predicate", "object"))) for r in self.rows]
+        extra = {"prefixes": prefixes} if prefixes and target.name in ("turtle", "rdfxml") else {}
+        return ox.serialize(triples, format=target.ox(), **extra)
+
+    def serialize(self, key: str) -> bytes:
+        """The bytes the endpoint sends: ``key`` is a results format (json, xml, csv, tsv) for
+        SELECT/ASK, an RDF syntax name for CONSTRUCT/DESCRIBE."""
+        if self.kind == "graph":
+            from .vocab import PREFIXES
+
+            return self.to_rdf(key, PREFIXES if key == "turtle" else None)
+        if key == "json":
+            return self.to_json(indent=None).encode("utf-8")
+        writers = {"xml": self.to_xml, "csv": self.to_csv, "tsv": self.to_tsv}
+        if key not in writers:
+            raise ValueError(f"unknown results format {key!r}")
+        return writers[key]().encode("utf-8")
 
     def to_table(self, max_width: int = 60) -> str:
         """A readable terminal table; long cells are cut at ``max_width`` with an ellipsis."""
@@ -267,6 +309,31 @@ class Results:
         if self.kind == "boolean":
             return f"Results(boolean={self.boolean})"
         return f"Results(variables={self.variables}, rows={len(self.rows)})"
+
+
+def _xml_term(term: Term) -> str:
+    if term.type == "uri":
+        return f"<uri>{escape(term.value)}</uri>"
+    if term.type == "bnode":
+        return f"<bnode>{escape(term.value)}</bnode>"
+    attrs = ""
+    if term.lang:
+        attrs = f" xml:lang={quoteattr(term.lang)}"
+    elif term.datatype:
+        attrs = f" datatype={quoteattr(term.datatype)}"
+    return f"<literal{attrs}>{escape(term.value)}</literal>"
+
+
+def _ox_term(term: Term):
+    import pyoxigraph as ox
+
+    if term.type == "uri":
+        return ox.NamedNode(term.value)
+    if term.type == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype)) if term.datatype else ox.Literal(term.value)
 
 
 def _row_key(row: dict) -> tuple:

@@ -1,33 +1,103 @@
-"""Namespaces and prefixes shared by every room (build, stores, export, queries)."""
+"""Namespaces and prefixes, written once for every room (build, stores, queries, export, server).
 
-from rdflib import Namespace
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+``PREFIXES`` is the one prefix map: the release binds it, ad-hoc SPARQL may use it without PREFIX
+lines, JSON-LD takes it as its ``@context``, and :func:`converter` makes a :class:`curies.Converter`
+of it. :func:`curie` is the converter's compression for display, kept free of the curies import so
+the command line starts fast (tests hold the two equal on every IRI of the release).
 
-AXKG = Namespace("https://w3id.org/axialkg/")
-OBO = Namespace("http://purl.obolibrary.org/obo/")
-OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
-BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+>>> curie("https://w3id.org/axialkg/ruxolitinib")
+'axkg:ruxolitinib'
+>>> curie("http://example.org/x")
+'http://example.org/x'
+>>> expand("axkg:Drug")
+'https://w3id.org/axialkg/Drug'
+"""
 
-DEFINITION = OBO.IAO_0000115
-EXACT_SYNONYM = OBOINOWL.hasExactSynonym
-RELATED_SYNONYM = OBOINOWL.hasRelatedSynonym
-DBXREF = OBOINOWL.hasDbXref
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+NAMESPACE = "https://w3id.org/axialkg/"
 
 PREFIXES: dict[str, str] = {
-    "axkg": str(AXKG),
-    "owl": str(OWL),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "prov": str(PROV),
-    "obo": str(OBO),
-    "oboInOwl": str(OBOINOWL),
-    "biolink": str(BIOLINK),
+    "axkg": NAMESPACE,
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "obo": "http://purl.obolibrary.org/obo/",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
+    "biolink": "https://w3id.org/biolink/vocab/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vann": "http://purl.org/vocab/vann/",
 }
+XSD_NS = PREFIXES["xsd"]
+XSD_STRING = XSD_NS + "string"
+XSD_DECIMAL = XSD_NS + "decimal"
+RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
+
+# rdflib Namespace objects for the rooms that build RDF with rdflib; made on first use (PEP 562) so
+# that reading this module does not import rdflib.
+_NAMESPACES = {"AXKG": "axkg", "OBO": "obo", "OBOINOWL": "oboInOwl", "BIOLINK": "biolink", "FOAF": "foaf",
+               "VANN": "vann", "OWL": "owl", "RDF": "rdf", "RDFS": "rdfs", "XSD": "xsd", "SKOS": "skos",
+               "DCTERMS": "dcterms", "PROV": "prov"}
+_TERMS = {"DEFINITION": ("obo", "IAO_0000115"), "EXACT_SYNONYM": ("oboInOwl", "hasExactSynonym"),
+          "RELATED_SYNONYM": ("oboInOwl", "hasRelatedSynonym"), "DBXREF": ("oboInOwl", "hasDbXref")}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _NAMESPACES:
+        from rdflib import Namespace
+
+        value: Any = Namespace(PREFIXES[_NAMESPACES[name]])
+    elif name in _TERMS:
+        from rdflib import URIRef
+
+        prefix, local = _TERMS[name]
+        value = URIRef(PREFIXES[prefix] + local)
+    else:
+        raise AttributeError(f"module 'axialkg.vocab' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+# longest namespace first, so a namespace inside another is matched first
+_BY_LENGTH = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+
+
+@functools.lru_cache(maxsize=1)
+def converter():
+    """A :class:`curies.Converter` over :data:`PREFIXES` (imported on first use: it costs ~0.1 s)."""
+    import curies
+
+    return curies.Converter.from_prefix_map(PREFIXES)
+
+
+def curie(iri: str) -> str:
+    """``prefix:local`` for an IRI in one of our namespaces; any other IRI as it is."""
+    text = str(iri)
+    for ns, prefix in _BY_LENGTH:
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
+def expand(value: str) -> str:
+    """The IRI of ``prefix:local`` for one of our prefixes; anything else as it is."""
+    prefix, sep, local = value.partition(":")
+    ns = PREFIXES.get(prefix) if sep else None
+    return ns + local if ns is not None and not local.startswith("//") else value
+
+
+def local_name(iri: str) -> str:
+    """The last segment of an IRI (after '#' or '/'), for labels of terms that have none."""
+    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if iri.startswith(("http://", "https://")) else iri
+
 
 __all__ = [
-    "AXKG", "BIOLINK", "DBXREF", "DCTERMS", "DEFINITION", "EXACT_SYNONYM", "OBO", "OBOINOWL",
-    "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RELATED_SYNONYM", "SKOS", "XSD",
+    "AXKG", "BIOLINK", "DBXREF", "DCTERMS", "DEFINITION", "EXACT_SYNONYM", "FOAF", "NAMESPACE", "OBO", "OBOINOWL",
+    "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RDF_LANG_STRING", "RELATED_SYNONYM", "SKOS", "VANN", "XSD",
+    "XSD_DECIMAL", "XSD_NS", "XSD_STRING", "converter", "curie", "expand", "local_name",
 ]
