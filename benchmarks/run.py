@@ -191,24 +191,24 @@ def _open_ours(spec: dict):
     if spec["store"] == "embedded":
         from axialkg.stores.embedded import OxigraphStore
 
-        store = OxigraphStore(None, source=src)
+        store = OxigraphStore.in_memory(source=src)
     elif spec["store"] == "ondisk":
         from axialkg.stores.embedded import OxigraphStore
 
-        store = OxigraphStore(spec["dir"], source=src)
+        store = OxigraphStore.on_disk(spec["dir"], source=src)
     elif spec["store"] == "rdflib":
         from axialkg.stores.rdflib_store import RdflibStore
 
         store = RdflibStore(source=src)
     elif spec["store"] == "remote":
-        from axialkg.stores.remote import RemoteStore
+        from axialkg.stores import open_store
 
-        store = RemoteStore(spec["url"], timeout=spec["timeout"])
+        store = open_store(spec["url"], timeout=spec["timeout"])
         return KnowledgeGraph(store), None, None
     else:
         raise ValueError(spec["store"])
     load = time.perf_counter() - t
-    return KnowledgeGraph(store), load, len(store)
+    return KnowledgeGraph(store), load, store.triple_count()
 
 
 def worker(spec: dict) -> int:

@@ -40,7 +40,7 @@ def _triples(path: Path):
 def small(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth") / "g.nt"
     manifest = synth.generate(out, 6000, seed=3)
-    return out, manifest, KnowledgeGraph(OxigraphStore(None, source=out))
+    return out, manifest, KnowledgeGraph(OxigraphStore.in_memory(source=out))
 
 
 def test_generator_writes_the_size_asked_and_the_store_reads_it(small):

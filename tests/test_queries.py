@@ -11,7 +11,9 @@ import pytest
 import axialkg
 from axialkg import NAMESPACE
 from axialkg.errors import UsageError
-from axialkg.queries import NamedQuery, Resolver, catalogue, is_update
+from axialkg.names import Resolver
+from axialkg.queries import NamedQuery, catalogue
+from axialkg.sparql import is_update
 from axialkg.results import Results, Term
 
 AX = NAMESPACE

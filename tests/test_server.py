@@ -18,7 +18,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from axialkg import server_formats as fmt
+from axialkg import sparql
+from axialkg.rdfio import BY_NAME
+from axialkg.server import protocol
 from axialkg.server import ServerConfig, make_server
 
 AXKG = "https://w3id.org/axialkg/"
@@ -149,8 +151,8 @@ def test_construct_formats(server, accept, fmt_name):
     q = PREFIX + "CONSTRUCT { ?drug axkg:treats axkg:myelofibrosis } WHERE { ?drug axkg:treats axkg:myelofibrosis }"
     status, headers, body = get_query(server, q, accept)
     assert status == 200
-    assert headers["Content-Type"].split(";")[0] == fmt.GRAPH_TYPES[fmt_name]
-    triples = {q.triple for q in ox.parse(body, format=fmt.RDF_FORMATS[fmt_name]())}
+    assert headers["Content-Type"].split(";")[0] == protocol.GRAPH_TYPES[fmt_name]
+    triples = {q.triple for q in ox.parse(body, format=BY_NAME[fmt_name].ox())}
     want = ox.Triple(ox.NamedNode(AXKG + "ruxolitinib"), ox.NamedNode(AXKG + "treats"),
                      ox.NamedNode(AXKG + "myelofibrosis"))
     assert want in triples
@@ -223,11 +225,11 @@ def test_updates_are_refused_and_change_nothing(server, update):
 
 
 def test_is_update_reads_past_prologue_and_comments():
-    assert fmt.is_update("PREFIX a: <http://x/#> # insert?\n BASE <http://y/>\n insert data { }")
-    assert fmt.is_update("  with <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
-    assert not fmt.is_update("# DELETE everything\nSELECT * WHERE { ?s ?p ?o }")
-    assert not fmt.is_update("PREFIX insert: <http://x/> SELECT ?insert WHERE { ?insert ?p ?o }")
-    assert not fmt.is_update("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert sparql.is_update("PREFIX a: <http://x/#> # insert?\n BASE <http://y/>\n insert data { }")
+    assert sparql.is_update("  with <http://g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    assert not sparql.is_update("# DELETE everything\nSELECT * WHERE { ?s ?p ?o }")
+    assert not sparql.is_update("PREFIX insert: <http://x/> SELECT ?insert WHERE { ?insert ?p ?o }")
+    assert not sparql.is_update("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
 def test_other_methods_paths_and_types(server):

@@ -73,20 +73,20 @@ def test_named_graph_matches_default_graph_embedded_and_rdflib(reference):
 def test_on_disk_store_loads_once_and_reloads_when_release_changes(tmp_path):
     from axialkg.stores.embedded import MARKER, OxigraphStore
 
-    first = OxigraphStore(str(tmp_path))
+    first = OxigraphStore.on_disk(tmp_path)
     assert first.loaded_now and (tmp_path / MARKER).is_file()
-    n = len(first)
+    n = first.triple_count()
     first.close()
     del first
-    again = OxigraphStore(str(tmp_path))
-    assert not again.loaded_now and len(again) == n
+    again = OxigraphStore.on_disk(tmp_path)
+    assert not again.loaded_now and again.triple_count() == n
     again.close()
     del again
     state = json.loads((tmp_path / MARKER).read_text())
     state["release_sha256"] = "0" * 64  # as if the release had been rebuilt
     (tmp_path / MARKER).write_text(json.dumps(state))
-    reloaded = OxigraphStore(str(tmp_path))
-    assert reloaded.loaded_now and len(reloaded) == n  # cleared and loaded, not doubled
+    reloaded = OxigraphStore.on_disk(tmp_path)
+    assert reloaded.loaded_now and reloaded.triple_count() == n  # cleared and loaded, not doubled
 
 
 def test_unknown_store_spec_is_a_usage_error():
@@ -164,4 +164,4 @@ def test_credentials_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("AXIALKG_SPARQL_USER", "alice")
     monkeypatch.setenv("AXIALKG_SPARQL_PASSWORD", "s3cret")
     store = axialkg.open("https://sparql.example.org/q").store
-    assert (store.user, store.password) == ("alice", "s3cret")
+    assert (store.http.user, store.http.password) == ("alice", "s3cret")

@@ -9,21 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import NAMESPACE
 from .errors import UsageError
-from .queries import (ALL_TRIPLES, ENTITY_ANNOTATIONS, LABEL_INDEX, STATS_BY_CLASS, STATS_BY_PREDICATE,
-                      STATS_TOTALS, NamedQuery, Resolver, check_params, find_query, is_update,
-                      query_variables, sort_lists)
+from .names import Resolver
+from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, internal, sort_lists
 from .results import Results
-
-# The resolver's notion of an entity (a named individual with a label, synonym, brand or xref).
-ENTITY_EXISTS = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
-PREFIX axkg: <https://w3id.org/axialkg/>
-ASK WHERE { ?entity a owl:NamedIndividual .
-  { ?entity rdfs:label ?v } UNION { ?entity oboInOwl:hasExactSynonym ?v }
-  UNION { ?entity axkg:brandName ?v } UNION { ?entity oboInOwl:hasDbXref ?v } }"""
+from .sparql import analyse
+from .vocab import NAMESPACE, curie
 
 
 @dataclass
@@ -55,7 +46,7 @@ class EntityInfo:
 
     @property
     def curie(self) -> str:
-        return "axkg:" + self.iri[len(NAMESPACE):] if self.iri.startswith(NAMESPACE) else self.iri
+        return curie(self.iri)
 
     def claims_by(self, predicate_label: str, direction: str | None = None) -> list[Claim]:
         return [c for c in self.claims if c.predicate_label == predicate_label
@@ -77,7 +68,7 @@ class KnowledgeGraph:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            rows = self.store.query(LABEL_INDEX)
+            rows = self.store.query(internal("label-index"))
             self._resolver = Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in rows)
         return self._resolver
 
@@ -102,7 +93,7 @@ class KnowledgeGraph:
         if not raw.startswith(("http://", "https://")):
             return None
         try:
-            return raw if self.store.query(ENTITY_EXISTS, {"entity": raw}).boolean else None
+            return raw if self.store.query(internal("entity-exists"), {"entity": raw}).boolean else None
         except UsageError:  # not an IRI after all: the resolver says why
             return None
 
@@ -113,17 +104,18 @@ class KnowledgeGraph:
     def query(self, name_or_path: str | NamedQuery, **params) -> Results:
         """Run a named query (or a .rq file) with its parameters resolved to entities."""
         q = name_or_path if isinstance(name_or_path, NamedQuery) else find_query(name_or_path)
-        if is_update(q.sparql):
+        if analyse(q.sparql).is_update:
             raise UsageError(f"query '{q.name}' is an update; named queries are read-only")
         check_params(q, params)
         return sort_lists(self.store.query(q.sparql, self._bind(params)), q.lists)
 
     def sparql(self, text: str, **params) -> Results:
         """Run ad-hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused here."""
-        if is_update(text):
+        analysis = analyse(text)
+        if analysis.is_update:
             raise UsageError("refusing a SPARQL update: queries are read-only (use update(), "
                              "or --allow-update on the command line)")
-        missing = sorted(set(params) - query_variables(text))
+        missing = sorted(set(params) - analysis.variables)
         if missing:
             raise UsageError(f"the query has no variable ?{missing[0]} to bind")
         return self.store.query(text, self._bind(params))
@@ -138,7 +130,7 @@ class KnowledgeGraph:
     def entity(self, value: str) -> EntityInfo:
         """Label, synonyms, brand names, definition, types, xrefs and sourced claims (both ways)."""
         iri = self.resolve(value)
-        ann = self.store.query(ENTITY_ANNOTATIONS, {"entity": iri})
+        ann = self.store.query(internal("entity-annotations"), {"entity": iri})
         vals: dict[str, list] = {}
         for r in ann:
             vals.setdefault(r["key"].value, []).append(r)
@@ -159,7 +151,7 @@ class KnowledgeGraph:
                 predicate_label=r["predicateLabel"].value if "predicateLabel" in r else r["predicate"].value,
                 other=r["object" if out else "subject"].value,
                 other_label=r[("object" if out else "subject") + "Label"].value,
-                sources=[s for s in r["sources"].value.split("; ") if s] if "sources" in r else [],
+                sources=[s for s in r["sources"].value.split(LIST_SEPARATOR) if s] if "sources" in r else [],
                 further_sources=int(r["furtherSources"].value) if "furtherSources" in r else 0,
                 section=r["sectionLabel"].value if "sectionLabel" in r else None))
         return info
@@ -167,19 +159,19 @@ class KnowledgeGraph:
     # ---- counts ----------------------------------------------------------------------------
     def stats(self) -> dict:
         """Totals, entities per class and triples per predicate."""
-        totals = {r["what"].value: int(r["count"].value) for r in self.store.query(STATS_TOTALS)}
+        totals = {r["what"].value: int(r["count"].value) for r in self.store.query(internal("stats-totals"))}
 
         def table(text, key):
             return [{"iri": r[key].value, "label": r[key + "Label"].value if key + "Label" in r else None,
                      "count": int(r["count"].value)} for r in self.store.query(text)]
 
-        return {"store": self.store.spec or "memory", "graph": self.store.graph, "reasoned": self.reasoned,
-                "totals": totals, "classes": table(STATS_BY_CLASS, "class"),
-                "predicates": table(STATS_BY_PREDICATE, "predicate")}
+        return {"store": self.store.spec.display, "graph": self.store.graph, "reasoned": self.reasoned,
+                "totals": totals, "classes": table(internal("stats-by-class"), "class"),
+                "predicates": table(internal("stats-by-predicate"), "predicate")}
 
     def triples(self) -> Results:
         """Every triple of the graph (subject, predicate, object rows)."""
-        return self.store.query(ALL_TRIPLES)
+        return self.store.query(internal("all-triples"))
 
     # ---- graph questions (axialkg.paths) -----------------------------------------------------
     def graph(self):
@@ -213,7 +205,7 @@ class KnowledgeGraph:
         self.close()
 
     def __repr__(self) -> str:
-        spec = self.store.spec or "memory"
+        spec = self.store.spec.display
         return f"<KnowledgeGraph {spec}{' graph=' + self.store.graph if self.store.graph else ''}" \
                f"{' reasoned' if self.reasoned else ''}>"
 
@@ -226,11 +218,12 @@ def open(store: str | None = None, *, graph: str | None = None, update_url: str 
     loaded once and reused; "rdflib"; or an http(s) SPARQL endpoint. ``graph``: the named graph
     that holds the data. ``reasoned``: answer over the OWL 2 RL closure.
     """
-    from .stores import open_store
+    from .stores import StoreSpec, open_store
 
-    engine = open_store(store, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
-                        timeout=timeout)
-    if not reasoned:
+    spec = StoreSpec.parse(store, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
+                           timeout=timeout)
+    engine = open_store(spec)
+    if not (reasoned or spec.reasoned):
         return KnowledgeGraph(engine)
     from .reasoned import reasoned_store
 

@@ -117,7 +117,7 @@ def snapshot(kg) -> Graph:
     except Exception as exc:  # noqa: BLE001 - a store answered something that is not RDF
         raise AxialKGError(f"the store's triples could not be read: {' '.join(str(exc).split())[:200]}") from None
     if len(g) == 0:
-        raise AxialKGError(f"the store {kg.store.spec or 'memory'} holds no triples"
+        raise AxialKGError(f"the store {kg.store.spec.display} holds no triples"
                            + (f" in graph {kg.store.graph}" if kg.store.graph else ""))
     return canonical(_respell_decimals(g))
 

@@ -10,24 +10,20 @@ transaction, and the target's count is checked again. A failure before the MOVE 
 connection, an HTTP error, the server killed) leaves the target as it was; the next load
 clears the stale staging graph.
 
-Credentials come from AXIALKG_SPARQL_USER / AXIALKG_SPARQL_PASSWORD (HTTP Basic, or Digest
-when the server asks for it, as Virtuoso's ``/sparql-auth`` does).
+Requests go through the one HTTP connector (:mod:`axialkg.stores.http`: credentials, Basic or
+Digest, retries, one-line errors); the update texts are templates in ``queries/internal/load-*``.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
-import os
-import urllib.error
-import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from .errors import AxialKGError, UsageError
+from .queries import Verbatim, fill, internal
+from .rdfio import read_triples as read_rdf
 
 STAGING_PREFIX = "urn:axialkg:staging:"
 # Triples per update request: Virtuoso compiles each update to at most 10,000 lines of SQL,
@@ -60,32 +56,9 @@ class LoadReport:
 # ---- the data -------------------------------------------------------------------------------------
 def read_triples(path: Path | None = None) -> list:
     """The triples of an RDF file (the packaged release by default), distinct, in file order."""
-    import pyoxigraph as ox
-
     from .resources import release_path
 
-    path = Path(path) if path else release_path("ttl")
-    if not path.is_file():
-        raise UsageError(f"no RDF file {path}")
-    fmt = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower()) or (
-        ox.RdfFormat.RDF_XML if path.suffix.lower() == ".owl" else None)
-    if fmt is None:
-        raise UsageError(f"cannot tell the RDF syntax of {path.name}; use .ttl, .nt, .rdf/.owl or .jsonld")
-    if fmt.supports_datasets:
-        raise UsageError(f"{path.name} holds quads; load a triples file (Turtle, N-Triples, RDF/XML)")
-    try:
-        quads = ox.parse(path=str(path), format=fmt)
-        seen, out = set(), []
-        for q in quads:
-            t = ox.Triple(q.subject, q.predicate, q.object)
-            if t not in seen:
-                seen.add(t)
-                out.append(t)
-    except SyntaxError as exc:
-        raise AxialKGError(f"{path.name} is not valid RDF: {str(exc).splitlines()[0]}") from None
-    if not out:
-        raise AxialKGError(f"{path.name} holds no triples")
-    return out
+    return read_rdf(Path(path) if path else release_path("ttl"))
 
 
 def chunks(triples: list, size: int) -> list[list]:
@@ -130,46 +103,19 @@ def ntriples(triples) -> str:
 
 
 def insert(graph: str, triples: list) -> str:
-    """``INSERT DATA`` for ground triples; with blank nodes ``INSERT { … } WHERE {}``, which
-    SPARQL 1.1 gives the same meaning (fresh nodes, labels scoped to the request) and which
-    Virtuoso accepts (it refuses blank nodes in INSERT DATA)."""
+    """The update that adds one chunk of triples to ``graph`` (ground triples by INSERT DATA; with
+    blank nodes by INSERT … WHERE {}, see ``queries/internal/load-insert-blank.ru``)."""
     import pyoxigraph as ox
 
-    body = f"GRAPH <{graph}> {{\n{ntriples(triples)}}}"
-    if any(isinstance(x, ox.BlankNode) for t in triples for x in (t.subject, t.object)):
-        return f"INSERT {{ {body} }} WHERE {{}}"
-    return f"INSERT DATA {{ {body} }}"
-
-
-def _digest(challenge: str, method: str, url: str, user: str, password: str) -> str:
-    """An RFC 7616 Digest ``Authorization`` value (MD5 or SHA-256, qop=auth) for one request."""
-    params = urllib.request.parse_keqv_list(urllib.request.parse_http_list(challenge.split(" ", 1)[1]))
-    algorithm = params.get("algorithm", "MD5")
-    h = {"MD5": hashlib.md5, "SHA-256": hashlib.sha256}.get(algorithm.upper().replace("SHA256", "SHA-256"))
-    if h is None:
-        raise AxialKGError(f"the server at {url.split('?', 1)[0]} wants Digest {algorithm}, which axialkg cannot do")
-
-    def H(text: str) -> str:
-        return h(text.encode("utf-8")).hexdigest()
-
-    parts = urllib.parse.urlsplit(url)
-    uri = parts.path + (f"?{parts.query}" if parts.query else "")
-    realm, nonce = params.get("realm", ""), params.get("nonce", "")
-    ha1, ha2 = H(f"{user}:{realm}:{password}"), H(f"{method}:{uri}")
-    fields = {"username": user, "realm": realm, "nonce": nonce, "uri": uri, "algorithm": algorithm}
-    if "auth" in [q.strip() for q in params.get("qop", "").split(",")]:
-        cnonce, nc = os.urandom(8).hex(), "00000001"
-        fields.update(qop="auth", nc=nc, cnonce=cnonce,
-                      response=H(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}"))
-    else:
-        fields["response"] = H(f"{ha1}:{nonce}:{ha2}")
-    if "opaque" in params:
-        fields["opaque"] = params["opaque"]
-    bare = {"qop", "nc", "algorithm"}
-    return "Digest " + ", ".join(f'{k}={v}' if k in bare else f'{k}="{v}"' for k, v in fields.items())
+    blank = any(isinstance(x, ox.BlankNode) for t in triples for x in (t.subject, t.object))
+    return fill(internal("load-insert-blank" if blank else "load-insert-data"), graph=graph,
+                triples=Verbatim(ntriples(triples)))
 
 
 # ---- the server -----------------------------------------------------------------------------------
+WRITE_ACCOUNT = "set AXIALKG_SPARQL_USER and AXIALKG_SPARQL_PASSWORD to an account allowed to write"
+
+
 class Loader:
     """One load into one server. ``on_step(stage, done, total)`` is called after each uploaded
     chunk (stage "chunk") and once staging is complete and checked (stage "staged"), just before
@@ -178,107 +124,42 @@ class Loader:
     def __init__(self, endpoint: str, *, graph: str | None = None, update_url: str | None = None,
                  graph_store_url: str | None = None, timeout: float | None = None,
                  chunk_size: int = DEFAULT_CHUNK, on_step: Callable[[str, int, int], None] | None = None):
-        from .stores import open_store
-        from .stores.remote import RemoteStore
+        from .stores import StoreSpec
+        from .stores.http import SparqlHttp
 
         if not str(endpoint).startswith(("http://", "https://")):
             raise UsageError(f"--endpoint must be the http(s) URL of a SPARQL query endpoint, not '{endpoint}'")
         if chunk_size < 1:
             raise UsageError("--chunk must be at least 1")
-        store = open_store(endpoint, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
-                           timeout=timeout)
-        assert isinstance(store, RemoteStore)
-        self.remote = store  # URLs, credentials, timeout and one-line errors
+        spec = StoreSpec.parse(endpoint, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
+                               timeout=timeout)
+        self.http = SparqlHttp(endpoint, update_url=spec.update_url, graph_store_url=spec.graph_store_url,
+                               timeout=spec.timeout)
         self.target = graph
         self.staging = staging_graph(graph)
         self.chunk_size = chunk_size
         self.on_step = on_step or (lambda stage, done, total: None)
         self.uploads = 0
-        self._basic: set[str] = set()  # URLs known not to ask for Digest
-
-    # ---- HTTP -------------------------------------------------------------------------------------
-    def _authorization(self, method: str, url: str) -> str | None:
-        """Basic, or Digest answered to a fresh challenge: a server that wants Digest (Virtuoso)
-        refuses a body sent without it and closes the connection mid-upload, so ask first."""
-        if not self.remote.user:
-            return None
-        user, password = self.remote.user, self.remote.password
-        base = url.split("?", 1)[0]
-        if base not in self._basic:
-            try:
-                urllib.request.urlopen(urllib.request.Request(url, method="GET"), timeout=self.remote.timeout).close()
-            except urllib.error.HTTPError as exc:
-                challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-                if challenge.lower().startswith("digest"):
-                    return _digest(challenge, method, url, user, password)  # a nonce serves one request
-            except Exception:  # noqa: BLE001 - the real request will report the problem
-                pass
-            self._basic.add(base)
-        return "Basic " + base64.b64encode(f"{user}:{password}".encode("utf-8")).decode("ascii")
-
-    def _status(self, url: str) -> int | None:
-        """The HTTP status of a body-less GET with our credentials (None if there is no answer)."""
-        req = urllib.request.Request(url, method="GET")
-        try:
-            auth = self._authorization("GET", url)
-            if auth:
-                req.add_header("Authorization", auth)
-            urllib.request.urlopen(req, timeout=self.remote.timeout).close()
-            return 200
-        except urllib.error.HTTPError as exc:
-            return exc.code
-        except Exception:  # noqa: BLE001 - no answer at all
-            return None
-
-    def _http(self, method: str, url: str, data: bytes | None, headers: dict) -> bytes:
-        req = urllib.request.Request(url, data=data, method=method, headers=headers)
-        try:
-            auth = self._authorization(method, url)
-            if auth:
-                req.add_header("Authorization", auth)
-            with urllib.request.urlopen(req, timeout=self.remote.timeout) as resp:
-                return resp.read()
-        except AxialKGError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - every failure becomes one line
-            # A server that refuses a request (401) may answer before reading the body and close
-            # the connection mid-upload; ask again without a body to learn why.
-            reason = getattr(exc, "reason", exc)
-            if not isinstance(exc, urllib.error.HTTPError) and data and \
-                    isinstance(reason, (BrokenPipeError, ConnectionResetError)) and self._status(url) == 401:
-                exc = urllib.error.HTTPError(url, 401, "Unauthorized", None, None)
-            raise self._error(exc, url) from None
-
-    def _error(self, exc: Exception, url: str) -> AxialKGError:
-        base = url.split("?", 1)[0]
-        if isinstance(exc, urllib.error.HTTPError):
-            if exc.code == 401:
-                return AxialKGError(f"HTTP 401 from {base}: set AXIALKG_SPARQL_USER and AXIALKG_SPARQL_PASSWORD "
-                                    "to an account allowed to write")
-            try:
-                said = " ".join((exc.read() or b"").decode("utf-8", "replace").split())[:240]
-            except Exception:  # noqa: BLE001 - the body is a courtesy
-                said = ""
-            return AxialKGError(f"HTTP {exc.code} from {base}{': ' + said if said else ''}")
-        err = self.remote._fail(exc, base)  # refused, timed out, unknown host
-        err.delivered = not isinstance(getattr(exc, "reason", exc), ConnectionRefusedError)
-        return err
 
     def _update(self, text: str) -> None:
-        self._http("POST", self.remote.update_url, urllib.parse.urlencode({"update": text}).encode("utf-8"),
-                   {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        self.http.update(text, what=WRITE_ACCOUNT)
 
-    def _count(self, graph: str | None) -> int:
-        text = (f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}" if graph
-                else "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        body = self._http("POST", self.remote.url, urllib.parse.urlencode({"query": text}).encode("utf-8"),
-                          {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                           "Accept": "application/sparql-results+json"})
+    def count(self, graph: str | None) -> int:
+        """How many triples ``graph`` (None: the default graph) holds on the server."""
+        import json
+
+        text = fill(internal("graph-triple-count"), graph=graph) if graph else internal("triple-count")
+        body = self.http.query(text).body
         try:
             rows = json.loads(body)["results"]["bindings"]
             return int(rows[0]["n"]["value"]) if rows else 0
         except (ValueError, KeyError, IndexError, TypeError):
-            raise AxialKGError(f"unexpected answer from {self.remote.url}: not SPARQL JSON results") from None
+            raise AxialKGError(f"unexpected answer from {self.http.url}: not SPARQL JSON results") from None
+
+    def _move(self) -> str:
+        if self.target:
+            return fill(internal("load-move-to-graph"), staging=self.staging, target=self.target)
+        return fill(internal("load-move-to-default"), staging=self.staging)
 
     @staticmethod
     def _ref(graph: str | None) -> str:
@@ -287,15 +168,15 @@ class Loader:
     # ---- the load ---------------------------------------------------------------------------------
     def run(self, triples: list) -> LoadReport:
         total = len(triples)
-        previous = self._count(self.target)
+        previous = self.count(self.target)
         try:
-            if self.remote.graph_store_url:
+            if self.http.graph_store_url:
                 method = "graph store protocol PUT"
                 self._put(triples)
             else:
                 method = "SPARQL update"
                 self._insert(triples)
-            staged = self._count(self.staging)
+            staged = self.count(self.staging)
             if staged != total:
                 raise AxialKGError(f"the staging graph holds {staged} of {total} triples")
             self.on_step("staged", total, total)
@@ -306,29 +187,28 @@ class Loader:
             self._discard()
             raise
         try:
-            self._update(f"MOVE GRAPH <{self.staging}> TO {self._ref(self.target)}")
+            self._update(self._move())
         except AxialKGError as exc:
             if getattr(exc, "delivered", True) is False:  # the MOVE never reached the server
                 raise AxialKGError(f"{exc}; the previous graph is unchanged") from None
             raise AxialKGError(f"{exc} during the swap; the server's transaction keeps either the previous "
                                "or the new graph whole") from None
-        now = self._count(self.target)
+        now = self.count(self.target)
         if now != total:
             raise AxialKGError(f"after the swap {self._ref(self.target)} holds {now} triples, not {total}")
-        return LoadReport(self.remote.url, self.target, total, previous, method, self.uploads)
+        return LoadReport(self.http.url, self.target, total, previous, method, self.uploads)
 
     def _put(self, triples: list) -> None:
-        url = self.remote.graph_store_url
-        url += ("&" if "?" in url else "?") + urllib.parse.urlencode({"graph": self.staging})
         self.uploads += 1
         # N-Triples is Turtle too, and every Graph Store implementation reads Turtle.
-        self._http("PUT", url, ntriples(triples).encode("utf-8"), {"Content-Type": "text/turtle; charset=utf-8"})
+        self.http.graph_put(self.staging, ntriples(triples).encode("utf-8"), "text/turtle; charset=utf-8",
+                            what=WRITE_ACCOUNT)
         self.on_step("chunk", 1, 1)
 
     def _insert(self, triples: list) -> None:
         import pyoxigraph as ox
 
-        self._update(f"DROP SILENT GRAPH <{self.staging}>")
+        self._update(fill(internal("load-drop"), graph=self.staging))
         blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
         ground = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
         parts = chunks(ground, self.chunk_size) + chunks(blank, self.chunk_size)
@@ -340,7 +220,7 @@ class Loader:
     def _discard(self) -> None:
         """Best effort: the staging graph of a failed load goes (the next load clears it anyway)."""
         try:
-            self._update(f"DROP SILENT GRAPH <{self.staging}>")
+            self._update(fill(internal("load-drop"), graph=self.staging))
         except Exception:  # noqa: BLE001 - the server may be gone; the original error matters
             pass
 

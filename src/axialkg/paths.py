@@ -38,7 +38,7 @@ from typing import Iterable, Iterator
 from . import NAMESPACE
 from .errors import AxialKGError, UsageError
 from .files import atomic_path
-from .queries import CLASS_QUERY, TYPE_QUERY
+from .queries import internal
 
 FORWARD = "forward"   # the hop walks its edge from subject to object
 BACKWARD = "backward"  # the hop walks its edge from object to subject
@@ -56,7 +56,7 @@ def project(kg):
     """The projection of one store: ``graph-edges`` rows plus the class hierarchy and types."""
     rows = kg.query("graph-edges")
     classes: dict[str, dict] = {}
-    for r in kg.sparql(CLASS_QUERY):
+    for r in kg.sparql(internal("class-hierarchy")):
         c = classes.setdefault(r["class"].value, {"label": None, "parents": set(), "unions": set(),
                                                   "union": False})
         if "label" in r and (c["label"] is None or r["label"].value < c["label"]):
@@ -68,7 +68,7 @@ def project(kg):
         if "isUnion" in r and r["isUnion"].value == "true":
             c["union"] = True
     types: dict[str, set[str]] = defaultdict(set)
-    for r in kg.sparql(TYPE_QUERY):
+    for r in kg.sparql(internal("entity-types")):
         types[r["entity"].value].add(r["class"].value)
     return project_edges(rows, classes=classes, types=types)
 

@@ -1,9 +1,14 @@
-"""Named SPARQL queries (``queries/*.rq``), their headers and parameters, and value resolution.
+"""Every SPARQL text of axialkg lives in ``queries/``; this module reads them.
 
-A value a user gives (label, synonym, brand name, CURIE cross-reference, IRI or ``axkg:slug``)
-is first resolved to the IRI of an entity in the graph; only that IRI, as an RDF term, is bound
-to the query's variable by the engine (pyoxigraph substitutions, rdflib initBindings, a VALUES
-clause for remote endpoints). User text never becomes query text.
+* Named queries (``queries/*.rq``), the ones users run by name, with their headers and parameters.
+* Internal queries and update templates (``queries/internal/``): labels, the schema, entity pages,
+  statistics, the OWL 2 RL rules, the loader's updates. :func:`internal` gives their text;
+  :func:`fill` puts validated IRIs (and, for the loader, N-Triples data) into an update template,
+  where SPARQL engines have no way to bind terms.
+
+Values a user gives are resolved to entity IRIs by :mod:`axialkg.names` and bound as RDF terms by
+the engine (pyoxigraph substitutions, rdflib initBindings, a VALUES clause for remote endpoints).
+User text never becomes query text.
 
 A named query starts with a header of ``# key: value`` comment lines::
 
@@ -27,110 +32,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import NAMESPACE
-from .errors import AxialKGError, UsageError
+from .errors import UsageError
 from .resources import queries_dir
 
 LIST_SEPARATOR = "; "
-
-# Class hierarchy and typing, read from the store so every engine (and --reasoned) answers alike.
-CLASS_QUERY = """PREFIX axkg: <https://w3id.org/axialkg/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?class ?label ?parent ?union ?isUnion WHERE {
-  { ?class a owl:Class . FILTER(isIRI(?class) && STRSTARTS(STR(?class), STR(axkg:)))
-    OPTIONAL { ?class rdfs:label ?label }
-    OPTIONAL { ?class owl:equivalentClass/owl:unionOf ?members }
-    BIND(BOUND(?members) AS ?isUnion) }
-  OPTIONAL { ?class rdfs:subClassOf ?parent .
-             FILTER(isIRI(?parent) && STRSTARTS(STR(?parent), STR(axkg:)) && ?parent != ?class) }
-  OPTIONAL { ?union owl:equivalentClass/owl:unionOf/rdf:rest*/rdf:first ?class .
-             FILTER(isIRI(?union) && STRSTARTS(STR(?union), STR(axkg:))) }
-}"""
-
-TYPE_QUERY = """PREFIX axkg: <https://w3id.org/axialkg/>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?entity ?class WHERE {
-  ?entity a owl:NamedIndividual , ?class . FILTER(isIRI(?class) && STRSTARTS(STR(?class), STR(axkg:)))
-}"""
-
-# Labels of a set of IRIs (bound as a VALUES list); the web page names the IRIs of a result with it.
-LABELS_OF = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?s (SAMPLE(?l) AS ?label) WHERE { ?s rdfs:label ?l } GROUP BY ?s"""
-
-# The resolver's index: every named individual's label (0), exact synonyms and brand names (1)
-# and cross-references (2). Run once per KnowledgeGraph.
-LABEL_INDEX = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
-PREFIX axkg: <https://w3id.org/axialkg/>
-SELECT ?s ?v ?kind WHERE {
-  ?s a owl:NamedIndividual .
-  { ?s rdfs:label ?v . BIND(0 AS ?kind) }
-  UNION { ?s oboInOwl:hasExactSynonym ?v . BIND(1 AS ?kind) }
-  UNION { ?s axkg:brandName ?v . BIND(1 AS ?kind) }
-  UNION { ?s oboInOwl:hasDbXref ?v . BIND(2 AS ?kind) }
-}"""
-
-# One entity's annotations and most specific types (?entity is bound as a term).
-ENTITY_ANNOTATIONS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-PREFIX obo: <http://purl.obolibrary.org/obo/>
-PREFIX oboInOwl: <http://www.geneontology.org/formats/oboInOwl#>
-PREFIX axkg: <https://w3id.org/axialkg/>
-SELECT ?key ?value ?valueLabel WHERE {
-  { ?entity rdfs:label ?value . BIND("label" AS ?key) }
-  UNION { ?entity obo:IAO_0000115 ?value . BIND("definition" AS ?key) }
-  UNION { ?entity oboInOwl:hasExactSynonym ?value . BIND("synonym" AS ?key) }
-  UNION { ?entity axkg:brandName ?value . BIND("brand" AS ?key) }
-  UNION { ?entity oboInOwl:hasDbXref ?value . BIND("xref" AS ?key) }
-  UNION { ?entity rdfs:comment ?value . BIND("comment" AS ?key) }
-  UNION { ?entity a ?value . FILTER(isIRI(?value) && ?value != owl:NamedIndividual)
-          FILTER NOT EXISTS { ?entity a ?narrower . FILTER(?narrower != ?value)
-                              ?narrower rdfs:subClassOf+ ?value .
-                              FILTER NOT EXISTS { ?value rdfs:subClassOf+ ?narrower } }
-          OPTIONAL { ?value rdfs:label ?valueLabel }
-          BIND("type" AS ?key) }
-}
-ORDER BY ?key ?value"""
-
-STATS_BY_CLASS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?class ?classLabel (COUNT(DISTINCT ?s) AS ?count) WHERE {
-  ?s a owl:NamedIndividual ; a ?class .
-  FILTER(isIRI(?class) && ?class != owl:NamedIndividual)
-  OPTIONAL { ?class rdfs:label ?classLabel }
-}
-GROUP BY ?class ?classLabel
-ORDER BY DESC(?count) ?class"""
-
-STATS_BY_PREDICATE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?predicate ?predicateLabel (COUNT(*) AS ?count) WHERE {
-  ?s ?predicate ?o .
-  OPTIONAL { ?predicate rdfs:label ?predicateLabel }
-}
-GROUP BY ?predicate ?predicateLabel
-ORDER BY DESC(?count) ?predicate"""
-
-STATS_TOTALS = """
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?what (COUNT(*) AS ?count) WHERE {
-  { ?s ?p ?o . BIND("triples" AS ?what) }
-  UNION { ?s a owl:NamedIndividual . BIND("entities" AS ?what) }
-  UNION { ?s a owl:Axiom . BIND("sourced claims" AS ?what) }
-  UNION { ?s a owl:Class . FILTER(isIRI(?s)) BIND("classes" AS ?what) }
-  UNION { ?s a owl:ObjectProperty . BIND("object properties" AS ?what) }
-}
-GROUP BY ?what
-ORDER BY ?what"""
-
-ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+INTERNAL = "internal"  # queries/internal/: the layer's own queries and update templates
 
 
 @dataclass(frozen=True)
@@ -234,80 +140,55 @@ def find_query(name_or_path: str) -> NamedQuery:
     return known[name_or_path]
 
 
-# ---- updates are refused unless asked for --------------------------------------------------
-_UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
-_PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s*[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", re.IGNORECASE)
+# ---- internal queries and update templates ----------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def internal(name: str) -> str:
+    """The text of ``queries/internal/NAME.rq`` (a query) or ``NAME.ru`` (an update template)."""
+    base = Path(queries_dir()) / INTERNAL
+    for suffix in (".rq", ".ru"):
+        path = base / (name + suffix)
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no internal query {name!r} in {base}")
 
 
-@functools.lru_cache(maxsize=512)
-def is_update(text: str) -> bool:
-    """Whether SPARQL text is an update (its first keyword after the prologue)."""
-    text = re.sub(r"(?m)(^|\s)#[^\n]*", r"\1", text)
-    rest = text[_PROLOGUE.match(text).end():]
-    word = re.match(r"[A-Za-z]+", rest)
-    return bool(word) and word.group(0).upper() in _UPDATE_WORDS
+def internal_names(folder: str) -> list[str]:
+    """The internal queries of one sub-folder (e.g. ``owl-rl``), in file-name order, as names for
+    :func:`internal`."""
+    base = Path(queries_dir()) / INTERNAL / folder
+    return [f"{folder}/{p.stem}" for p in sorted(base.glob("*.r[qu]"))]
 
 
-def query_variables(text: str) -> set[str]:
-    return set(re.findall(r"[?$]([A-Za-z_]\w*)", text))
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
-# ---- resolution of values to entities ------------------------------------------------------
-class Resolver:
-    """Label, synonym, brand name, CURIE, IRI or slug → the IRI of one entity."""
+@dataclass(frozen=True)
+class Verbatim:
+    """Text put into a template as it is: N-Triples that pyoxigraph wrote, never user input."""
 
-    def __init__(self, rows):
-        self.labels: dict[str, str] = {}
-        self.tiers: list[dict[str, set[str]]] = [{}, {}, {}]
-        self.texts: dict[str, str] = {}  # casefolded → as written, for suggestions
-        for iri, value, kind in rows:
-            kind = int(kind)
-            if kind == 0:
-                self.labels.setdefault(iri, value)
-            key = value.strip().casefold()
-            self.tiers[kind].setdefault(key, set()).add(iri)
-            if kind < 2:
-                self.texts.setdefault(key, value)
-        self.iris = set(self.labels) | {i for tier in self.tiers for s in tier.values() for i in s}
+    text: str
 
-    def display(self, iri: str) -> str:
-        slug = "axkg:" + iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else f"<{iri}>"
-        return f"{self.labels[iri]} ({slug})" if iri in self.labels else slug
 
-    def resolve(self, value: str) -> str:
-        raw = value.strip()
-        if raw.startswith("<") and raw.endswith(">"):
-            raw = raw[1:-1]
-        if raw.startswith(("http://", "https://")):
-            if raw in self.iris:
-                return raw
-            raise UsageError(f"no entity <{raw}> in the graph")
-        if raw.startswith("axkg:"):
-            iri = NAMESPACE + raw[5:]
-            if iri in self.iris:
-                return iri
-            return self._unknown(value, raw[5:])
-        key = raw.casefold()
-        for tier in self.tiers:
-            hits = tier.get(key, set())
-            if len(hits) == 1:
-                return next(iter(hits))
-            if len(hits) > 1:
-                listed = "; ".join(self.display(i) for i in sorted(hits))
-                raise UsageError(f"'{value}' matches {len(hits)} entities: {listed} — give one of the axkg: ids")
-        if re.fullmatch(r"[\w.-]+", raw) and NAMESPACE + raw in self.iris:  # a bare slug
-            return NAMESPACE + raw
-        return self._unknown(value, raw)
+def fill(template: str, **terms: "str | Verbatim") -> str:
+    """An update template with each ``?name`` replaced by an IRI term ``<…>`` (checked to be an
+    IRI) or by :class:`Verbatim` text. Variables are found as tokens, so a ``?name`` inside a
+    string or an IRI is left alone."""
+    from .sparql import tokens
 
-    def _unknown(self, value: str, probe: str):
-        keys = list(self.texts)
-        scored = sorted(((difflib.SequenceMatcher(None, probe.casefold(), k).ratio(), k) for k in keys),
-                        key=lambda x: (-x[0], x[1]))
-        best = [(r, k) for r, k in scored if r >= 0.6][:3]
-        if best:
-            best = [(r, k) for r, k in best if r >= best[0][0] - 0.1]
-        hint = f"; did you mean: {', '.join(self.texts[k] for _, k in best)}?" if best else ""
-        raise UsageError(f"no entity '{value}'{hint}")
+    out, last = [], 0
+    for tok in tokens(template):
+        if tok.kind != "VAR" or tok.text[1:] not in terms:
+            continue
+        value = terms[tok.text[1:]]
+        if isinstance(value, Verbatim):
+            text = value.text
+        elif isinstance(value, str) and _IRI.fullmatch(value):
+            text = f"<{value}>"
+        else:
+            raise UsageError(f"refusing to put {value!r} into an update: not an IRI")
+        out += [template[last:tok.start], text]
+        last = tok.start + len(tok.text)
+    return "".join(out) + template[last:]
 
 
 def check_params(query: NamedQuery, params: dict[str, str]) -> None:
@@ -321,20 +202,6 @@ def check_params(query: NamedQuery, params: dict[str, str]) -> None:
     for k, v in params.items():
         if not isinstance(v, str) or not v.strip():
             raise UsageError(f"parameter '{k}' needs a value")
-
-
-def parse_param_args(items: list[str]) -> dict[str, str]:
-    """``["cause=myelofibrosis", …]`` → dict; the first ``=`` splits name from value."""
-    params: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        key = key.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", key):
-            raise UsageError(f"--param '{item}' is not of the form name=value")
-        if key in params:
-            raise UsageError(f"--param {key} given twice")
-        params[key] = value
-    return params
 
 
 def sort_lists(results, columns: list[str]):
@@ -352,5 +219,5 @@ def sort_lists(results, columns: list[str]):
     return results
 
 
-__all__ = ["LABEL_INDEX", "NamedQuery", "Parameter", "Resolver", "catalogue", "find_query", "is_update",
-           "AxialKGError"]
+__all__ = ["LIST_SEPARATOR", "NamedQuery", "Parameter", "catalogue", "check_params", "fill", "find_query", "internal",
+           "internal_names", "sort_lists"]

@@ -1,6 +1,6 @@
 """The reasoned view: the OWL 2 RL closure of the graph, materialised in an in-memory pyoxigraph copy.
 
-Rules (names from the OWL 2 RL profile): scm-sco (subClassOf is transitive), scm-eqc1 (equivalent
+Rules (names from the OWL 2 RL profile, texts in ``queries/internal/owl-rl/``): scm-sco (subClassOf is transitive), scm-eqc1 (equivalent
 classes are mutual subclasses), scm-uni (each member of a unionOf is a subclass of the union),
 cax-sco (members of a class are members of its superclasses), scm-spo and prp-spo1 (subPropertyOf),
 prp-inv1/2 (inverseOf), prp-symp (symmetric properties), prp-dom and prp-rng (domain and range),
@@ -11,40 +11,16 @@ applied until nothing new appears (a fixpoint). Annotation properties and litera
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-"""
+from .queries import internal, internal_names
 
-RULES = {
-    "scm-sco": "INSERT { ?a rdfs:subClassOf ?c } WHERE { ?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?c . "
-               "FILTER(?a != ?c) FILTER NOT EXISTS { ?a rdfs:subClassOf ?c } }",
-    "scm-eqc1": "INSERT { ?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?a } WHERE { ?a owl:equivalentClass ?b . "
-                "FILTER(?a != ?b) }",
-    "scm-uni": "INSERT { ?m rdfs:subClassOf ?c } WHERE { ?c owl:unionOf ?list . ?list rdf:rest*/rdf:first ?m . "
-               "FILTER NOT EXISTS { ?m rdfs:subClassOf ?c } }",
-    "cax-sco": "INSERT { ?x a ?d } WHERE { ?c rdfs:subClassOf ?d . ?x a ?c . "
-               "FILTER NOT EXISTS { ?x a ?d } }",
-    "scm-spo": "INSERT { ?p rdfs:subPropertyOf ?r } WHERE { ?p rdfs:subPropertyOf ?q . ?q rdfs:subPropertyOf ?r . "
-               "FILTER(?p != ?r) FILTER NOT EXISTS { ?p rdfs:subPropertyOf ?r } }",
-    "prp-eqp": "INSERT { ?p rdfs:subPropertyOf ?q . ?q rdfs:subPropertyOf ?p } WHERE { ?p owl:equivalentProperty ?q . "
-               "FILTER(?p != ?q) }",
-    "prp-spo1": "INSERT { ?s ?q ?o } WHERE { ?p rdfs:subPropertyOf ?q . ?p a owl:ObjectProperty . ?s ?p ?o . "
-                "FILTER NOT EXISTS { ?s ?q ?o } }",
-    "prp-inv": "INSERT { ?o ?q ?s } WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } ?s ?p ?o . "
-               "FILTER(!isLiteral(?o)) FILTER NOT EXISTS { ?o ?q ?s } }",
-    "prp-symp": "INSERT { ?o ?p ?s } WHERE { ?p a owl:SymmetricProperty . ?s ?p ?o . "
-                "FILTER NOT EXISTS { ?o ?p ?s } }",
-    "prp-dom": "INSERT { ?s a ?c } WHERE { ?p rdfs:domain ?c . ?p a owl:ObjectProperty . ?s ?p ?o . "
-               "FILTER NOT EXISTS { ?s a ?c } }",
-    "prp-rng": "INSERT { ?o a ?c } WHERE { ?p rdfs:range ?c . ?p a owl:ObjectProperty . ?s ?p ?o . "
-               "FILTER(!isLiteral(?o)) FILTER NOT EXISTS { ?o a ?c } }",
-    # inverses and sub-properties of object properties are object properties too
-    "prp-type": "INSERT { ?q a owl:ObjectProperty } WHERE { { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p } "
-                "UNION { ?q rdfs:subPropertyOf ?p } ?p a owl:ObjectProperty . FILTER NOT EXISTS { ?q a owl:ObjectProperty } }",
-}
+
+def rules() -> dict[str, str]:
+    """The rules by name (``scm-sco``…), in the order they are applied (``queries/internal/owl-rl``)."""
+    return {name.split("/", 1)[1].split("-", 1)[1]: internal(name) for name in internal_names("owl-rl")}
+
+
 MAX_ROUNDS = 20
 
 
@@ -65,14 +41,15 @@ def close(store) -> ReasoningReport:
     """Apply the rules to a pyoxigraph Store's default graph until nothing new is inferred."""
     start = time.perf_counter()
     asserted = len(store)
-    per_rule = {name: 0 for name in RULES}
+    texts = rules()
+    per_rule = {name: 0 for name in texts}
     rounds = 0
     while rounds < MAX_ROUNDS:
         rounds += 1
         before_round = len(store)
-        for name, rule in RULES.items():
+        for name, rule in texts.items():
             before = len(store)
-            store.update(PREFIXES + rule)
+            store.update(rule)
             per_rule[name] += len(store) - before
         if len(store) == before_round:
             break
@@ -80,22 +57,14 @@ def close(store) -> ReasoningReport:
 
 
 def reasoned_store(engine):
-    """An in-memory pyoxigraph engine holding ``engine``'s graph plus its OWL 2 RL closure."""
-    import pyoxigraph as ox
-
+    """An in-memory pyoxigraph engine holding ``engine``'s graph plus its OWL 2 RL closure (in its
+    default graph); its spec is ``engine``'s, marked reasoned."""
     from .stores.embedded import OxigraphStore
 
     t0 = time.perf_counter()
     data, media_type = engine.dump()
-    closed = OxigraphStore.__new__(OxigraphStore)
-    closed.graph = None  # the copy keeps the data in its default graph
-    closed.directory = None
-    closed.spec = (engine.spec or "memory") + " (reasoned)"
-    closed._graph_node = ox.DefaultGraph()
-    closed.store = ox.Store()
-    fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in media_type else ox.RdfFormat.TURTLE
-    closed.store.bulk_load(data, format=fmt)
-    closed.loaded_now = True
+    closed = OxigraphStore.from_data(data, media_type)
+    closed.spec = replace(engine.spec, reasoned=True)
     report = close(closed.store)
     report.seconds = time.perf_counter() - t0  # the whole cost: copy + closure
     engine.close()

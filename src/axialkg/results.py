@@ -180,14 +180,17 @@ class Results:
         return sorted(tuple(r[v].key() if v in r else () for v in self.variables) for r in self.rows)
 
     # ---- formats -----------------------------------------------------------------------
+    def as_sparql_json(self) -> dict:
+        """The W3C SPARQL 1.1 Query Results JSON document, as a dict."""
+        if self.kind == "boolean":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        return {"head": {"vars": list(self.variables)},
+                "results": {"bindings": [{k: v.to_json() for k, v in r.items()} for r in self.rows]}}
+
     def to_json(self, indent: int | None = 2) -> str:
         """W3C SPARQL 1.1 Query Results JSON."""
-        if self.kind == "boolean":
-            doc = {"head": {}, "boolean": bool(self.boolean)}
-        else:
-            doc = {"head": {"vars": list(self.variables)},
-                   "results": {"bindings": [{k: v.to_json() for k, v in r.items()} for r in self.rows]}}
-        return json.dumps(doc, indent=indent, ensure_ascii=False, separators=None if indent else (",", ":"))
+        return json.dumps(self.as_sparql_json(), indent=indent, ensure_ascii=False,
+                          separators=None if indent else (",", ":"))
 
     def to_csv(self) -> str:
         """W3C SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""

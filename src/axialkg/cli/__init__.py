@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 
 from .. import __version__
@@ -39,9 +40,22 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _log_to_stderr() -> None:
+    """axialkg's log records (the server's banner and access log, warnings) as plain lines on stderr."""
+    root = logging.getLogger("axialkg")
+    if not any(getattr(h, "_axialkg_cli", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        handler._axialkg_cli = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        root.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
+    _log_to_stderr()
     parser = make_parser()
     args = parser.parse_args(argv)
     try:

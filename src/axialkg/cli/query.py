@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 
 from ..errors import UsageError
@@ -32,6 +33,21 @@ def add_param_option(p) -> None:
                    help="a parameter, e.g. cause=myelofibrosis (label, synonym, brand name, CURIE or IRI)")
 
 
+def parse_param_args(items: list[str]) -> dict[str, str]:
+    """``["cause=myelofibrosis", …]`` → dict; the first ``=`` splits name from value."""
+    params: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", key):
+            raise UsageError(f"--param '{item}' is not of the form name=value")
+        if key in params:
+            raise UsageError(f"--param {key} given twice")
+        params[key] = value
+    return params
+
+
+
 def open_kg(args):
     from ..api import open as open_graph
 
@@ -58,7 +74,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..queries import catalogue, find_query, is_update, parse_param_args
+    from ..queries import catalogue, find_query
+    from ..sparql import is_update
 
     if args.list or not args.name:
         for q in catalogue().values():
@@ -75,7 +92,7 @@ def run(args) -> int:
             raise UsageError("parameters cannot be bound in an update")
         kg = open_kg(args)
         kg.update(query.sparql)
-        print(f"update applied to {kg.store.spec or 'the in-memory store (gone on exit)'}", file=sys.stderr)
+        print(f"update applied to {str(kg.store.spec) or 'the in-memory store (gone on exit)'}", file=sys.stderr)
         return 0
     from ..queries import check_params
 

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from .query import add_param_option, add_store_options, emit, open_kg
+from .query import add_param_option, add_store_options, emit, open_kg, parse_param_args
 
 
 def register(sub) -> None:
@@ -37,7 +37,7 @@ def read_text(args) -> str:
 
 
 def run(args) -> int:
-    from ..queries import is_update, parse_param_args
+    from ..sparql import is_update
 
     text = read_text(args)
     if not text.strip():
@@ -50,7 +50,7 @@ def run(args) -> int:
             raise UsageError("parameters cannot be bound in an update")
         kg = open_kg(args)
         kg.update(text)
-        print(f"update applied to {kg.store.spec or 'the in-memory store (gone on exit)'}", file=sys.stderr)
+        print(f"update applied to {str(kg.store.spec) or 'the in-memory store (gone on exit)'}", file=sys.stderr)
         return 0
     emit(open_kg(args).sparql(text, **params), args.format)
     return 0

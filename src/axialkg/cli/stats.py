@@ -17,13 +17,9 @@ def register(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def _curie(iri: str) -> str:
-    from .. import NAMESPACE
-
-    return "axkg:" + iri[len(NAMESPACE):] if iri.startswith(NAMESPACE) else iri
-
-
 def run(args) -> int:
+    from ..vocab import curie
+
     kg = open_kg(args)
     stats = kg.stats()
     if kg.reasoning is not None:
@@ -41,7 +37,7 @@ def run(args) -> int:
         out.append("")
         out.append(title)
         width = max([len(str(r["count"])) for r in rows] + [1])
-        out += [f"  {str(r['count']).rjust(width)}  {_curie(r['iri'])}" + (f"  ({r['label']})" if r["label"] else "")
+        out += [f"  {str(r['count']).rjust(width)}  {curie(r['iri'])}" + (f"  ({r['label']})" if r["label"] else "")
                 for r in rows]
     sys.stdout.write("\n".join(out) + "\n")
     return 0

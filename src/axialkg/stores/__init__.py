@@ -1,80 +1,156 @@
-"""Where the graph lives: one protocol, several engines, chosen by a spec string.
+"""Where the graph lives: one protocol, several engines, chosen by a spec string through a registry.
 
-Spec strings work like oaklib selectors:
+Spec strings work like oaklib selectors; each scheme names an engine registered here (as rdflib
+registers store plugins), and :meth:`StoreSpec.parse` reads a spec once, so every room (the CLI,
+the API, the endpoint's worker processes, which receive it pickled) opens the same engine:
 
 =====================  ==========================================================
 ``None`` or ``""``     embedded pyoxigraph in memory, loaded from the packaged release
 ``oxigraph:DIR``       persistent pyoxigraph store in DIR, loaded on first use, reused
 ``rdflib``             an rdflib Graph in memory (the reference behaviour)
-``http(s)://…``        a remote SPARQL 1.1 endpoint (SPARQLWrapper)
+``http(s)://…``        a remote SPARQL 1.1 endpoint (one HTTP connector, :mod:`.http`)
 =====================  ==========================================================
 
 Every engine answers with :class:`axialkg.results.Results`, whose terms are engine-neutral, so
 the same query gives equal rows on each. Engines know nothing about drugs or causes.
+
+>>> StoreSpec.parse("oxigraph:/tmp/kg").engine, StoreSpec.parse("").engine
+('oxigraph', 'memory')
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Protocol, runtime_checkable
+from dataclasses import dataclass, replace
+from typing import Callable, Protocol, runtime_checkable
 
 from ..errors import UsageError
 from ..results import Results
+from ..sparql import with_values
+
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """A parsed ``--store`` value with the options that go with it (picklable)."""
+
+    engine: str                        # a key of the registry: memory, oxigraph, rdflib, sparql
+    location: str | None = None        # the directory or the endpoint URL
+    graph: str | None = None           # the named graph holding the data (None: the default graph)
+    update_url: str | None = None
+    graph_store_url: str | None = None
+    timeout: float | None = None
+    reasoned: bool = False             # answer over the OWL 2 RL closure (see axialkg.reasoned)
+
+    @classmethod
+    def parse(cls, text: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,
+              graph_store_url: str | None = None, timeout: float | None = None) -> "StoreSpec":
+        if isinstance(text, StoreSpec):
+            return text
+        if graph is not None and not _ABSOLUTE_IRI.fullmatch(graph):
+            raise UsageError(f"--graph needs an absolute IRI, not '{graph}'")
+        raw = (text or "").strip()
+        options = {"graph": graph, "timeout": timeout}
+        if raw in ("", "oxigraph", "memory", "oxigraph:"):
+            return cls("memory", **options)
+        if raw.startswith("oxigraph:"):
+            return cls("oxigraph", raw.split(":", 1)[1], **options)
+        if raw == "rdflib":
+            return cls("rdflib", **options)
+        if raw.startswith(("http://", "https://")):
+            for url, what in ((update_url, "--update-url"), (graph_store_url, "--graph-store-url")):
+                if url is not None and not url.startswith(("http://", "https://")):
+                    raise UsageError(f"{what} must be an http(s) URL, not '{url}'")
+            return cls("sparql", raw, update_url=update_url, graph_store_url=graph_store_url, **options)
+        raise UsageError(f"unknown store '{raw}'; use oxigraph:DIR, rdflib, or an http(s):// SPARQL endpoint "
+                         "(or nothing for the packaged release in memory)")
+
+    def with_graph(self, graph: str | None) -> "StoreSpec":
+        return replace(self, graph=graph)
+
+    def __str__(self) -> str:
+        """The spec as a user writes it ("" for the packaged release in memory)."""
+        if self.engine == "oxigraph":
+            return f"oxigraph:{self.location}"
+        return {"memory": "", "rdflib": "rdflib"}.get(self.engine, self.location or "")
+
+    @property
+    def display(self) -> str:
+        return (str(self) or "memory") + (" (reasoned)" if self.reasoned else "")
 
 
 @runtime_checkable
 class Store(Protocol):
     """What the query layer needs from an engine."""
 
-    spec: str
+    spec: StoreSpec
     graph: str | None  # the named graph queries run against (None: the default graph)
 
-    def query(self, text: str, bindings: dict[str, str] | None = None) -> Results:
-        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE). ``bindings`` maps variable
-        names to IRIs, bound as RDF terms by the engine's own mechanism, never pasted as text."""
+    def query(self, text: str, bindings: dict[str, str] | None = None, *, limit: int | None = None,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Results:
+        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE), never an update. ``bindings`` maps
+        variable names to IRIs, bound as RDF terms by the engine's own mechanism, never pasted as
+        text; ``limit`` keeps the first rows or triples and marks the answer ``truncated``;
+        ``default_graphs``/``named_graphs`` are the protocol's dataset IRIs."""
 
     def update(self, text: str) -> None:
         """Run a SPARQL 1.1 Update (only when the caller allowed it)."""
 
     def dump(self) -> tuple[bytes, str]:
-        """All triples of the graph, as (data, media type) — Turtle or N-Triples."""
+        """All triples of the graph, as (data, media type): Turtle or N-Triples."""
+
+    def triple_count(self) -> int:
+        """How many triples the graph holds."""
 
     def close(self) -> None:
         """Release files or connections."""
 
 
-def open_store(spec: str | None = None, *, graph: str | None = None, update_url: str | None = None,
-               graph_store_url: str | None = None, timeout: float | None = None) -> Store:
-    """The engine for a spec string (see the module docstring)."""
-    spec = (spec or "").strip()
-    if graph is not None:
-        _check_iri(graph, "--graph")
-    if spec in ("", "oxigraph", "memory", "oxigraph:"):
-        from .embedded import OxigraphStore
-
-        return OxigraphStore(None, graph=graph)
-    if spec.startswith("oxigraph:"):
-        from .embedded import OxigraphStore
-
-        return OxigraphStore(spec.split(":", 1)[1], graph=graph)
-    if spec == "rdflib":
-        from .rdflib_store import RdflibStore
-
-        return RdflibStore(graph=graph)
-    if spec.startswith(("http://", "https://")):
-        from .remote import RemoteStore
-
-        for url, what in ((update_url, "--update-url"), (graph_store_url, "--graph-store-url")):
-            if url is not None and not url.startswith(("http://", "https://")):
-                raise UsageError(f"{what} must be an http(s) URL, not '{url}'")
-        return RemoteStore(spec, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
-                           timeout=timeout)
-    raise UsageError(f"unknown store '{spec}'; use oxigraph:DIR, rdflib, or an http(s):// SPARQL endpoint "
-                     "(or nothing for the packaged release in memory)")
+_ENGINES: dict[str, Callable[[StoreSpec], Store]] = {}
 
 
-_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
+def register(engine: str) -> Callable:
+    """Register a factory ``StoreSpec -> Store`` for an engine name (a decorator)."""
+    def deco(factory: Callable[[StoreSpec], Store]) -> Callable[[StoreSpec], Store]:
+        _ENGINES[engine] = factory
+        return factory
+    return deco
+
+
+@register("memory")
+def _memory(spec: StoreSpec) -> Store:
+    from .embedded import OxigraphStore
+
+    return OxigraphStore.in_memory(graph=spec.graph)
+
+
+@register("oxigraph")
+def _on_disk(spec: StoreSpec) -> Store:
+    from .embedded import OxigraphStore
+
+    return OxigraphStore.on_disk(spec.location or "", graph=spec.graph)
+
+
+@register("rdflib")
+def _rdflib(spec: StoreSpec) -> Store:
+    from .rdflib_store import RdflibStore
+
+    return RdflibStore(graph=spec.graph)
+
+
+@register("sparql")
+def _remote(spec: StoreSpec) -> Store:
+    from .remote import RemoteStore
+
+    return RemoteStore(spec)
+
+
+def open_store(spec: "str | StoreSpec | None" = None, **options) -> Store:
+    """The engine for a spec (see the module docstring); ``options`` as :meth:`StoreSpec.parse` takes."""
+    parsed = StoreSpec.parse(spec, **options)
+    return _ENGINES[parsed.engine](parsed)
 
 
 def values_clause(bindings: dict[str, str | list[str]]) -> str:
@@ -99,29 +175,11 @@ def inject_values(text: str, bindings: dict[str, str | list[str]]) -> str:
 
     There, unlike a trailing VALUES (joined after GROUP BY), the bound variables constrain the
     pattern itself, aggregates included — the same answers as pyoxigraph substitutions and rdflib
-    initBindings give. Comment lines are skipped when looking for the group.
+    initBindings give.
     """
     if not bindings:
         return text
-    at = _where_group_end(text)
-    return text[:at] + values_clause(bindings) + text[at:]
+    return with_values(text, values_clause(bindings))
 
 
-@functools.lru_cache(maxsize=512)
-def _where_group_end(text: str) -> int:
-    """Where the outermost WHERE group opens (cached: named queries are bound again and again)."""
-    masked = re.sub(r"(?m)(^|\s)#[^\n]*", lambda m: m.group(1) + " " * (len(m.group(0)) - len(m.group(1))), text)
-    m = re.search(r"\bWHERE\s*\{", masked, re.IGNORECASE)
-    if m is None:  # SELECT * { … } and ASK { … } may leave out WHERE
-        m = re.search(r"\b(SELECT|ASK|DESCRIBE)\b[^{]*\{", masked, re.IGNORECASE)
-    if m is None:
-        raise UsageError("cannot bind parameters: no WHERE group found in the query")
-    return m.end()
-
-
-def _check_iri(iri: str, what: str) -> None:
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
-        raise UsageError(f"{what} needs an absolute IRI, not '{iri}'")
-
-
-__all__ = ["Store", "inject_values", "open_store", "values_clause"]
+__all__ = ["Store", "StoreSpec", "inject_values", "open_store", "register", "values_clause"]

@@ -1,4 +1,4 @@
-"""pyoxigraph engine: in memory (the default) or persistent on disk (``oxigraph:DIR``).
+"""pyoxigraph engine: in memory (the default), persistent on disk (``oxigraph:DIR``), or holding given data.
 
 The on-disk store records which release it was loaded from (its SHA-256, per graph) in a marker
 file, so it loads once, is reused after that, and reloads by itself when the release changes.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -16,12 +17,11 @@ from ..errors import AxialKGError
 from ..files import write_atomic
 from ..resources import release_path
 from ..results import Results, Term
-from . import inject_values
+from ..vocab import XSD_STRING
+from . import StoreSpec, inject_values
 
 MARKER = "axialkg-release.json"
 
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # (query text, variables) that pyoxigraph substitutions cannot bind (not projected): a property
 # of the text alone, so shared by every store.
 _VALUES_ONLY: set[tuple] = set()
@@ -36,7 +36,7 @@ def to_term(t) -> Term:
         if lang:
             return Term._trusted("literal", t.value, None, lang.lower())
         datatype = t.datatype.value
-        return Term._trusted("literal", t.value) if datatype == _XSD_STRING else Term.literal(t.value, datatype)
+        return Term._trusted("literal", t.value) if datatype == XSD_STRING else Term.literal(t.value, datatype)
     if isinstance(t, ox.NamedNode):
         return Term("uri", t.value)
     if isinstance(t, ox.BlankNode):
@@ -44,6 +44,12 @@ def to_term(t) -> Term:
     if isinstance(t, ox.Literal):
         return Term.literal(t.value, t.datatype.value, t.language)
     raise AxialKGError(f"unsupported RDF term in result: {t!r}")
+
+
+def triples_of(data: bytes, media_type: str) -> list[tuple[Term, Term, Term]]:
+    """Triples of an N-Triples or Turtle document, as terms."""
+    fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in media_type else ox.RdfFormat.TURTLE
+    return [(to_term(q.subject), to_term(q.predicate), to_term(q.object)) for q in ox.parse(data, format=fmt)]
 
 
 def malformed(exc: Exception) -> AxialKGError:
@@ -57,25 +63,50 @@ def release_digest(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-class OxigraphStore:
-    """The pyoxigraph Store is ``self.store`` (axialkg serve reaches it there)."""
+def _source(source: Path | None) -> Path:
+    source = source or release_path("ttl")
+    if not source.is_file():
+        raise AxialKGError(f"no release at {source}; run 'axialkg build' first")
+    return source
 
-    def __init__(self, directory: str | None, *, graph: str | None = None, source: Path | None = None):
-        self.graph = graph
+
+class OxigraphStore:
+    """A pyoxigraph Store behind the Store protocol. Make one with :meth:`in_memory`,
+    :meth:`on_disk` or :meth:`from_data`."""
+
+    def __init__(self, store: ox.Store, spec: StoreSpec, *, directory: Path | None = None, loaded_now: bool = True):
+        self.store = store
+        self.spec = spec
+        self.graph = spec.graph
         self.directory = directory
-        self.spec = f"oxigraph:{directory}" if directory else ""
-        self._graph_node = ox.NamedNode(graph) if graph else ox.DefaultGraph()
-        source = source or release_path("ttl")
-        if not source.is_file():
-            raise AxialKGError(f"no release at {source}; run 'axialkg build' first")
-        if directory is None:
-            self.store = ox.Store()
-            self.store.bulk_load(path=str(source), format=ox.RdfFormat.TURTLE,
-                                 to_graph=self._graph_node if graph else None)
-            self.loaded_now = True
-        else:
-            self.store = self._open_dir(Path(directory).expanduser())
-            self.loaded_now = self._ensure_loaded(Path(directory).expanduser(), source)
+        self.loaded_now = loaded_now
+        self._graph_node = ox.NamedNode(self.graph) if self.graph else ox.DefaultGraph()
+
+    # ---- named constructors ------------------------------------------------------------------
+    @classmethod
+    def in_memory(cls, *, graph: str | None = None, source: Path | None = None) -> "OxigraphStore":
+        """The release (or ``source``, Turtle) loaded into a store in memory."""
+        store = ox.Store()
+        store.bulk_load(path=str(_source(source)), format=ox.RdfFormat.TURTLE,
+                        to_graph=ox.NamedNode(graph) if graph else None)
+        return cls(store, StoreSpec("memory", graph=graph))
+
+    @classmethod
+    def on_disk(cls, directory: str | Path, *, graph: str | None = None, source: Path | None = None) -> "OxigraphStore":
+        """A persistent store in ``directory``, loaded with the release on first use."""
+        path = Path(directory).expanduser()
+        source = _source(source)
+        self = cls(cls._open_dir(path), StoreSpec("oxigraph", str(directory), graph=graph), directory=path)
+        self.loaded_now = self._ensure_loaded(path, source)
+        return self
+
+    @classmethod
+    def from_data(cls, data: bytes, media_type: str) -> "OxigraphStore":
+        """A store in memory holding ``data`` (N-Triples or Turtle) in its default graph."""
+        store = ox.Store()
+        fmt = ox.RdfFormat.N_TRIPLES if "n-triples" in media_type else ox.RdfFormat.TURTLE
+        store.bulk_load(data, format=fmt)
+        return cls(store, StoreSpec("memory"))
 
     @staticmethod
     def _open_dir(path: Path):
@@ -114,21 +145,30 @@ class OxigraphStore:
         write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
         return True
 
-    def _kwargs(self) -> dict:
-        return {"default_graph": self._graph_node} if self.graph else {}
-
-    def query(self, text: str, bindings: dict[str, str] | None = None) -> Results:
+    # ---- the protocol ------------------------------------------------------------------------
+    def query(self, text: str, bindings: dict[str, str] | None = None, *, limit: int | None = None,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Results:
+        options: dict = {}
         try:
-            result = self._run(text, bindings or {})
+            if default_graphs:
+                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            elif self.graph:
+                options["default_graph"] = self._graph_node
+            if named_graphs:
+                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            result = self._run(text, bindings or {}, options)
             if isinstance(result, ox.QueryBoolean):
                 return Results.ask(bool(result))
             if isinstance(result, ox.QueryTriples):
-                return Results.graph([(to_term(t.subject), to_term(t.predicate), to_term(t.object))
-                                      for t in result])
+                triples = list(result if limit is None else islice(result, limit + 1))
+                out = Results.graph([(to_term(t.subject), to_term(t.predicate), to_term(t.object))
+                                     for t in triples[:limit]])
+                out.truncated = limit is not None and len(triples) > limit
+                return out
             variables = [v.value for v in result.variables]
             rows = []
             memo: dict = {}  # labels, classes and IRIs recur across rows: convert each term once
-            for solution in result:
+            for solution in (result if limit is None else islice(result, limit + 1)):
                 row = {}
                 for v, x in zip(variables, solution):
                     if x is not None:
@@ -139,28 +179,29 @@ class OxigraphStore:
                 rows.append(row)
         except SyntaxError as exc:
             raise malformed(exc) from None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # a failing evaluation, a bad dataset IRI
             raise AxialKGError(f"query failed: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
-        return Results(variables, rows)
+        truncated = limit is not None and len(rows) > limit
+        return Results(variables, rows[:limit] if truncated else rows, truncated=truncated)
 
-    def _run(self, text: str, bindings: dict[str, str]):
+    def _run(self, text: str, bindings: dict[str, str], options: dict):
         """Bind by pyoxigraph substitutions; SEP-0007 allows them only for projected variables,
         so otherwise by a VALUES block of the same (validated) terms."""
         if not bindings:
-            return self.store.query(text, **self._kwargs())
+            return self.store.query(text, **options)
         subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
         key = (text, tuple(bindings))
         if key not in _VALUES_ONLY:
             try:
-                return self.store.query(text, substitutions=subs, **self._kwargs())
+                return self.store.query(text, substitutions=subs, **options)
             except RuntimeError as exc:
                 if "projection" not in str(exc):
                     raise
                 if len(_VALUES_ONLY) > 1024:
                     _VALUES_ONLY.clear()
                 _VALUES_ONLY.add(key)  # skip the failing parse next time
-        return self.store.query(inject_values(text, {k: t.value for k, t in
-                                                     zip(bindings, subs.values())}), **self._kwargs())
+        return self.store.query(inject_values(text, {k: t.value for k, t in zip(bindings, subs.values())}),
+                                **options)
 
     def update(self, text: str) -> None:
         try:
@@ -175,9 +216,7 @@ class OxigraphStore:
     def dump(self) -> tuple[bytes, str]:
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph_node), "application/n-triples"
 
-    def __len__(self) -> int:
-        if not self.graph:
-            return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    def triple_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph_node))
 
     def close(self) -> None:

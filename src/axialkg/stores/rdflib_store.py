@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from ..errors import AxialKGError
+from ..errors import AxialKGError, UsageError
 from ..resources import release_path
 from ..results import Results, Term
+from . import StoreSpec
 
 
 def to_term(t) -> Term:
@@ -35,11 +36,10 @@ def malformed(exc: Exception) -> AxialKGError:
 
 
 class RdflibStore:
-    spec = "rdflib"
-
     def __init__(self, *, graph: str | None = None, source=None):
         from rdflib import Dataset, Graph, URIRef
 
+        self.spec = StoreSpec("rdflib", graph=graph)
         self.graph = graph
         source = source or release_path("ttl")
         if graph:
@@ -53,17 +53,23 @@ class RdflibStore:
         except FileNotFoundError:
             raise AxialKGError(f"no release at {source}; run 'axialkg build' first") from None
 
-    def query(self, text: str, bindings: dict[str, str] | None = None) -> Results:
+    def query(self, text: str, bindings: dict[str, str] | None = None, *, limit: int | None = None,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Results:
         from pyparsing import ParseException
         from rdflib import URIRef, Variable
 
+        if default_graphs or named_graphs:
+            raise UsageError("default-graph-uri and named-graph-uri need an oxigraph-backed --store")
         init = {Variable(k): URIRef(v) for k, v in (bindings or {}).items()}
         try:
             result = self.rdf.query(text, initBindings=init or None)
             if result.type == "ASK":
                 return Results.ask(bool(result.askAnswer))
             if result.type in ("CONSTRUCT", "DESCRIBE"):
-                return Results.graph([tuple(to_term(x) for x in t) for t in result])
+                triples = list(result)
+                out = Results.graph([tuple(to_term(x) for x in t) for t in triples[:limit]])
+                out.truncated = limit is not None and len(triples) > limit
+                return out
             variables = [str(v) for v in result.vars]
             rows = [{v: to_term(val) for v, val in zip(variables, row) if val is not None} for row in result]
         except ParseException as exc:
@@ -72,7 +78,8 @@ class RdflibStore:
             if exc.__class__.__module__.startswith(("rdflib", "pyparsing")):
                 raise AxialKGError(f"query failed: {' '.join(str(exc).split())[:300]}") from None
             raise
-        return Results(variables, rows)
+        truncated = limit is not None and len(rows) > limit
+        return Results(variables, rows[:limit] if truncated else rows, truncated=truncated)
 
     def update(self, text: str) -> None:
         from pyparsing import ParseException
@@ -85,7 +92,7 @@ class RdflibStore:
     def dump(self) -> tuple[bytes, str]:
         return self.rdf.serialize(format="nt", encoding="utf-8"), "application/n-triples"
 
-    def __len__(self) -> int:
+    def triple_count(self) -> int:
         return len(self.rdf)
 
     def close(self) -> None:

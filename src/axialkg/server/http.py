@@ -1,29 +1,30 @@
-"""``axialkg serve``: a read-only SPARQL 1.1 Protocol endpoint plus a small web page.
-
-The HTTP side is stdlib (``ThreadingHTTPServer``). Every question that touches the
-graph runs in a worker *process* holding its own store opened from the same spec:
-pyoxigraph cannot be interrupted from another thread, so a query that overruns its
-timeout is stopped by killing its worker, which is then replaced in the background.
+"""The HTTP side of ``axialkg serve``: the SPARQL 1.1 Protocol at ``/sparql``, the web page and its
+JSON API. Every question that touches the graph goes to a worker process (:mod:`.workers`).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import queue
+import logging
 import re
-import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import NAMESPACE, __version__
-from . import server_formats as fmt
+from .._version import __version__
+from ..errors import QueryError
+from ..sparql import analyse
+from ..stores import StoreSpec
+from ..vocab import NAMESPACE
+from . import protocol
+from .workers import WorkerPool
+
+log = logging.getLogger("axialkg.serve")
+access_log = logging.getLogger("axialkg.serve.access")
 
 WEB_DIR = Path(str(resources.files("axialkg"))) / "web"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
@@ -45,179 +46,6 @@ class ServerConfig:
     log: object = field(default=None, repr=False)  # a text stream for the access log (default stderr)
 
 
-class QueryError(Exception):
-    """An answer that is an HTTP error: status plus a one-line message."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-# --------------------------------------------------------------------------------------------
-# Worker side: one process, one store, jobs in and answers out over a pipe.
-# --------------------------------------------------------------------------------------------
-
-def _worker_main(conn, store_spec: str | None) -> None:
-    from .server_backend import open_backend
-
-    try:
-        backend = open_backend(store_spec)
-    except Exception as exc:  # tell the parent why, then stop
-        conn.send(("fail", f"{exc.__class__.__name__}: {exc}"))
-        return
-    conn.send(("ready", backend.describe()))
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        try:
-            answer = ("ok", backend.run(*job))
-        except QueryError as exc:
-            answer = ("error", exc.status, str(exc))
-        except Exception as exc:  # a bug or a store failure: a 500 with the message, worker lives on
-            answer = ("error", 500, f"{exc.__class__.__name__}: {exc}")
-        try:
-            conn.send(answer)
-        except (BrokenPipeError, OSError):
-            return
-
-
-def _worker_entry() -> None:
-    """``python -c`` entry of a worker: argv = [fd of its socket, store spec as JSON]."""
-    from multiprocessing.connection import Connection
-
-    conn = Connection(int(sys.argv[1]))
-    try:
-        _worker_main(conn, json.loads(sys.argv[2]))
-    except KeyboardInterrupt:
-        pass
-
-
-class _Worker:
-    """A worker is a plain subprocess (not multiprocessing's spawn, which re-runs the caller's
-    ``__main__``) talking pickled tuples over a socketpair."""
-
-    def __init__(self, store_spec: str | None):
-        import socket
-        import subprocess
-        from multiprocessing.connection import Connection
-
-        parent, child = socket.socketpair()
-        env = dict(os.environ)
-        src = str(Path(__file__).resolve().parents[1])
-        env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from axialkg.server import _worker_entry; _worker_entry()",
-             str(child.fileno()), json.dumps(store_spec)],
-            pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
-        child.close()
-        self.conn = Connection(parent.detach())
-        self.info: dict = {}
-
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        if not self.conn.poll(timeout):
-            self.kill()
-            raise RuntimeError("query worker did not start in time")
-        try:
-            msg = self.conn.recv()
-        except EOFError:
-            msg = ("fail", f"exited with status {self.proc.wait(5)}")
-        if msg[0] != "ready":
-            self.kill()
-            raise RuntimeError(f"query worker could not open the store: {msg[1]}")
-        self.info = msg[1]
-
-    def kill(self) -> None:
-        try:
-            if self.proc.poll() is None:
-                self.proc.kill()
-            self.proc.wait(5)
-        finally:
-            self.conn.close()
-
-
-class WorkerPool:
-    """A fixed number of query processes; a job that overruns its timeout kills its worker."""
-
-    def __init__(self, store_spec: str | None, size: int = 2):
-        self.store_spec = store_spec
-        self.size = max(1, size)
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._closed = False
-        self.info: dict = {}
-        self.restarts = 0
-        workers = [_Worker(store_spec) for _ in range(self.size)]
-        try:
-            for w in workers:
-                w.wait_ready()
-        except Exception:
-            for w in workers:
-                w.kill()
-            raise
-        self.info = workers[0].info
-        for w in workers:
-            self._idle.put(w)
-
-    def _replace(self) -> None:
-        """Start a worker in place of a killed one (in the background: the caller answers at once)."""
-        def start():
-            while not self._closed:
-                try:
-                    w = _Worker(self.store_spec)
-                    w.wait_ready()
-                except Exception as exc:
-                    print(f"axialkg serve: restarting a query worker failed: {exc}", file=sys.stderr)
-                    time.sleep(1)
-                    continue
-                if self._closed:
-                    w.kill()
-                else:
-                    self._idle.put(w)
-                return
-        self.restarts += 1
-        threading.Thread(target=start, daemon=True, name="axialkg-worker-restart").start()
-
-    def run(self, job: tuple, timeout: float | None):
-        """Run ``job`` on an idle worker; its answer, or QueryError (503 on timeout or no worker)."""
-        if self._closed:
-            raise QueryError(503, "server is shutting down")
-        started = time.monotonic()
-        try:
-            worker = self._idle.get(timeout=timeout if timeout else None)
-        except queue.Empty:
-            raise QueryError(503, f"all query workers busy for {timeout:g} s; try again") from None
-        left = None if not timeout else max(0.05, timeout - (time.monotonic() - started))
-        try:
-            worker.conn.send(job)
-            ready = worker.conn.poll(left)
-            answer = worker.conn.recv() if ready else None
-        except (EOFError, OSError):
-            worker.kill()
-            self._replace()
-            raise QueryError(500, "the query worker died; it has been restarted") from None
-        if answer is None:
-            worker.kill()
-            self._replace()
-            raise QueryError(503, f"query stopped: it ran longer than the {timeout:g} s timeout")
-        self._idle.put(worker)
-        if answer[0] == "error":
-            raise QueryError(answer[1], answer[2])
-        return answer[1]
-
-    def close(self) -> None:
-        self._closed = True
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                break
-
-
-# --------------------------------------------------------------------------------------------
-# HTTP side.
-# --------------------------------------------------------------------------------------------
-
 _UPDATE_TYPES = {"application/sparql-update"}
 _FORM_TYPE = "application/x-www-form-urlencoded"
 _QUERY_TYPE = "application/sparql-query"
@@ -231,7 +59,11 @@ class AxialKGServer(ThreadingHTTPServer):
     def __init__(self, config: ServerConfig, pool: WorkerPool):
         self.config = config
         self.pool = pool
-        self.log_stream = config.log or sys.stderr
+        self._log_handler = None
+        if config.log is not None:  # a caller's own stream for the access log
+            self._log_handler = logging.StreamHandler(config.log)
+            self._log_handler.setFormatter(logging.Formatter("%(message)s"))
+            access_log.addHandler(self._log_handler)
         super().__init__((config.host, config.port), Handler)
 
     @property
@@ -242,6 +74,8 @@ class AxialKGServer(ThreadingHTTPServer):
     def server_close(self) -> None:
         super().server_close()
         self.pool.close()
+        if self._log_handler is not None:
+            access_log.removeHandler(self._log_handler)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -260,12 +94,7 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
         if self.server.config.quiet:
             return
-        line = "%s - - [%s] %s\n" % (self.address_string(), self.log_date_time_string(), format % args)
-        try:
-            self.server.log_stream.write(line)
-            self.server.log_stream.flush()
-        except (OSError, ValueError):
-            pass
+        access_log.info("%s - - [%s] %s", self.address_string(), self.log_date_time_string(), format % args)
 
     def _send(self, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
         self.send_response(status)
@@ -375,7 +204,7 @@ class Handler(BaseHTTPRequestHandler):
         raise QueryError(415, f"unsupported Content-Type {ctype or '(none)'}: use {_QUERY_TYPE} or {_FORM_TYPE}")
 
     def _run_query(self, text: str, params) -> None:
-        if fmt.is_update(text):
+        if analyse(text).is_update:
             raise QueryError(403, "read-only endpoint: SPARQL updates are refused")
         if not text.strip():
             raise QueryError(400, "empty query")
@@ -391,8 +220,8 @@ class Handler(BaseHTTPRequestHandler):
     def service_description(self, params) -> None:
         host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
         endpoint = f"http://{host}/sparql"
-        ttl = fmt.service_description(endpoint, self.server.pool.info.get("triples"))
-        ctype, body = fmt.convert_turtle(ttl, self.headers.get("Accept", ""), _one(params, "format"))
+        ttl = protocol.service_description(endpoint, self.server.pool.info.get("triples"))
+        ctype, body = protocol.convert_turtle(ttl, self.headers.get("Accept", ""), _one(params, "format"))
         self._send(200, body, ctype, {"Vary": "Accept"})
 
     # ---- the page and its JSON ----------------------------------------------------------
@@ -469,7 +298,7 @@ _POST_ROUTES = [
 
 def make_server(config: ServerConfig) -> AxialKGServer:
     """Start the workers and bind the socket (port 0 picks a free one); call ``serve_forever``."""
-    pool = WorkerPool([config.store, config.graph] if config.graph else config.store, config.workers)
+    pool = WorkerPool(StoreSpec.parse(config.store, graph=config.graph), config.workers)
     try:
         return AxialKGServer(config, pool)
     except Exception:
@@ -479,10 +308,9 @@ def make_server(config: ServerConfig) -> AxialKGServer:
 
 def serve(config: ServerConfig) -> None:
     server = make_server(config)
-    print(f"axialkg serve: {server.base_url}/ (SPARQL endpoint {server.base_url}/sparql; "
-          f"{server.pool.info.get('triples', '?')} triples, {config.workers} workers, "
-          f"timeout {config.timeout or 'none'} s, max {config.max_results} results); Ctrl-C stops",
-          file=sys.stderr, flush=True)
+    log.warning("axialkg serve: %s/ (SPARQL endpoint %s/sparql; %s triples, %s workers, timeout %s s, max %s "
+                "results); Ctrl-C stops", server.base_url, server.base_url, server.pool.info.get("triples", "?"),
+                config.workers, config.timeout or "none", config.max_results)
     if threading.current_thread() is threading.main_thread():  # SIGTERM stops cleanly, like Ctrl-C
         import signal
 
@@ -495,4 +323,4 @@ def serve(config: ServerConfig) -> None:
         server.server_close()
 
 
-__all__ = ["AxialKGServer", "QueryError", "ServerConfig", "WorkerPool", "make_server", "serve"]
+__all__ = ["AxialKGServer", "ServerConfig", "make_server", "serve"]

@@ -1,0 +1,6 @@
+# OWL 2 RL rule scm-sco: subClassOf is transitive.
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+INSERT { ?a rdfs:subClassOf ?c }
+WHERE { ?a rdfs:subClassOf ?b . ?b rdfs:subClassOf ?c . FILTER(?a != ?c) FILTER NOT EXISTS { ?a rdfs:subClassOf ?c } }

@@ -1,0 +1,106 @@
+"""What a query worker of ``axialkg serve`` runs: SPARQL on the store, and the page's JSON.
+
+One instance lives in each worker process (see :mod:`.workers`): the seam between the HTTP layer
+and the query layer. It opens the graph with :func:`axialkg.api.open` from the same store spec as
+every other command, and answers through the Store protocol (``kg.store.query`` with the result
+cap, serialized by :meth:`axialkg.results.Results.serialize`) and the API (``kg.query``,
+``kg.entity``, ``kg.neighbors``). Answers leave as plain data (bytes or JSON-ready dicts) that
+cross the process pipe.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import AxialKGError, QueryError
+from ..queries import catalogue, internal
+from ..stores import StoreSpec, inject_values
+from ..vocab import NAMESPACE
+from . import protocol
+
+
+def open_backend(spec: StoreSpec) -> "Backend":
+    return Backend(spec)
+
+
+def slug_iri(slug: str) -> str:
+    iri = slug if slug.startswith(("http://", "https://")) else NAMESPACE + slug
+    if re.search(r"[\s<>\"{}|\\^`]", iri):
+        raise QueryError(404, f"no entity {slug!r}")
+    return iri
+
+
+class Backend:
+    def __init__(self, spec: StoreSpec):
+        from .. import api
+
+        self.kg = api.open(spec)
+
+    def describe(self) -> dict:
+        return {"triples": self.kg.store.triple_count()}
+
+    def run(self, op: str, *args):
+        try:
+            return getattr(self, "op_" + op)(*args)
+        except QueryError:
+            raise
+        except AxialKGError as exc:  # unknown entity, bad parameter, malformed SPARQL, endpoint down
+            raise QueryError(404 if op in ("entity", "neighbors") else 400, str(exc)) from None
+
+    # ---- SPARQL protocol ---------------------------------------------------------------
+    def op_sparql(self, text, accept, override, default_graphs, named_graphs, limit) -> dict:
+        result = self.kg.store.query(text, limit=limit, default_graphs=default_graphs or None,
+                                     named_graphs=named_graphs or None)
+        key, mime = protocol.negotiate(accept, graph=result.kind == "graph", override=override)
+        if result.kind != "graph" and mime.startswith("text/"):
+            mime += "; charset=utf-8"
+        return {"content_type": mime, "body": result.serialize(key), "truncated": result.truncated}
+
+    # ---- the page's JSON ---------------------------------------------------------------
+    def op_labels(self, iris: list[str]) -> dict:
+        """IRI → rdfs:label for those that have one."""
+        iris = [i for i in dict.fromkeys(iris) if re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", i)]
+        out: dict[str, str] = {}
+        for i in range(0, len(iris), 200):
+            rows = self.kg.store.query(inject_values(internal("labels-of"), {"s": iris[i:i + 200]}))
+            out.update({r["s"].value: r["label"].value for r in rows if "label" in r})
+        return out
+
+    def op_queries(self) -> dict:
+        return {"queries": [{"name": q.name, "title": q.title, "description": q.description,
+                             "parameters": [{"name": p.name, "description": p.kind} for p in q.parameters],
+                             "sparql": q.sparql} for q in catalogue().values()]}
+
+    def op_named(self, name: str, values: dict, limit: int) -> dict:
+        known = catalogue()
+        if name not in known:
+            raise QueryError(404, f"no named query {name!r}; known: {', '.join(sorted(known))}")
+        params = {k: v for k, v in values.items() if v not in (None, "")}
+        result = self.kg.query(name, **params)
+        if result.kind == "boolean":
+            return {**result.as_sparql_json(), "labels": {}, "truncated": False, "name": name}
+        doc = result.as_sparql_json()
+        rows = doc["results"]["bindings"] = doc["results"]["bindings"][:limit]
+        iris = [t["value"] for row in rows for t in row.values() if t["type"] == "uri"]
+        return {**doc, "labels": self.op_labels(iris), "truncated": len(result.rows) > limit, "name": name}
+
+    def op_entity(self, slug: str) -> dict:
+        info = self.kg.entity(slug_iri(slug))
+        return {"iri": info.iri, "slug": info.iri[len(NAMESPACE):] if info.iri.startswith(NAMESPACE) else None,
+                "label": info.label, "definition": info.definition, "synonyms": info.synonyms,
+                "brand_names": info.brand_names, "xrefs": info.xrefs, "comment": info.comment,
+                "types": [{"iri": i, "label": t} for i, t in zip(info.type_iris, info.types)],
+                "claims": [{"direction": c.direction, "predicate": c.predicate, "predicate_label": c.predicate_label,
+                            "other": {"iri": c.other, "label": c.other_label},
+                            "sources": [{"label": s} for s in c.sources], "further_sources": c.further_sources,
+                            "section": {"label": c.section} if c.section else None} for c in info.claims]}
+
+    def op_neighbors(self, slug: str, hops: int) -> dict:
+        """The entity's neighbourhood in the page's JSON shape, from the graph projection."""
+        g = self.kg.neighbors(slug_iri(slug), hops)
+        center = self.kg.resolve(slug_iri(slug))
+        nodes = [{"id": n, "iri": n, "label": d.get("label", n), "category": d.get("category_label") or d.get("category")}
+                 for n, d in sorted(g.nodes(data=True), key=lambda nd: (nd[0] != center, nd[0]))]
+        edges = [{"source": u, "target": v, "predicate": d.get("predicate"), "label": d.get("label"),
+                  "sources": list(d.get("sources") or [])} for u, v, d in g.edges(data=True)]
+        return {"center": center, "nodes": nodes, "edges": edges}
