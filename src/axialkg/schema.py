@@ -319,6 +319,11 @@ class Schema:
     def datatype_properties(self) -> set[str]:
         return self._ours(self.model.datatype_properties)
 
+    @cached_property
+    def union_classes(self) -> dict[str, set[str]]:
+        """Named classes of ours defined as a union, with their members."""
+        return {self.local(u): self._ours(m) for u, m in self.model.unions.items() if u.startswith(NAMESPACE)}
+
     def superclasses(self, name: str) -> set[str]:
         """``name`` and every class of ours above it, union classes included."""
         return self._ours(self.model.ancestors(NAMESPACE + name))
