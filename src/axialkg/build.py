@@ -17,7 +17,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import NAMESPACE
-from .curation import Curation, Dose, Entity, load_curation
+from .curation import Curation, Dose, Entity, load_curation, mapping_iri
 from .errors import AxialKGError
 from .schema import Schema
 from .vocab import (AXKG, BIOLINK, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, OBO, OBOINOWL, OWL,
@@ -129,6 +129,9 @@ class Builder:
             g.add((s, EXACT_SYNONYM, Literal(brand)))
         for x in ent.xrefs:
             g.add((s, DBXREF, Literal(x)))
+        for prop, curies in ((SKOS.narrowMatch, ent.narrow_xrefs), (SKOS.relatedMatch, ent.related_xrefs)):
+            for x in curies:
+                g.add((s, prop, URIRef(mapping_iri(x))))
         optional = ((RDFS.comment, ent.comment), (AXKG.urgency, ent.urgency), (AXKG.answer, ent.answer),
                     (AXKG.rationale, ent.rationale), (DCTERMS.publisher, ent.publisher))
         for p, v in optional:
