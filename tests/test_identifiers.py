@@ -100,8 +100,8 @@ def test_justified_name_differences_are_in_use_and_really_differ(xrefs, known):
 
 # ---------------------------------------------------------------- the matcher (mutation tests)
 
-def _x(label, curie, exact=(), related=()):
-    return ms.Xref("probe", label, frozenset(exact), frozenset(related), curie)
+def _x(label, curie, exact=(), related=(), predicate="skos:exactMatch"):
+    return ms.Xref("probe", label, frozenset(exact), frozenset(related), curie, predicate)
 
 
 def test_wrong_name_is_rejected(known):
@@ -122,10 +122,45 @@ def test_unconfirmable_prefix_is_rejected(known):
 def test_spelling_variants_match_and_related_synonyms_narrow(known):
     assert ms.confirm(_x("anaemia", "HP:0001903"), known)[0] == "skos:exactMatch"
     assert ms.confirm(_x("Paget disease of bone", "DOID:5408"), known)[0] == "skos:exactMatch"
-    assert ms.confirm(_x("joint pain and stiffness", "HP:0002829", related=["arthralgia"]), known)[0] \
-        == "skos:narrowMatch"
+    assert ms.confirm(_x("joint pain and stiffness", "HP:0002829", related=["arthralgia"],
+                         predicate="skos:narrowMatch"), known)[0] == "skos:narrowMatch"
     with pytest.raises(ValueError):
         ms.confirm(_x("joint pain and stiffness", "HP:0002829"), known)
+
+
+def test_an_exact_xref_matched_only_by_a_related_synonym_is_refused(known):
+    """Mutation: a component's term stated as an exact cross-reference of the compound symptom."""
+    with pytest.raises(ValueError, match="matches only a related synonym.*narrow_xrefs"):
+        ms.confirm(_x("joint pain and stiffness", "HP:0002829", related=["arthralgia"]), known)
+
+
+def test_hpo_signs_on_diseases_are_not_exact(xrefs, known):
+    """An HPO phenotype term on a cause or condition entity is a related or narrow mapping."""
+    from rdflib import Graph  # noqa: F401  (the release graph is already parsed by the fixture)
+
+    disease_like = {"osteopetrosis", "osteopathia-striata", "osteopoikilosis", "paget-disease-of-bone", "myelofibrosis",
+                    "systemic-mastocytosis", "lymphoma", "chronic-kidney-disease", "osteoporosis",
+                    "parathyroid-carcinoma", "prostate-cancer", "breast-cancer"}
+    on_diseases = {(x.subject, x.curie): x.predicate for x in xrefs
+                   if x.subject in disease_like and x.curie.startswith("HP:")}
+    assert len(on_diseases) == len(disease_like)
+    assert set(on_diseases.values()) == {"skos:relatedMatch"}
+
+
+def test_causes_are_grounded(xrefs):
+    """The causes the differential ranks carry the OMIM/ORPHA/DOID ids that HPO or Hetionet confirm."""
+    by = {}
+    for x in xrefs:
+        by.setdefault(x.subject, {})[x.curie] = x.predicate
+    assert by["osteomesopyknosis"] == {"ORPHA:2777": "skos:exactMatch", "OMIM:166450": "skos:exactMatch"}
+    assert by["malignant-infantile-osteopetrosis"]["ORPHA:667"] == "skos:exactMatch"
+    assert by["paget-disease-of-bone"]["DOID:5408"] == "skos:exactMatch"
+    assert by["myelofibrosis"]["ORPHA:824"] == "skos:narrowMatch"     # primary myelofibrosis only
+    assert by["sickle-cell-disease"]["ORPHA:232"] == "skos:narrowMatch"  # sickle cell anaemia only
+    assert {"ORPHA:846", "ORPHA:848"} <= set(by["thalassaemia"])
+    assert by["systemic-mastocytosis"]["ORPHA:98850"] == "skos:narrowMatch"
+    assert by["chronic-kidney-disease"]["DOID:784"] == "skos:narrowMatch"
+    assert by["osteopoikilosis"]["ORPHA:166119"] == "skos:exactMatch"
 
 
 # ---------------------------------------------------------------- the SSSOM table
@@ -150,7 +185,7 @@ def test_sssom_rows_are_well_formed(known):
     rows = _sssom_rows(SSSOM.read_text(encoding="utf-8"))
     assert rows and list(rows[0]) == list(ms.COLUMNS)
     for r in rows:
-        assert r["predicate_id"] in {"skos:exactMatch", "skos:narrowMatch"}
+        assert r["predicate_id"] in {"skos:exactMatch", "skos:narrowMatch", "skos:relatedMatch"}
         assert r["mapping_justification"] == "semapv:ManualMappingCuration"
         assert r["object_label"] == known[r["object_id"]].name
         assert re.match(r"confirmed in (HPO \d{4}-\d{2}-\d{2} (hp\.obo|phenotype\.hpoa)|Hetionet v1\.0 nodes)",

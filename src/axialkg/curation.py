@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import CurationError
 from .schema import Schema
@@ -23,6 +23,26 @@ from .schema import Schema
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s:]\S*$")
 DURATION = re.compile(r"^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?$")
+
+# IRI prefixes (as bioregistry gives them) of the resources that confirm cross-references; a
+# narrow or related mapping is written as a SKOS mapping to the expanded IRI, so its prefix must be one
+# of these. tools/make_sssom.py builds its curie map from this table.
+MAPPING_PREFIXES: dict[str, str] = {
+    "DOID": "http://purl.obolibrary.org/obo/DOID_",
+    "DRUGBANK": "https://go.drugbank.com/drugs/",
+    "HP": "http://purl.obolibrary.org/obo/HP_",
+    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui=",
+    "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
+    "OMIM": "https://omim.org/MIM:",
+    "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
+    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
+}
+
+
+def mapping_iri(curie: str) -> str:
+    """The IRI of a CURIE whose prefix is in MAPPING_PREFIXES."""
+    prefix, local = curie.split(":", 1)
+    return MAPPING_PREFIXES[prefix] + local
 
 
 class _Record(BaseModel):
@@ -75,7 +95,9 @@ class Entity(_Record):
     synonyms: list[str] = []
     related_synonyms: list[str] = []
     brand_names: list[str] = []
-    xrefs: list[str] = []
+    xrefs: list[str] = []          # exact cross-references (oboInOwl:hasDbXref)
+    narrow_xrefs: list[str] = []   # the resource's term is narrower (skos:narrowMatch)
+    related_xrefs: list[str] = []  # related but not the same, e.g. an HPO sign for a disease (skos:relatedMatch)
     comment: str | None = None
     section: str | None = None
     # a few annotations that only some kinds carry
@@ -109,6 +131,25 @@ class Entity(_Record):
             if not CURIE.match(x):
                 raise ValueError(f"'{x}' is not a CURIE such as DOID:4971")
         return v
+
+    @field_validator("narrow_xrefs", "related_xrefs")
+    @classmethod
+    def _mapping_curies(cls, v: list[str]) -> list[str]:
+        for x in v:
+            if not CURIE.match(x) or x.split(":", 1)[0] not in MAPPING_PREFIXES:
+                raise ValueError(f"'{x}' is not a CURIE of a confirming resource "
+                                 f"({', '.join(sorted(MAPPING_PREFIXES))})")
+        return v
+
+    @model_validator(mode="after")
+    def _one_relation_per_xref(self) -> "Entity":
+        seen: dict[str, str] = {}
+        for key in ("xrefs", "narrow_xrefs", "related_xrefs"):
+            for x in getattr(self, key):
+                if x in seen:
+                    raise ValueError(f"'{x}' is listed twice (in {seen[x]} and {key})")
+                seen[x] = key
+        return self
 
     @field_validator("urgency")
     @classmethod
