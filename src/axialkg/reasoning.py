@@ -24,11 +24,11 @@ from itertools import combinations
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 
 from .errors import AxialKGError, ReasonerUnavailable
 from .rdfio import graph_to_rdfxml
-from .vocab import AXKG, OWL, PREFIXES, RDF, RDFS
+from .schema import SchemaModel
+from .vocab import AXKG, OWL, PREFIXES, RDF, RDFS, XSD_NS, curie
 
 NS = str(AXKG)
 MAX_SHRINK_RUNS = 40  # HermiT runs (about a second each) spent isolating an unexplained clash
@@ -93,14 +93,9 @@ class Labeller:
         self.graph = graph
         self._cache: dict = {}
 
-    PREFIXES = ((NS, "axkg:"), (str(OWL), "owl:"), (str(RDFS), "rdfs:"), (str(RDF), "rdf:"))
-
-    def curie(self, node) -> str:
-        text = str(node)
-        for ns, prefix in self.PREFIXES:
-            if text.startswith(ns):
-                return prefix + text[len(ns):]
-        return text
+    @staticmethod
+    def curie(node) -> str:
+        return curie(str(node))
 
     def label(self, node) -> str:
         if node not in self._cache:  # the least label if there are several, so output is deterministic
@@ -267,61 +262,6 @@ def _inferred_links(graph: Graph, world, inferred, labels: Labeller):
 # ---------------------------------------------------------------- explaining an inconsistency
 
 
-class _Schema:
-    """The parts of the TBox that make individuals clash: ancestors (with unions) and disjointness."""
-
-    def __init__(self, graph: Graph):
-        g = self.graph = graph
-        classes = {c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef)}
-        unions: dict[URIRef, set[URIRef]] = {}
-        for c, eq in g.subject_objects(OWL.equivalentClass):
-            lst = g.value(eq, OWL.unionOf) if isinstance(eq, BNode) else None
-            if isinstance(c, URIRef) and lst is not None:
-                unions[c] = {m for m in Collection(g, lst) if isinstance(m, URIRef)}
-        anc = {c: {c} | {s for s in g.objects(c, RDFS.subClassOf) if isinstance(s, URIRef)} for c in classes}
-        changed = True
-        while changed:  # fixpoint: transitive superclasses, unions above members, common ancestors of members
-            changed = False
-            for c in list(anc):
-                grown = set().union(*(anc.get(s, {s}) for s in anc[c]))
-                for u, members in unions.items():
-                    if grown & members:
-                        grown.add(u)
-                if grown - anc[c]:
-                    anc[c] |= grown
-                    changed = True
-            for u, members in unions.items():
-                common = set.intersection(*(anc.get(m, {m}) for m in members)) if members else set()
-                if common - anc.setdefault(u, {u}):
-                    anc[u] |= common
-                    changed = True
-        self.ancestors = anc
-        self.disjoint: set[frozenset] = set()
-        for node in g.subjects(RDF.type, OWL.AllDisjointClasses):
-            members = [m for m in Collection(g, g.value(node, OWL.members)) if isinstance(m, URIRef)]
-            self.disjoint |= {frozenset(p) for p in combinations(members, 2)}
-        for a, b in g.subject_objects(OWL.disjointWith):
-            self.disjoint.add(frozenset((a, b)))
-
-    def up(self, cls) -> set:
-        return self.ancestors.get(cls, {cls})
-
-    def bounds(self, prop, which) -> set:
-        """Domain (``which='domain'``) or range of ``prop``, via sub-properties and inverses."""
-        g, out, seen, todo = self.graph, set(), set(), [prop]
-        this, other = (RDFS.domain, RDFS.range) if which == "domain" else (RDFS.range, RDFS.domain)
-        while todo:
-            p = todo.pop()
-            if p in seen:
-                continue
-            seen.add(p)
-            out |= set(g.objects(p, this))
-            for inv in set(g.objects(p, OWL.inverseOf)) | set(g.subjects(OWL.inverseOf, p)):
-                out |= set(g.objects(inv, other))
-            todo += list(g.objects(p, RDFS.subPropertyOf))
-        return {c for c in out if isinstance(c, URIRef)}
-
-
 def explain(graph: Graph, labels: Labeller | None = None) -> list[Conflict]:
     """Name the entities and classes behind an inconsistency (the graph is known to be inconsistent)."""
     labels = labels or Labeller(graph)
@@ -351,7 +291,7 @@ def _a(noun: str) -> str:
 
 def _disjoint_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
     """Individuals entailed to be in two disjoint classes, with the statements that put them there."""
-    schema = _Schema(graph)
+    schema = SchemaModel.from_graph(graph)
     why: dict[URIRef, dict[URIRef, str]] = defaultdict(dict)  # individual -> class -> reason
     for s, t in graph.subject_objects(RDF.type):
         if isinstance(s, URIRef) and isinstance(t, URIRef) and str(t).startswith(NS):
@@ -359,11 +299,11 @@ def _disjoint_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
     for s, p, o in graph:
         if not (isinstance(p, URIRef) and str(p).startswith(NS)) or not isinstance(s, URIRef):
             continue
-        for c in schema.bounds(p, "domain"):
-            why[s].setdefault(c, f"as subject of '{labels.label(p)}' → '{labels.label(o)}'")
+        for c in sorted(schema.bounds(str(p), "domain")):
+            why[s].setdefault(URIRef(c), f"as subject of '{labels.label(p)}' → '{labels.label(o)}'")
         if isinstance(o, URIRef):
-            for c in schema.bounds(p, "range"):
-                why[o].setdefault(c, f"as object of '{labels.label(s)}' '{labels.label(p)}'")
+            for c in sorted(schema.bounds(str(p), "range")):
+                why[o].setdefault(URIRef(c), f"as object of '{labels.label(s)}' '{labels.label(p)}'")
     rank = {(ind, c): 0 if r == "asserted" else 2 for ind, cs in why.items() for c, r in cs.items()}
     for a, b in graph.subject_objects(OWL.sameAs):  # one individual under two names
         for x, y in ((a, b), (b, a)):
@@ -378,11 +318,11 @@ def _disjoint_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
         seen = set()
         for (c1, r1), (c2, r2) in combinations(reasons, 2):
             pair = next((pr for pr in sorted(schema.disjoint, key=sorted)
-                         if _spans(pr, schema.up(c1), schema.up(c2))), None)
+                         if _spans(pr, schema.ancestors(str(c1)), schema.ancestors(str(c2)))), None)
             if pair is None or pair in seen:
                 continue
             seen.add(pair)
-            a, b = sorted(pair, key=lambda c: labels.label(c))
+            a, b = sorted((URIRef(c) for c in pair), key=lambda c: labels.label(c))
             out.append(Conflict(
                 (labels.term(ind),), (labels.term(a), labels.term(b)),
                 f"'{labels.label(ind)}' ({labels.curie(ind)}) is {_a(labels.label(c1))} ({r1}) and "
@@ -408,7 +348,6 @@ def _functional_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
     return out
 
 
-XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 _INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
              "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"}
 # literal datatypes that fall inside a range datatype (None: a plain literal)

@@ -16,15 +16,14 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 
 from .errors import UsageError
+from .rdfio import sniff, syntax_for_path
 from .reasoning import Labeller, ReasoningResult, reason
-from .vocab import AXKG, OWL, RDF, RDFS
+from .vocab import AXKG, NAMESPACE, OWL, RDF, RDFS, curie
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SHAPES_NS = "https://w3id.org/axialkg/shapes/"
 LEVELS = {SH.Violation: "ERROR", SH.Warning: "WARN", SH.Info: "INFO"}
 LEVEL_ORDER = {"ERROR": 0, "WARN": 1, "INFO": 2}
-FORMATS = {".ttl": "turtle", ".owl": "xml", ".rdf": "xml", ".xml": "xml", ".nt": "nt", ".n3": "n3",
-           ".jsonld": "json-ld", ".json": "json-ld", ".trig": "trig", ".nq": "nquads"}
 REASONER_RULES = (
     ("owl-consistent", "ERROR", "the graph is logically consistent (HermiT)",
      "No individual falls in two disjoint classes or otherwise contradicts the OWL schema."),
@@ -155,7 +154,7 @@ def _inference_lines(r: ReasoningResult) -> list[str]:
 
 
 def _curie(iri: str) -> str:
-    return "axkg:" + iri[len(str(AXKG)):] if iri.startswith(str(AXKG)) else iri
+    return curie(iri) if iri.startswith(NAMESPACE) else iri
 
 
 # ---------------------------------------------------------------- loading
@@ -167,7 +166,9 @@ def load_graph(path: Path) -> tuple[Graph, str]:
         raise UsageError(f"{path}: no such file")
     if not path.is_file():
         raise UsageError(f"{path}: not a file")
-    fmt = FORMATS.get(path.suffix.lower()) or _sniff(path)
+    with open(path, "rb") as fh:
+        syntax = syntax_for_path(path) or sniff(fh.read(512))
+    fmt = syntax.rdflib
     graph = Graph(store="Oxigraph")
     quiet = logging.getLogger("rdflib.term")  # ill-typed literals are reported as defects, not log noise
     level = quiet.level
@@ -185,16 +186,6 @@ def load_graph(path: Path) -> tuple[Graph, str]:
         raise UsageError(f"{path}: not an axialkg graph (no axialkg schema in it: axkg:Cause is not declared); "
                          "validate the whole release, e.g. a copy of axialkg.owl")
     return graph, fmt
-
-
-def _sniff(path: Path) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(512).lstrip()
-    if head.startswith(b"<"):
-        return "xml"
-    if head.startswith((b"{", b"[")):
-        return "json-ld"
-    return "turtle"
 
 
 # ---------------------------------------------------------------- SHACL
