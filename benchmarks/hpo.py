@@ -75,7 +75,6 @@ def stanzas(lines):
 def convert(src: Path, out: Path) -> int:
     """Write the N-Triples; return the number of triples."""
     n = 0
-    A = f"<{RDF}type>"
     with open(src, encoding="utf-8") as fh, open(out, "w", encoding="utf-8", buffering=1 << 20) as w:
         onto = f"<{OBO}hp.owl>"
 

@@ -870,7 +870,8 @@ def report(doc: dict, path: Path, plot_files: list[Path], notes: Path | None) ->
          "## Summary", "",
          "| figure | value |", "|---|---|",
          f"| speedup_vs_rdflib (release, median over named queries of rdflib ÷ embedded) | {_fmt(s['speedup_vs_rdflib'], '×')} |",
-         f"| overhead_vs_raw_pyoxigraph (release, embedded ÷ bare pyoxigraph Store, interleaved) | {_fmt(s['overhead_vs_raw_pyoxigraph'], '×')} |",
+         "| overhead_vs_raw_pyoxigraph (release, embedded ÷ bare pyoxigraph Store, interleaved) | "
+         f"{_fmt(s['overhead_vs_raw_pyoxigraph'], '×')} |",
          f"| cli_ms (`axialkg {' '.join(CLI_QUERY)}`, shell to answer) | {_fmt(s['cli_ms'], ' ms')} |",
          f"| same, on a loaded on-disk store | {_fmt(s.get('cli_ondisk_ms'), ' ms')} |"]
     for k, v in s["overhead_vs_raw_pyoxigraph_by_scale"].items():

@@ -1,4 +1,4 @@
-"""Shared fixtures: the project tree and the released graph."""
+"""Shared fixtures: the project tree, the released graph, one KnowledgeGraph, and one way to run the CLI."""
 
 from __future__ import annotations
 
@@ -14,6 +14,26 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def kg():
+    """The packaged release in the embedded store (shared: tests must not update it)."""
+    import axialkg
+
+    return axialkg.open()
+
+
+@pytest.fixture
+def run(capsys):
+    """``run(*argv)`` runs the ``axialkg`` command line in-process: (exit code, stdout, stderr)."""
+    from axialkg.cli import main
+
+    def invoke(*argv):
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return invoke
 
 
 @pytest.fixture(scope="session")

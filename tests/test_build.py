@@ -13,7 +13,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF
 
-from axialkg import build as build_mod
 from axialkg.build import ONTOLOGY_IRI, SourceTree, build_graph, check_release, render, write_release
 from axialkg.cli import main
 from axialkg.vocab import AXKG

@@ -9,13 +9,6 @@ import sys
 
 import pytest
 
-from axialkg.cli import main
-
-
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def one_line_error(err: str) -> str:
@@ -24,8 +17,8 @@ def one_line_error(err: str) -> str:
     return lines[0]
 
 
-def test_query_json_is_w3c(capsys):
-    code, out, _ = run(capsys, "query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
+def test_query_json_is_w3c(run):
+    code, out, _ = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
     assert code == 0
     doc = json.loads(out)
     assert doc["head"]["vars"][:2] == ["intervention", "interventionLabel"]
@@ -35,61 +28,61 @@ def test_query_json_is_w3c(capsys):
 
 @pytest.mark.parametrize("fmt,needle", [("table", "axkg:ruxolitinib"), ("csv", "https://w3id.org/axialkg/ruxolitinib,"),
                                         ("tsv", "<https://w3id.org/axialkg/ruxolitinib>\t")])
-def test_query_formats(capsys, fmt, needle):
-    code, out, _ = run(capsys, "query", "drugs-for-cause", "--param", "cause=MF",
+def test_query_formats(run, fmt, needle):
+    code, out, _ = run("query", "drugs-for-cause", "--param", "cause=MF",
                        "--format", fmt)
     assert code == 0 and needle in out
 
 
-def test_query_on_rdflib_store_gives_same_output(capsys):
-    a = run(capsys, "query", "tests-for-cause", "--param", "cause=myelofibrosis", "--format", "csv")[1]
-    b = run(capsys, "query", "tests-for-cause", "--param", "cause=myelofibrosis", "--format", "csv", "--store", "rdflib")[1]
+def test_query_on_rdflib_store_gives_same_output(run):
+    a = run("query", "tests-for-cause", "--param", "cause=myelofibrosis", "--format", "csv")[1]
+    b = run("query", "tests-for-cause", "--param", "cause=myelofibrosis", "--format", "csv", "--store", "rdflib")[1]
     assert a == b and "complete blood count and blood smear" in a
 
 
-def test_query_list(capsys):
-    code, out, _ = run(capsys, "query", "--list")
+def test_query_list(run):
+    code, out, _ = run("query", "--list")
     assert code == 0
     assert "drugs-for-cause [cause (Cause)]: Drugs and other interventions for a cause" in out
     assert len(out.splitlines()) >= 20
 
 
-def test_sparql_text_file_and_stdin(capsys, tmp_path, monkeypatch):
+def test_sparql_text_file_and_stdin(run, tmp_path, monkeypatch):
     q = "SELECT ?t WHERE { ?d <https://w3id.org/axialkg/targets> ?t } ORDER BY ?t"
-    code, out, _ = run(capsys, "sparql", q, "--param", "d=Jakafi", "--format", "csv")
+    code, out, _ = run("sparql", q, "--param", "d=Jakafi", "--format", "csv")
     assert code == 0 and out.split("\r\n")[1:3] == ["https://w3id.org/axialkg/jak1", "https://w3id.org/axialkg/jak2"]
     f = tmp_path / "q.rq"
     f.write_text(q)
-    assert run(capsys, "sparql", "-f", str(f), "--param", "d=ruxolitinib", "--format", "csv")[1] == out
+    assert run("sparql", "-f", str(f), "--param", "d=ruxolitinib", "--format", "csv")[1] == out
     import io
     monkeypatch.setattr(sys, "stdin", io.StringIO(q))
-    assert run(capsys, "sparql", "-", "--param", "d=ruxolitinib", "--format", "csv")[1] == out
+    assert run("sparql", "-", "--param", "d=ruxolitinib", "--format", "csv")[1] == out
 
 
-def test_sparql_ask_and_construct(capsys):
-    code, out, _ = run(capsys, "sparql", "ASK { ?d <https://w3id.org/axialkg/treats> ?c }", "--param", "d=ruxolitinib",
+def test_sparql_ask_and_construct(run):
+    code, out, _ = run("sparql", "ASK { ?d <https://w3id.org/axialkg/treats> ?c }", "--param", "d=ruxolitinib",
                        "--param", "c=systemic mastocytosis", "--format", "json")
     assert code == 0 and json.loads(out) == {"head": {}, "boolean": False}
-    code, out, _ = run(capsys, "sparql", "CONSTRUCT { ?d <https://w3id.org/axialkg/targets> ?t } WHERE "
+    code, out, _ = run("sparql", "CONSTRUCT { ?d <https://w3id.org/axialkg/targets> ?t } WHERE "
                        "{ ?d <https://w3id.org/axialkg/targets> ?t }", "--param", "d=ruxolitinib", "--format", "ntriples")
     assert code == 0 and out.count(" .\n") == 2 and "<https://w3id.org/axialkg/jak1>" in out
 
 
-def test_reasoned_flag(capsys):
+def test_reasoned_flag(run):
     q = "SELECT ?x WHERE { ?x a <https://w3id.org/axialkg/Cause> }"
-    plain = run(capsys, "sparql", q, "--format", "csv")[1]
-    code, reasoned, _ = run(capsys, "sparql", q, "--format", "csv", "--reasoned")
+    plain = run("sparql", q, "--format", "csv")[1]
+    code, reasoned, _ = run("sparql", q, "--format", "csv", "--reasoned")
     assert code == 0 and len(plain.splitlines()) == 1 and "myelofibrosis" in reasoned
 
 
-def test_stats(capsys):
-    code, out, _ = run(capsys, "stats", "--format", "json")
+def test_stats(run):
+    code, out, _ = run("stats", "--format", "json")
     assert code == 0
     stats = json.loads(out)
     classes = {c["iri"].rsplit("/", 1)[-1]: c["count"] for c in stats["classes"]}
     assert classes["JAKInhibitor"] >= 3 and stats["totals"]["triples"] > 1000
     assert any(p["iri"].endswith("/treats") for p in stats["predicates"])
-    code, out, _ = run(capsys, "stats", "--reasoned")
+    code, out, _ = run("stats", "--reasoned")
     assert code == 0 and "entities by class" in out and "inferred triples" in out
 
 
@@ -110,28 +103,28 @@ def test_stats(capsys):
     (["query", "causes", "--store", "nosuch:thing"], 2, "unknown store 'nosuch:thing'"),
     (["sparql"], 2, "give a query"),
 ])
-def test_bad_input_is_one_line(capsys, argv, code, message):
-    got, out, err = run(capsys, *argv)
+def test_bad_input_is_one_line(run, argv, code, message):
+    got, out, err = run(*argv)
     assert (got, out) == (code, "")
     assert message in one_line_error(err)
 
 
-def test_update_through_query_file_is_refused_and_store_unchanged(capsys, tmp_path):
+def test_update_through_query_file_is_refused_and_store_unchanged(run, tmp_path):
     store = f"oxigraph:{tmp_path / 'store'}"
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    before = run(capsys, "sparql", count, "--store", store, "--format", "csv")[1]
+    before = run("sparql", count, "--store", store, "--format", "csv")[1]
     upd = tmp_path / "drop.rq"
     upd.write_text("# title: drop\nDROP ALL\n")
-    code, out, err = run(capsys, "query", str(upd), "--store", store)
+    code, out, err = run("query", str(upd), "--store", store)
     assert code == 2 and out == "" and "refusing 'drop'" in one_line_error(err)
-    code, _, err = run(capsys, "sparql", "DELETE WHERE { ?s ?p ?o }", "--store", store)
+    code, _, err = run("sparql", "DELETE WHERE { ?s ?p ?o }", "--store", store)
     assert code == 2 and "refusing" in one_line_error(err)
-    assert run(capsys, "sparql", count, "--store", store, "--format", "csv")[1] == before
+    assert run("sparql", count, "--store", store, "--format", "csv")[1] == before
     # with --allow-update it does change
-    code, _, _ = run(capsys, "sparql", "DELETE WHERE { ?s <https://w3id.org/axialkg/treats> ?o }", "--store", store,
+    code, _, _ = run("sparql", "DELETE WHERE { ?s <https://w3id.org/axialkg/treats> ?o }", "--store", store,
                      "--allow-update")
     assert code == 0
-    assert run(capsys, "sparql", count, "--store", store, "--format", "csv")[1] != before
+    assert run("sparql", count, "--store", store, "--format", "csv")[1] != before
 
 
 def test_cli_subprocess_error_has_no_traceback():

@@ -21,11 +21,6 @@ REQUIRED = ["entities", "causes", "drugs-for-cause", "causes-of-symptom", "tests
             "drug-safety", "claim-sources", "single-source-claims", "workup"]
 
 
-@pytest.fixture(scope="module")
-def kg():
-    return axialkg.open()
-
-
 def labels(results: Results, column: str) -> set[str]:
     return results.values(column)
 

@@ -6,17 +6,10 @@ import json
 
 import pytest
 
-from axialkg.cli import main
 
 
-def run(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_drugs_for_myelofibrosis(capsys):
-    code, out, _ = run(capsys, "query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
+def test_drugs_for_myelofibrosis(run):
+    code, out, _ = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
     assert code == 0
     data = json.loads(out)
     assert data["head"]["vars"] == ["intervention", "interventionLabel", "category", "categoryLabel"]
@@ -24,14 +17,14 @@ def test_drugs_for_myelofibrosis(capsys):
     assert {"ruxolitinib", "fedratinib", "momelotinib"} <= drugs
 
 
-def test_value_resolves_by_synonym_and_curie(capsys):
-    by_label = run(capsys, "query", "drugs-for-cause", "--param", "cause=myelofibrosis")[1]
-    assert run(capsys, "query", "drugs-for-cause", "--param", "cause=MF")[1] == by_label
-    assert run(capsys, "query", "drugs-for-cause", "--param", "cause=ORPHA:824")[1] == by_label
+def test_value_resolves_by_synonym_and_curie(run):
+    by_label = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis")[1]
+    assert run("query", "drugs-for-cause", "--param", "cause=MF")[1] == by_label
+    assert run("query", "drugs-for-cause", "--param", "cause=ORPHA:824")[1] == by_label
 
 
-def test_no_jak_inhibitor_for_skeletal_fluorosis(capsys):
-    code, out, _ = run(capsys, "query", "drugs-for-cause", "--param", "cause=skeletal fluorosis")
+def test_no_jak_inhibitor_for_skeletal_fluorosis(run):
+    code, out, _ = run("query", "drugs-for-cause", "--param", "cause=skeletal fluorosis")
     assert code == 0 and "ruxolitinib" not in out
 
 
@@ -45,29 +38,29 @@ def test_no_jak_inhibitor_for_skeletal_fluorosis(capsys):
     (["query", "drugs-for-cause", "--param", "drug=ruxolitinib"], 2, "has no parameter 'drug'"),
     (["query", "drugs-for-cause", "--param", "cause"], 2, "not of the form name=value"),
 ])
-def test_bad_input_is_one_line(capsys, argv, code, message):
-    got, out, err = run(capsys, *argv)
+def test_bad_input_is_one_line(run, argv, code, message):
+    got, out, err = run(*argv)
     assert got == code
     assert out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in err
 
 
-def test_malformed_query_file_reports_position(capsys, tmp_path):
+def test_malformed_query_file_reports_position(run, tmp_path):
     bad = tmp_path / "bad.rq"
     bad.write_text("SELECT ?x WHERE { ?x ?y }\n")
-    code, _, err = run(capsys, "query", str(bad))
+    code, _, err = run("query", str(bad))
     assert code == 1 and len(err.strip().splitlines()) == 1 and "malformed SPARQL" in err
 
 
-def _json(capsys, *argv):
-    code, out, err = run(capsys, "query", *argv, "--format", "json")
+def _json(run, *argv):
+    code, out, err = run("query", *argv, "--format", "json")
     assert code == 0, err
     return [{k: v["value"] for k, v in b.items()} for b in json.loads(out)["results"]["bindings"]]
 
 
-def test_causes_have_type_and_group(capsys):
-    rows = {r["causeLabel"]: r for r in _json(capsys, "causes")}
+def test_causes_have_type_and_group(run):
+    rows = {r["causeLabel"]: r for r in _json(run, "causes")}
     assert len(rows) >= 20
     assert rows["osteomesopyknosis"]["typeLabel"] == "primary (genetic) cause"
     assert rows["osteomesopyknosis"]["groupLabel"] == "genetic sclerosing dysplasia"
@@ -75,15 +68,15 @@ def test_causes_have_type_and_group(capsys):
     assert rows["skeletal fluorosis"]["typeLabel"] == "secondary (acquired) cause"
 
 
-def test_causes_of_enlarged_spleen_include_myelofibrosis(capsys):
-    rows = _json(capsys, "causes-of-symptom", "--param", "symptom=splenomegaly")
+def test_causes_of_enlarged_spleen_include_myelofibrosis(run):
+    rows = _json(run, "causes-of-symptom", "--param", "symptom=splenomegaly")
     assert "myelofibrosis" in {r["causeLabel"] for r in rows}
 
 
-def test_tests_for_mastocytosis_include_tryptase_and_mri(capsys):
-    rows = _json(capsys, "tests-for-cause", "--param", "cause=systemic mastocytosis")
+def test_tests_for_mastocytosis_include_tryptase_and_mri(run):
+    rows = _json(run, "tests-for-cause", "--param", "cause=systemic mastocytosis")
     tests = {r["testLabel"]: r["categoryLabel"] for r in rows}
     assert tests["serum tryptase"] == "laboratory or pathology test"
     assert tests["MRI of the spine"] == "imaging test"
-    renal = {r["testLabel"] for r in _json(capsys, "tests-for-cause", "--param", "cause=renal osteodystrophy")}
+    renal = {r["testLabel"] for r in _json(run, "tests-for-cause", "--param", "cause=renal osteodystrophy")}
     assert "parathyroid hormone test" in renal and "serum tryptase" not in renal

@@ -8,6 +8,7 @@ entity pages, counts, and (through :mod:`axialkg.paths`) a networkx projection a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .names import Resolver
@@ -15,6 +16,9 @@ from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, inter
 from .results import Results
 from .sparql import analyse
 from .vocab import NAMESPACE, curie
+
+if TYPE_CHECKING:
+    from .stores import StoreSpec
 
 
 @dataclass
@@ -102,7 +106,12 @@ class KnowledgeGraph:
 
     # ---- queries ---------------------------------------------------------------------------
     def query(self, name_or_path: str | NamedQuery, **params) -> Results:
-        """Run a named query (or a .rq file) with its parameters resolved to entities."""
+        """Run a named query (or a .rq file) with its parameters resolved to entities.
+
+        >>> kg = open()
+        >>> "ruxolitinib" in kg.query("drugs-for-cause", cause="myelofibrosis").values("interventionLabel")
+        True
+        """
         q = name_or_path if isinstance(name_or_path, NamedQuery) else find_query(name_or_path)
         if analyse(q.sparql).is_update:
             raise UsageError(f"query '{q.name}' is an update; named queries are read-only")
@@ -110,7 +119,13 @@ class KnowledgeGraph:
         return sort_lists(self.store.query(q.sparql, self._bind(params)), q.lists)
 
     def sparql(self, text: str, **params) -> Results:
-        """Run ad-hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused here."""
+        """Run ad-hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused here. Keyword
+        arguments bind variables to the entities they name.
+
+        >>> kg = open()
+        >>> kg.sparql("SELECT ?l WHERE { ?d <http://www.w3.org/2000/01/rdf-schema#label> ?l }", d="Jakafi").column("l")
+        ['ruxolitinib']
+        """
         analysis = analyse(text)
         if analysis.is_update:
             raise UsageError("refusing a SPARQL update: queries are read-only (use update(), "
@@ -128,7 +143,12 @@ class KnowledgeGraph:
 
     # ---- entities --------------------------------------------------------------------------
     def entity(self, value: str) -> EntityInfo:
-        """Label, synonyms, brand names, definition, types, xrefs and sourced claims (both ways)."""
+        """Label, synonyms, brand names, definition, types, xrefs and sourced claims (both ways).
+
+        >>> info = open().entity("Jakafi")
+        >>> info.label, info.curie, "Jakafi" in info.brand_names
+        ('ruxolitinib', 'axkg:ruxolitinib', True)
+        """
         iri = self.resolve(value)
         ann = self.store.query(internal("entity-annotations"), {"entity": iri})
         vals: dict[str, list] = {}
@@ -210,13 +230,20 @@ class KnowledgeGraph:
                f"{' reasoned' if self.reasoned else ''}>"
 
 
-def open(store: str | None = None, *, graph: str | None = None, update_url: str | None = None,  # noqa: A001
+def open(store: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,  # noqa: A001
          graph_store_url: str | None = None, timeout: float | None = None, reasoned: bool = False) -> KnowledgeGraph:
     """Open the knowledge graph.
 
     ``store``: None/"" → the packaged release in memory (pyoxigraph); "oxigraph:DIR" → on disk,
-    loaded once and reused; "rdflib"; or an http(s) SPARQL endpoint. ``graph``: the named graph
-    that holds the data. ``reasoned``: answer over the OWL 2 RL closure.
+    loaded once and reused; "rdflib"; or an http(s) SPARQL endpoint (or a parsed
+    :class:`~axialkg.stores.StoreSpec`). ``graph``: the named graph that holds the data.
+    ``reasoned``: answer over the OWL 2 RL closure.
+
+    >>> kg = open()
+    >>> kg
+    <KnowledgeGraph memory>
+    >>> kg.resolve("marble bone disease")
+    'https://w3id.org/axialkg/osteopetrosis'
     """
     from .stores import StoreSpec, open_store
 

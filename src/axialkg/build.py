@@ -147,7 +147,7 @@ class Builder:
             self._dose(ent, dose, n)
 
     def _claim(self, s: URIRef, p: URIRef, o: URIRef, sources: list[str], more: int,
-               sec: str, note: str | None) -> None:
+               sec: str | None, note: str | None) -> None:
         """Assert ``s p o`` and annotate it with an owl:Axiom carrying its provenance."""
         g = self.g
         g.add((s, p, o))
@@ -159,7 +159,8 @@ class Builder:
         for src in sources:
             g.add((ax, DCTERMS.source, AXKG[src]))
         g.add((ax, AXKG.furtherSourceCount, Literal(more)))
-        g.add((ax, PROV.wasDerivedFrom, AXKG[sec]))
+        if sec is not None:  # curation gives every claim of the article a section
+            g.add((ax, PROV.wasDerivedFrom, AXKG[sec]))
         if note:
             g.add((ax, RDFS.comment, Literal(note)))
 

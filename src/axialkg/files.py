@@ -48,13 +48,13 @@ def replace_together(files: Mapping[Path, bytes]) -> list[Path]:
     backups: list[tuple[Path, Path]] = []
     done: list[Path] = []
     try:
-        for final, data in files.items():
-            final = Path(final)
-            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-            os.chmod(tmp, 0o644)
+        for target, data in files.items():
+            final = Path(target)
+            fd, name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+            os.chmod(name, 0o644)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            staged.append((Path(tmp), final))
+            staged.append((Path(name), final))
         for _, final in staged:
             if final.exists():
                 backup = final.with_name(f".{final.name}.{uuid.uuid4().hex[:12]}.bak")

@@ -103,7 +103,7 @@ def sorted_rdfxml(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
 
     lines = sorted(line for line in ntriples.decode("utf-8").splitlines() if line.strip())
     triples = ox.parse("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
-    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes)
+    return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
 
 
 def graph_to_rdfxml(graph, prefixes: dict[str, str] | None = None) -> bytes:

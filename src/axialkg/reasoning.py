@@ -17,13 +17,13 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
 from .errors import AxialKGError, ReasonerUnavailable
 from .rdfio import graph_to_rdfxml
@@ -306,6 +306,8 @@ def _disjoint_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
                 why[o].setdefault(URIRef(c), f"as object of '{labels.label(s)}' '{labels.label(p)}'")
     rank = {(ind, c): 0 if r == "asserted" else 2 for ind, cs in why.items() for c, r in cs.items()}
     for a, b in graph.subject_objects(OWL.sameAs):  # one individual under two names
+        if not (isinstance(a, URIRef) and isinstance(b, URIRef)):
+            continue
         for x, y in ((a, b), (b, a)):
             for c, r in list(why.get(y, {}).items()):
                 if c not in why[x]:
@@ -330,7 +332,7 @@ def _disjoint_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
     return out
 
 
-def _spans(pair: frozenset, up1: set, up2: set) -> bool:
+def _spans(pair: frozenset, up1: AbstractSet, up2: AbstractSet) -> bool:
     a, b = tuple(pair)
     return (a in up1 and b in up2) or (b in up1 and a in up2)
 
@@ -351,7 +353,8 @@ def _functional_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:
 _INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
              "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte"}
 # literal datatypes that fall inside a range datatype (None: a plain literal)
-_WITHIN = {"decimal": {"decimal"} | _INTEGERS, "integer": _INTEGERS, "string": {None, "string"}}
+_WITHIN: dict[str, set[str | None]] = {"decimal": {"decimal", *_INTEGERS}, "integer": set(_INTEGERS),
+                                        "string": {None, "string"}}
 
 
 def _datatype_clashes(graph: Graph, labels: Labeller) -> list[Conflict]:

@@ -50,11 +50,11 @@ class Term:
         return cls("uri", value)
 
     @classmethod
-    def _trusted(cls, type: str, value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
+    def _trusted(cls, kind: str, value: str, datatype: str | None = None, lang: str | None = None) -> "Term":
         """For engines converting already-normal values (IRIs, plain and language strings), once per
         value of every row: fills the fields directly, skipping the frozen __init__'s setattr calls."""
         term = object.__new__(cls)
-        term.__dict__.update(type=type, value=value, datatype=datatype, lang=lang)
+        term.__dict__.update(type=kind, value=value, datatype=datatype, lang=lang)
         return term
 
     @classmethod
@@ -244,8 +244,9 @@ class Results:
         if target.name == "ntriples":
             return self.to_ntriples().encode("utf-8")
         triples = [ox.Triple(*(_ox_term(r[k]) for k in ("subject", "predicate", "object"))) for r in self.rows]
-        extra = {"prefixes": prefixes} if prefixes and target.name in ("turtle", "rdfxml") else {}
-        return ox.serialize(triples, format=target.ox(), **extra)
+        if prefixes and target.name in ("turtle", "rdfxml"):
+            return ox.serialize(triples, format=target.ox(), prefixes=prefixes) or b""
+        return ox.serialize(triples, format=target.ox()) or b""
 
     def serialize(self, key: str) -> bytes:
         """The bytes the endpoint sends: ``key`` is a results format (json, xml, csv, tsv) for

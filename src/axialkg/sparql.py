@@ -125,29 +125,35 @@ def unescape_codepoints(text: str) -> str:
     return _CODEPOINT.sub(one, text)
 
 
+def _skip(text: str, at: int) -> int:
+    """Past white space and comments from ``at`` (the pattern matches the empty string too)."""
+    m = _SKIP.match(text, at)
+    return m.end() if m else at
+
+
 def _prologue(text: str) -> tuple[int, dict]:
     """Parse ``( BaseDecl | PrefixDecl )*`` as a PEG parser does (keywords need no space after them:
     ``PREFIX:<…>`` declares the empty prefix); where it ends and the prefixes it declares."""
-    at, declared = _SKIP.match(text, 0).end(), {}
+    at, declared = _skip(text, 0), {}
     while True:
         head = text[at:at + 6].upper()
         if head.startswith("BASE"):
-            p = _SKIP.match(text, at + 4).end()
+            p = _skip(text, at + 4)
             m = _IRIREF.match(text, p)
             if not m:
                 break
-            at = _SKIP.match(text, m.end()).end()
+            at = _skip(text, m.end())
         elif head == "PREFIX":
-            p = _SKIP.match(text, at + 6).end()
+            p = _skip(text, at + 6)
             ns = _PNAME_NS.match(text, p)
             if not ns:
                 break
-            q = _SKIP.match(text, ns.end()).end()
+            q = _skip(text, ns.end())
             m = _IRIREF.match(text, q)
             if not m:
                 break
             declared[ns.group()[:-1]] = m.group()[1:-1]
-            at = _SKIP.match(text, m.end()).end()
+            at = _skip(text, m.end())
         else:
             break
     return at, declared

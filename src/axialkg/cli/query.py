@@ -79,8 +79,8 @@ def run(args) -> int:
 
     if args.list or not args.name:
         for q in catalogue().values():
-            params = ", ".join(p.name + (f" ({p.kind})" if p.kind else "") for p in q.parameters)
-            print(f"{q.name}{' [' + params + ']' if params else ''}: {q.title}")
+            takes = ", ".join(p.name + (f" ({p.kind})" if p.kind else "") for p in q.parameters)
+            print(f"{q.name}{' [' + takes + ']' if takes else ''}: {q.title}")
         return 0
     params = parse_param_args(args.param)
     query = find_query(args.name)

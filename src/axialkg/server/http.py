@@ -10,6 +10,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
@@ -43,7 +44,7 @@ class ServerConfig:
     max_results: int = 10_000
     workers: int = 2
     quiet: bool = False
-    log: object = field(default=None, repr=False)  # a text stream for the access log (default stderr)
+    log: Any = field(default=None, repr=False)  # a text stream for the access log (default stderr)
 
 
 _UPDATE_TYPES = {"application/sparql-update"}
@@ -69,7 +70,7 @@ class AxialKGServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
 
     def server_close(self) -> None:
         super().server_close()
@@ -182,7 +183,7 @@ class Handler(BaseHTTPRequestHandler):
         if "query" not in params:
             self.service_description(params)
             return
-        self._run_query(_one(params, "query"), params)
+        self._run_query(_one(params, "query") or "", params)
 
     def sparql_post(self, params) -> None:
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
@@ -196,7 +197,7 @@ class Handler(BaseHTTPRequestHandler):
             if "query" not in form:
                 raise QueryError(400, "missing 'query' parameter")
             merged = {**params, **form}
-            self._run_query(_one(form, "query"), merged)
+            self._run_query(_one(form, "query") or "", merged)
             return
         if ctype == _QUERY_TYPE:
             self._run_query(body.decode("utf-8", "replace"), params)

@@ -61,9 +61,9 @@ def negotiate(accept: str, graph: bool, override: str | None = None) -> tuple[st
         if mime in by_type:
             return by_type[mime], mime
         alias = _ALIASES.get(mime)
-        if alias and alias[1 if graph else 0]:
-            key = alias[1 if graph else 0]
-            return key, table[key]
+        named = alias[1 if graph else 0] if alias else None
+        if named:
+            return named, table[named]
         if mime in ("*/*", "*") or (mime.endswith("/*") and any(t.startswith(mime[:-1]) for t in by_type)):
             key = next(k for k, t in table.items() if mime in ("*/*", "*") or t.startswith(mime[:-1]))
             return key, table[key]
@@ -104,7 +104,7 @@ def convert_turtle(ttl: str, accept: str, override: str | None) -> tuple[str, by
     import pyoxigraph as ox
 
     triples = list(ox.parse(ttl.encode(), format=ox.RdfFormat.TURTLE))
-    return mime, ox.serialize(triples, format=BY_NAME[key].ox())
+    return mime, ox.serialize(triples, format=BY_NAME[key].ox()) or b""
 
 
 __all__ = ["GRAPH_TYPES", "RESULT_TYPES", "convert_turtle", "negotiate", "service_description"]

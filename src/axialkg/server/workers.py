@@ -26,7 +26,7 @@ def _worker_main(conn, spec: StoreSpec) -> None:
 
     try:
         backend = open_backend(spec)
-    except Exception as exc:  # tell the parent why, then stop
+    except Exception as exc:  # noqa: BLE001 - whatever stops the store opening, the parent hears why
         conn.send(("fail", f"{exc.__class__.__name__}: {exc}"))
         return
     conn.send(("ready", backend.describe()))
@@ -35,11 +35,12 @@ def _worker_main(conn, spec: StoreSpec) -> None:
             job = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
+        answer: tuple
         try:
             answer = ("ok", backend.run(*job))
         except QueryError as exc:
             answer = ("error", exc.status, str(exc))
-        except Exception as exc:  # a bug or a store failure: a 500 with the message, worker lives on
+        except Exception as exc:  # noqa: BLE001 - a bug or a store failure: a 500 with the message, worker lives on
             answer = ("error", 500, f"{exc.__class__.__name__}: {exc}")
         try:
             conn.send(answer)
@@ -130,7 +131,7 @@ class WorkerPool:
                 try:
                     w = _Worker(self.spec)
                     w.wait_ready()
-                except Exception as exc:
+                except Exception as exc:  # noqa: BLE001 - keep trying; the pool must refill
                     log.error("restarting a query worker failed: %s", exc)
                     time.sleep(1)
                     continue

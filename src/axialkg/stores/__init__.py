@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import Callable, Protocol, runtime_checkable
+from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from ..errors import UsageError
 from ..results import Results
@@ -52,18 +52,18 @@ class StoreSpec:
         if graph is not None and not _ABSOLUTE_IRI.fullmatch(graph):
             raise UsageError(f"--graph needs an absolute IRI, not '{graph}'")
         raw = (text or "").strip()
-        options = {"graph": graph, "timeout": timeout}
         if raw in ("", "oxigraph", "memory", "oxigraph:"):
-            return cls("memory", **options)
+            return cls("memory", graph=graph, timeout=timeout)
         if raw.startswith("oxigraph:"):
-            return cls("oxigraph", raw.split(":", 1)[1], **options)
+            return cls("oxigraph", raw.split(":", 1)[1], graph=graph, timeout=timeout)
         if raw == "rdflib":
-            return cls("rdflib", **options)
+            return cls("rdflib", graph=graph, timeout=timeout)
         if raw.startswith(("http://", "https://")):
             for url, what in ((update_url, "--update-url"), (graph_store_url, "--graph-store-url")):
                 if url is not None and not url.startswith(("http://", "https://")):
                     raise UsageError(f"{what} must be an http(s) URL, not '{url}'")
-            return cls("sparql", raw, update_url=update_url, graph_store_url=graph_store_url, **options)
+            return cls("sparql", raw, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
+                       timeout=timeout)
         raise UsageError(f"unknown store '{raw}'; use oxigraph:DIR, rdflib, or an http(s):// SPARQL endpoint "
                          "(or nothing for the packaged release in memory)")
 
@@ -153,7 +153,7 @@ def open_store(spec: "str | StoreSpec | None" = None, **options) -> Store:
     return _ENGINES[parsed.engine](parsed)
 
 
-def values_clause(bindings: dict[str, str | list[str]]) -> str:
+def values_clause(bindings: Mapping[str, str | list[str]]) -> str:
     """``VALUES (?a ?b) { (<iri> <iri>) }`` from checked variable names and IRIs only; one variable
     bound to a list of IRIs gives one row per IRI (``VALUES ?a { <x> <y> }``)."""
     names, rows = [], []
@@ -170,7 +170,7 @@ def values_clause(bindings: dict[str, str | list[str]]) -> str:
     return f" VALUES ({' '.join(names)}) {{ ({' '.join(f'<{iri}>' for iri in rows)}) }} "
 
 
-def inject_values(text: str, bindings: dict[str, str | list[str]]) -> str:
+def inject_values(text: str, bindings: Mapping[str, str | list[str]]) -> str:
     """The query with a VALUES block first in its outermost WHERE group.
 
     There, unlike a trailing VALUES (joined after GROUP BY), the bound variables constrain the

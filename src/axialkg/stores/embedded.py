@@ -189,7 +189,7 @@ class OxigraphStore:
         so otherwise by a VALUES block of the same (validated) terms."""
         if not bindings:
             return self.store.query(text, **options)
-        subs = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+        subs: dict = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
         key = (text, tuple(bindings))
         if key not in _VALUES_ONLY:
             try:
@@ -214,7 +214,8 @@ class OxigraphStore:
             self.store.flush()
 
     def dump(self) -> tuple[bytes, str]:
-        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph_node), "application/n-triples"
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph_node) or b"", \
+            "application/n-triples"
 
     def triple_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph_node))
@@ -222,4 +223,4 @@ class OxigraphStore:
     def close(self) -> None:
         if self.directory:
             self.store.flush()
-        self.store = None
+        self.store = None  # type: ignore[assignment]  # closed: the Store is released

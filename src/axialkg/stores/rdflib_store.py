@@ -42,6 +42,7 @@ class RdflibStore:
         self.spec = StoreSpec("rdflib", graph=graph)
         self.graph = graph
         source = source or release_path("ttl")
+        self.dataset: Dataset | None
         if graph:
             self.dataset = Dataset()
             self.rdf = self.dataset.graph(URIRef(graph))
@@ -96,4 +97,4 @@ class RdflibStore:
         return len(self.rdf)
 
     def close(self) -> None:
-        self.rdf = None
+        self.rdf = None  # type: ignore[assignment]  # closed
