@@ -283,11 +283,13 @@ class Results:
         return "\n".join(out)
 
     def format(self, fmt: str) -> str:
-        """Text in one of: table, json, csv, tsv, ntriples."""
+        """Text in one of: table, json, xml, csv, tsv, ntriples."""
         if fmt == "table":
             return self.to_table() + "\n"
         if fmt == "json":
             return self.to_json() + "\n"
+        if fmt == "xml":
+            return self.to_xml()
         if fmt == "csv":
             return self.to_csv()
         if fmt == "tsv":

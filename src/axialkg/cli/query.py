@@ -7,7 +7,7 @@ import sys
 
 from ..errors import UsageError
 
-FORMATS = ["table", "json", "csv", "tsv", "ntriples"]
+FORMATS = ["table", "json", "xml", "csv", "tsv", "ntriples"]
 
 
 def add_store_options(p, *, formats: bool = True) -> None:
@@ -25,7 +25,7 @@ def add_store_options(p, *, formats: bool = True) -> None:
                    help="answer over the OWL 2 RL closure (subclass, subproperty, inverse, domain/range)")
     if formats:
         p.add_argument("--format", choices=FORMATS, default="table",
-                       help="table (default), json (W3C SPARQL results JSON), csv, tsv, or ntriples for CONSTRUCT")
+                       help="table (default), json or xml (W3C SPARQL results), csv, tsv, or ntriples for CONSTRUCT")
 
 
 def add_param_option(p) -> None:
