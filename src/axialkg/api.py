@@ -14,7 +14,7 @@ from .errors import UsageError
 from .names import Resolver
 from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, internal, sort_lists
 from .results import Results
-from .sparql import analyse
+from .sparql import analyse, with_prefixes
 from .vocab import NAMESPACE, curie
 
 if TYPE_CHECKING:
@@ -120,12 +120,14 @@ class KnowledgeGraph:
 
     def sparql(self, text: str, **params) -> Results:
         """Run ad-hoc SPARQL (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused here. Keyword
-        arguments bind variables to the entities they name.
+        arguments bind variables to the entities they name; the usual prefixes (axkg, rdfs, owl, …) need
+        no PREFIX lines.
 
         >>> kg = open()
         >>> kg.sparql("SELECT ?l WHERE { ?d <http://www.w3.org/2000/01/rdf-schema#label> ?l }", d="Jakafi").column("l")
         ['ruxolitinib']
         """
+        text = with_prefixes(text)
         analysis = analyse(text)
         if analysis.is_update:
             raise UsageError("refusing a SPARQL update: queries are read-only (use update(), "

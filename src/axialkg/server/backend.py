@@ -14,6 +14,7 @@ import re
 
 from ..errors import AxialKGError, QueryError
 from ..queries import catalogue, internal
+from ..sparql import with_prefixes
 from ..stores import StoreSpec, inject_values
 from ..vocab import NAMESPACE
 from . import protocol
@@ -49,7 +50,7 @@ class Backend:
 
     # ---- SPARQL protocol ---------------------------------------------------------------
     def op_sparql(self, text, accept, override, default_graphs, named_graphs, limit) -> dict:
-        result = self.kg.store.query(text, limit=limit, default_graphs=default_graphs or None,
+        result = self.kg.store.query(with_prefixes(text), limit=limit, default_graphs=default_graphs or None,
                                      named_graphs=named_graphs or None)
         key, mime = protocol.negotiate(accept, graph=result.kind == "graph", override=override)
         if result.kind != "graph" and mime.startswith("text/"):

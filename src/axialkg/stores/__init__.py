@@ -43,6 +43,7 @@ class StoreSpec:
     graph_store_url: str | None = None
     timeout: float | None = None
     reasoned: bool = False             # answer over the OWL 2 RL closure (see axialkg.reasoned)
+    read_only: bool = False            # open without writing (an on-disk store shared by several processes)
 
     @classmethod
     def parse(cls, text: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,
