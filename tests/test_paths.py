@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 
 import axialkg
-from axialkg import paths as P
+from axialkg import graph as P
 from axialkg.cli import main
 from axialkg.errors import UsageError
 from axialkg.resources import release_path
@@ -196,7 +196,7 @@ def test_max_hops_bounds(kg):
     three = kg.paths("ruxolitinib", PATTERN, max_hops=3, limit=0)
     assert {p.hops for p in three} == {2, 3} and [p.to_dict() for p in three[:len(two)]] == [p.to_dict() for p in two]
     for bad in (0, -1, 9, "4", 2.5, True):
-        with pytest.raises(UsageError, match="max-hops"):
+        with pytest.raises(UsageError, match="max_hops"):
             kg.paths("ruxolitinib", PATTERN, max_hops=bad)
 
 
@@ -212,11 +212,11 @@ def test_directed_walks_edges_forward_only(kg):
 
 
 def test_via_category_by_name_label_or_superclass(kg, G):
-    jak = P.resolve_category(G, "JAKInhibitor")
+    jak = kg.category("JAKInhibitor")
     assert jak == AXKG + "JAKInhibitor"
-    assert P.resolve_category(G, "JAK inhibitor") == P.resolve_category(G, "jak inhibitor") == jak
-    assert P.resolve_category(G, "axkg:JAKInhibitor") == jak
-    assert P.resolve_category(G, "MOLECULAR TARGET") == AXKG + "MolecularTarget"
+    assert kg.category("JAK inhibitor") == kg.category("jak inhibitor") == jak
+    assert kg.category("axkg:JAKInhibitor") == jak
+    assert kg.category("MOLECULAR TARGET") == AXKG + "MolecularTarget"
     by_class = kg.paths("myelofibrosis", "JAK2", via=["JAKInhibitor"], limit=0)
     by_super = kg.paths("myelofibrosis", "JAK2", via=["Drug"], limit=0)
     assert by_class and {"ruxolitinib", "fedratinib", "momelotinib"} <= {n["label"] for p in by_class for n in p.nodes}
@@ -264,7 +264,7 @@ def test_metapath_counts_match_enumeration(kg, G, first, last):
             for nodes, steps in (P.iter_paths(G, a, b, max_hops=4, avoid=blocked) if a != b else ()):
                 cats = (AXKG + first,) + tuple(G.nodes[n]["kind"] for n in nodes[1:-1]) + (AXKG + last,)
                 expected[(cats, tuple(steps))] += 1
-    got = P.metapaths(kg, first, last, max_hops=4)
+    got = kg.metapaths(first, last, max_hops=4)
     assert len(got) > 100
     assert {(m.metapath.categories, m.metapath.edges): m.count for m in got} == dict(expected)
     assert [m.count for m in got] == sorted((m.count for m in got), reverse=True)
@@ -272,8 +272,8 @@ def test_metapath_counts_match_enumeration(kg, G, first, last):
 
 
 def test_metapath_recount_budget_marks_walk_counts(kg):
-    exact = {str(m.metapath): m for m in P.metapaths(kg, "Cause", "Cause", max_hops=3)}
-    capped = {str(m.metapath): m for m in P.metapaths(kg, "Cause", "Cause", max_hops=3, recount_budget=0)}
+    exact = {str(m.metapath): m for m in kg.metapaths("Cause", "Cause", max_hops=3)}
+    capped = {str(m.metapath): m for m in kg.metapaths("Cause", "Cause", max_hops=3, recount_budget=0)}
     assert all(m.exact for m in exact.values())
     inexact = [k for k, m in capped.items() if not m.exact]
     assert inexact and all(capped[k].count >= exact[k].count for k in inexact if k in exact)
@@ -282,7 +282,7 @@ def test_metapath_recount_budget_marks_walk_counts(kg):
 
 
 def test_drug_to_pattern_metapaths(kg):
-    got = P.metapaths(kg, "Drug", "radiological pattern", max_hops=2)
+    got = kg.metapaths("Drug", "radiological pattern", max_hops=2)
     assert any(str(m.metapath) == "Drug -treats-> Cause -causes pattern-> RadiologicalPattern" and m.count >= 6
                for m in got)
 
@@ -294,7 +294,7 @@ def test_metapath_with_a_repeated_metanode_counts_simple_paths_only():
     g.add_node("m", label="m", category="Mechanism")
     for c in ("c1", "c2", "c3"):
         g.add_edge(c, "m", "hasMechanism", predicate="hasMechanism", label="has mechanism", sources=["S"])
-    (only,) = P.metapaths(g, "Cause", "Cause", max_hops=2)
+    (only,) = P.count_metapaths(g, "Cause", "Cause", max_hops=2)
     # walks c→m→c' number 9; the 3 that come back to their start are not paths
     assert str(only.metapath) == "Cause -has mechanism-> Mechanism <-has mechanism- Cause" and only.count == 6
 
@@ -319,10 +319,10 @@ def test_dwpc_by_hand(tiny):
     # d1-g1-c1: degrees d1 2 (targets), g1 1 (targeted by a drug), g1 1 (associated), c1 2 (targets associated)
     # d1-g2-c1: d1 2, g2 2, g2 1, c1 2
     expect = (2 * 1 * 1 * 2) ** -w + (2 * 2 * 1 * 2) ** -w
-    assert P.dwpc(tiny, "d1", "c1", max_hops=2) == {
+    assert P.pair_dwpc(tiny, "d1", "c1", max_hops=2) == {
         "Drug -targets-> Target -associated-> Cause": pytest.approx(expect)}
     # three hops add d1-g2-d2-c1: d1 2, g2 2 | g2 2 (drugs targeting it), d2 1 (its targets) | d2 1, c1 1 (treats)
-    three = P.dwpc(tiny, "d1", "c1", max_hops=3)
+    three = P.pair_dwpc(tiny, "d1", "c1", max_hops=3)
     assert three["Drug -targets-> Target <-targets- Drug -treats-> Cause"] == pytest.approx((2 * 2 * 2 * 1 * 1 * 1) ** -w)
     (c,) = P.connect(tiny, "d1", "c1", max_hops=3)
     assert c.dwpc == pytest.approx(expect + 8 ** -w) and c.path_count == 3
@@ -350,11 +350,11 @@ def test_damping_and_ends_are_checked(tiny):
 
 
 def test_drugs_ranked_for_myelofibrosis(kg):
-    ranked = P.connect(kg, from_category="Drug", target="myelofibrosis", max_hops=3)
+    ranked = kg.connect(from_category="Drug", target="myelofibrosis", max_hops=3)
     top3 = {c.source["label"] for c in ranked[:3]}
     assert top3 == {"ruxolitinib", "fedratinib", "momelotinib"}
     assert [c.dwpc for c in ranked] == sorted((c.dwpc for c in ranked), reverse=True)
-    (pair,) = P.connect(kg, "ruxolitinib", "myelofibrosis", max_hops=3)
+    (pair,) = kg.connect("ruxolitinib", "myelofibrosis", max_hops=3)
     assert any(labels(p) == ["ruxolitinib", "myelofibrosis"] for p in pair.paths)
     assert pair.dwpc == pytest.approx(math.fsum(m.dwpc for m in pair.metapaths))
 
