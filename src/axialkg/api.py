@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 from .errors import UsageError
-from .graph.params import DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_damping, check_hops, check_limit
+from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_damping, check_ends,
+                           check_hops, check_limit, check_lists)
 from .names import Resolver
 from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, internal, sort_lists
 from .results import Results
@@ -21,7 +22,7 @@ from .sparql import analyse
 from .vocab import NAMESPACE, curie, local_name
 
 if TYPE_CHECKING:
-    from .graph import Connection, MetapathCount, Path
+    from .graph.model import Connection, MetapathCount, Path
 
 
 @dataclass
@@ -236,8 +237,7 @@ class KnowledgeGraph:
     def _avoided(self, categories: Iterable[str]) -> list[str]:
         """Categories to step around as class IRIs; the defaults pass as they are (a graph without
         FAQ entries has no Question class, and avoids nothing)."""
-        if isinstance(categories, str):
-            raise UsageError("avoid_categories takes a list of category names")
+        check_lists(avoid_categories=categories)
         return [c if c in DEFAULT_AVOID_CATEGORIES else self.category(c) for c in categories]
 
     def paths(self, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
@@ -256,8 +256,7 @@ class KnowledgeGraph:
 
         check_hops(max_hops)
         check_limit(limit)
-        if isinstance(via, str) or isinstance(avoid, str):
-            raise UsageError("via and avoid take lists of names")
+        check_lists(via=via, avoid=avoid)
         s, t = self.resolve(source), self.resolve(target)
         return find_paths(self.graph(), s, t, max_hops=max_hops, directed=directed,
                           via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
@@ -291,16 +290,14 @@ class KnowledgeGraph:
         :func:`axialkg.graph.connect`).
 
         >>> import axialkg
-        >>> [c.source["label"] for c in axialkg.open().connect(from_category="JAK inhibitor",
-        ...                                                     target="myelofibrosis", max_hops=2)]
-        ['ruxolitinib', 'fedratinib', 'momelotinib']
+        >>> ranked = axialkg.open().connect(from_category="JAK inhibitor", target="myelofibrosis", max_hops=2)
+        >>> [(c.source["label"], round(c.dwpc, 2)) for c in ranked]
+        [('momelotinib', 3.09), ('ruxolitinib', 2.95), ('fedratinib', 2.46)]
         """
         from .graph import connect
 
         check_hops(max_hops)
-        if (source is None) == (from_category is None) or (target is None) == (to_category is None):
-            raise UsageError("name one entity or one category at each end (source or from_category, "
-                             "target or to_category)")
+        check_ends(source, from_category, target, to_category)
         check_damping(damping)
         ends = {"source": None if source is None else self.resolve(source),
                 "from_category": None if from_category is None else self.category(from_category),

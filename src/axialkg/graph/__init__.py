@@ -26,7 +26,7 @@ also a module's, so each means one thing whatever was imported before.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 _HOMES = {
     "connections": ["connect", "pair_dwpc"],
@@ -37,26 +37,12 @@ _HOMES = {
     "model": ["BACKWARD", "FORWARD", "Connection", "Metaedge", "Metapath", "MetapathCount", "Path"],
     "neighborhood": ["neighborhood_of"],
     "params": ["DAMPING", "DEFAULT_AVOID_CATEGORIES", "DEFAULT_MAX_HOPS", "MAX_HOPS_LIMIT", "ParameterError",
-               "check_damping", "check_hops", "check_limit"],
+               "check_damping", "check_ends", "check_hops", "check_limit", "check_lists"],
     "projection": ["project_edges"],
     "search": ["find_paths", "iter_paths"],
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 _MODULES = set(_HOMES) | {"walk"}
-
-if TYPE_CHECKING:
-    from .connections import connect, pair_dwpc
-    from .dwpc import Degrees, metaedge_degree, path_degree_product, path_degrees
-    from .graphml import write_graphml
-    from .metagraph import Metagraph, categories_of, kind_of, metaedges
-    from .metapaths import count_metapaths
-    from .model import BACKWARD, FORWARD, Connection, Metaedge, Metapath, MetapathCount, Path
-    from .neighborhood import neighborhood_of
-    from .params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, MAX_HOPS_LIMIT, ParameterError,
-                         check_damping, check_hops, check_limit)
-    from .projection import project_edges
-    from .search import find_paths, iter_paths
-
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:  # importing a module binds it here

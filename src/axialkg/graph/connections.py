@@ -14,12 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable
 
-from ..errors import AxialKGError, UsageError
+from ..errors import AxialKGError
 from .dwpc import Degrees, dwpc, path_degree_product, path_degrees
 from .metagraph import Metagraph, kind_of
 from .model import Connection, Metapath, MetapathCount, Path
 from .params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, ParameterError, check_damping,
-                     check_hops)
+                     check_ends, check_hops)
 from .search import make_path, node_record, walk_paths
 from .walk import Steps, blocked, distances, gc_paused, members
 
@@ -36,9 +36,7 @@ def connect(G, source: str | None = None, target: str | None = None, *, from_cat
     degree product, highest first; pairs by DWPC.
     """
     check_hops(max_hops)
-    if (source is None) == (from_category is None) or (target is None) == (to_category is None):
-        raise UsageError("name one entity or one category at each end (source or from_category, "
-                         "target or to_category)")
+    check_ends(source, from_category, target, to_category)
     check_damping(damping)
     node = G._node
     if source is not None:
@@ -65,7 +63,7 @@ def connect(G, source: str | None = None, target: str | None = None, *, from_cat
             continue
         for nodes, hops in walk_paths(G, s, targets, max_hops, dist, max_hops + 1, steps, exact=False):
             total += 1
-            if total > max_paths:
+            if total > max_paths:  # too much to answer (exit 1), not a malformed question (2)
                 raise ParameterError("max_hops", f"more than {max_paths} paths: ask with fewer {{name}} or a "
                                                  "narrower category", exit_code=AxialKGError.exit_code)
             cats = (A,) + tuple(kind_of(node[n]) for n in nodes[1:-1]) + (B,)

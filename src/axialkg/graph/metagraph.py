@@ -45,7 +45,7 @@ class Metagraph:
         self._closures: dict[frozenset, frozenset] = {}
 
     @classmethod
-    def of(cls, G) -> "Metagraph":
+    def of(cls, G) -> Metagraph:
         """The metagraph of a projection; for a graph made by hand, one read off its nodes' categories
         and its edges' labels (not kept: the graph may change)."""
         found = G.graph.get("metagraph")

@@ -31,7 +31,7 @@ class Metaedge:
     target: str
 
     @property
-    def inverse(self) -> "Metaedge":
+    def inverse(self) -> Metaedge:
         """The same edges walked the other way."""
         return Metaedge(self.target, self.predicate, reverse(self.direction), self.source)
 

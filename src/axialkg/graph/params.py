@@ -33,7 +33,7 @@ class ParameterError(UsageError):
         self.parameter, self.template = parameter, template
         super().__init__(template.format(name=parameter), exit_code)
 
-    def renamed(self, name: str) -> "ParameterError":
+    def renamed(self, name: str) -> ParameterError:
         return ParameterError(name, self.template, self.exit_code)
 
 
@@ -61,6 +61,21 @@ def check_limit(value, *, name: str = "limit") -> int:
     return value
 
 
+def check_lists(**values) -> None:
+    """Parameters that take a list of names or IRIs were not given one string (whose letters
+    would be read as the list)."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            raise ParameterError(name, "{name} takes a list, not a string")
+
+
+def check_ends(source, from_category, target, to_category) -> None:
+    """One entity or one category at each end of a connection."""
+    if (source is None) == (from_category is None) or (target is None) == (to_category is None):
+        raise UsageError("name one entity or one category at each end (source or from_category, "
+                         "target or to_category)")
+
+
 def check_damping(value, *, name: str = "damping") -> float:
     """DWPC's damping exponent, from 0 (plain path counts) to 10."""
     if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 10:
@@ -68,4 +83,5 @@ def check_damping(value, *, name: str = "damping") -> float:
     return value
 
 
-__all__ = ["DAMPING", "DEFAULT_AVOID_CATEGORIES", "DEFAULT_MAX_HOPS", "MAX_HOPS_LIMIT", "ParameterError", "check_damping", "check_hops", "check_limit"]
+__all__ = ["DAMPING", "DEFAULT_AVOID_CATEGORIES", "DEFAULT_MAX_HOPS", "MAX_HOPS_LIMIT", "ParameterError",
+           "check_damping", "check_ends", "check_hops", "check_limit", "check_lists"]

@@ -22,7 +22,7 @@ from ..errors import UsageError
 from ..vocab import local_name
 from .metagraph import categories_of
 from .model import FORWARD, Path
-from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops, check_limit
+from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops, check_limit, check_lists
 from .walk import Steps, blocked, gc_paused
 
 
@@ -133,8 +133,7 @@ def find_paths(G, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS,
     categories no inner node may be or belong to."""
     check_hops(max_hops)
     check_limit(limit)
-    if isinstance(via, str) or isinstance(avoid, str):
-        raise UsageError("via and avoid take lists")
+    check_lists(via=via, avoid=avoid)
     if source == target:
         raise UsageError("source and target are the same entity")
     avoid = set(avoid)

@@ -1,8 +1,8 @@
 """How the searches step through a projection: each node's hops in a fixed order, bounded
 distances, the members of a category and the nodes a question steps around.
 
-These are the only readers of the projection's adjacency (``G._succ``/``G._pred``, read directly:
-networkx's views cost several times more per hop) besides the half-walks of metapath counting.
+The graph package reads a projection's adjacency as networkx keeps it (``G._succ``, ``G._pred``,
+``G._node``): its views cost several times more per hop, and a search takes millions of hops.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 from typing import Iterable
 
-from ..errors import UsageError
 from .metagraph import categories_of
 from .model import BACKWARD, FORWARD
+from .params import check_lists
 from .projection import quiet_gc
 
 
@@ -98,8 +98,7 @@ def members(G, category: str) -> list[str]:
 def blocked(G, categories: Iterable[str], keep: Iterable[str] = ()) -> frozenset:
     """Nodes of the avoided categories (class IRIs), except ``keep`` (the ends asked about); a
     category the graph lacks blocks nothing."""
-    if isinstance(categories, str):
-        raise UsageError("avoid_categories takes a list of categories")
+    check_lists(avoid_categories=categories)
     iris = set(categories)
     if not iris:
         return frozenset()
