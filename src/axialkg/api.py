@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
 from .errors import UsageError
+from .graph.collector import gc_paused
 from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_damping, check_ends,
                            check_hops, check_limit, check_lists)
 from .names import Resolver
@@ -240,6 +241,7 @@ class KnowledgeGraph:
         check_lists(avoid_categories=categories)
         return [c if c in DEFAULT_AVOID_CATEGORIES else self.category(c) for c in categories]
 
+    @gc_paused
     def paths(self, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
               via: Iterable[str] = (), avoid: Iterable[str] = (),
               avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES, limit: int = 20) -> list[Path]:
@@ -262,6 +264,7 @@ class KnowledgeGraph:
                           via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
                           avoid_categories=self._avoided(avoid_categories), limit=limit)
 
+    @gc_paused
     def metapaths(self, from_category: str, to_category: str, *, max_hops: int = DEFAULT_MAX_HOPS,
                   directed: bool = False, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
                   recount_budget: int = 5_000_000) -> list[MetapathCount]:
@@ -280,6 +283,7 @@ class KnowledgeGraph:
         return count_metapaths(self.graph(), a, b, max_hops=max_hops, directed=directed,
                                avoid_categories=self._avoided(avoid_categories), recount_budget=recount_budget)
 
+    @gc_paused
     def connect(self, source: str | None = None, target: str | None = None, *, from_category: str | None = None,
                 to_category: str | None = None, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
                 damping: float = DAMPING, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
@@ -306,6 +310,7 @@ class KnowledgeGraph:
         return connect(self.graph(), **ends, max_hops=max_hops, directed=directed, damping=damping,
                        avoid_categories=self._avoided(avoid_categories), max_paths=max_paths)
 
+    @gc_paused
     def neighbors(self, entity: str, hops: int = 1, *, directed: bool = False):
         """The neighbourhood subgraph (a MultiDiGraph) within ``hops`` hops of an entity, each node
         with its ``distance`` (see :func:`axialkg.graph.neighborhood_of`).

@@ -12,7 +12,8 @@ Rooms, each a module:
 * :mod:`.dwpc` — degree products and DWPC as pure functions; :mod:`.connections` ranks
   connections with them (:func:`connect`).
 * :mod:`.neighborhood`, :mod:`.graphml` — neighbourhood subgraphs and their GraphML.
-* :mod:`.model` — the records answers come as; :mod:`.params` — parameter defaults and bounds.
+* :mod:`.model` — the records answers come as; :mod:`.params` — parameter defaults and bounds;
+  :mod:`.collector` — the garbage collector paused around questions.
 
 Functions take the projection and IRIs (entities, classes); nothing here runs a query or
 resolves a name. :class:`axialkg.api.KnowledgeGraph` resolves what users type and calls down:
@@ -28,6 +29,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from .collector import quiet_gc
+
 _HOMES = {
     "connections": ["connect", "pair_dwpc"],
     "dwpc": ["Degrees", "metaedge_degree", "path_degree_product", "path_degrees"],
@@ -42,15 +45,23 @@ _HOMES = {
     "search": ["find_paths", "iter_paths"],
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
-_MODULES = set(_HOMES) | {"walk"}
+_MODULES = set(_HOMES) | {"collector", "walk"}
+
+
+def _load(module: str):
+    """Import a module of the package with the cyclic collector paused: once a large projection
+    exists, the import's allocations would set off a full collection over its millions of dicts."""
+    with quiet_gc():
+        return importlib.import_module(f"{__name__}.{module}")
+
 
 def __getattr__(name: str) -> Any:
     if name in _MODULES:  # importing a module binds it here
-        return importlib.import_module(f"{__name__}.{name}")
+        return _load(name)
     module = _MODULE_OF.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = globals()[name] = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    value = globals()[name] = getattr(_load(module), name)
     return value
 
 

@@ -15,13 +15,14 @@ from collections import defaultdict
 from typing import Iterable
 
 from ..errors import AxialKGError
+from .collector import gc_paused
 from .dwpc import Degrees, dwpc, path_degree_product, path_degrees
 from .metagraph import Metagraph, kind_of
 from .model import Connection, Metapath, MetapathCount, Path
 from .params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, ParameterError, check_damping,
                      check_ends, check_hops)
 from .search import make_path, node_record, walk_paths
-from .walk import Steps, blocked, distances, gc_paused, members
+from .walk import Steps, blocked, distances, members
 
 
 @gc_paused

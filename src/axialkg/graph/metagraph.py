@@ -1,10 +1,11 @@
-"""The metagraph: metanodes (the schema's classes) and the metaedges between them, with the names
-metapaths print.
+"""The metagraph: metanodes (the schema's classes) and metaedges (a predicate walked one way from
+one metanode to another), with the names metapaths print.
 
-Built once per projection from the :class:`~axialkg.schema.SchemaModel` (labels, top classes,
-ancestors come from there, never from a copy) and the predicates' labels. A node stands for its
-``kind`` (the top of its class hierarchy) inside a metapath; a metapath prints its metanodes by
-local name and its metaedges by predicate label.
+:class:`Metagraph` is built once per projection from the :class:`~axialkg.schema.SchemaModel`
+(labels, top classes and ancestors come from there, never from a copy) and the predicates'
+labels. A node stands for its ``kind`` (the top of its class hierarchy) inside a metapath; a
+metapath prints its metanodes by local name and its metaedges by predicate label.
+:func:`metaedges` counts the edges of a projection per metaedge.
 
 >>> from axialkg.schema import SchemaModel
 >>> mg = Metagraph(SchemaModel.from_triples([("axkg:Drug", "rdfs:subClassOf", "axkg:Intervention")]),

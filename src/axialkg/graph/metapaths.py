@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Iterable, Iterator
 
+from .collector import gc_paused
 from .metagraph import Metagraph, kind_of
 from .model import FORWARD, MetapathCount, reverse
 from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops
-from .walk import BackSteps, Steps, blocked, gc_paused, members
+from .walk import BackSteps, Steps, blocked, members
 
 
 @gc_paused

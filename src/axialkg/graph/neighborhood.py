@@ -9,8 +9,8 @@
 
 from __future__ import annotations
 
+from .collector import gc_paused
 from .params import check_hops
-from .walk import gc_paused
 
 
 @gc_paused

@@ -20,10 +20,11 @@ from typing import Iterable, Iterator
 
 from ..errors import UsageError
 from ..vocab import local_name
+from .collector import gc_paused
 from .metagraph import categories_of
 from .model import FORWARD, Path
 from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops, check_limit, check_lists
-from .walk import Steps, blocked, gc_paused
+from .walk import Steps, blocked
 
 
 def walk_paths(G, source: str, ends: set, depth: int, dist: dict, outside: int, steps: Steps, *,
@@ -34,13 +35,16 @@ def walk_paths(G, source: str, ends: set, depth: int, dist: dict, outside: int, 
     ``exact``: paths of exactly ``depth`` hops, an end only as the last node; otherwise paths of
     up to ``depth`` hops, walking on through an end to the ends beyond it. ``dist`` bounds each
     node's hops to the nearest end from below (``outside`` for a node it lacks), to prune.
-    ``via``: class IRIs each matched by some inner node."""
+    ``via``: class IRIs each matched by some inner node. One loop over a stack of step iterators
+    (not recursive generators, whose every yield climbs the stack): a path is handed out once."""
     node = G._node
     nodes, hops, on_path = [source], [], {source}
     met = [0] * len(via)
-
-    def walk(u: str, left: int):
-        for v, key, direction in steps(u):
+    matched: list = []  # for each inner node on the path, the via categories it matched
+    stack = [iter(steps(source))]
+    while stack:
+        left = depth + 1 - len(stack)  # hops still to take from the path's last node
+        for v, key, direction in stack[-1]:
             if v in on_path or dist.get(v, outside) > left - 1:
                 continue
             if v in ends:
@@ -55,21 +59,23 @@ def walk_paths(G, source: str, ends: set, depth: int, dist: dict, outside: int, 
             hit = [i for i, c in enumerate(via) if c in categories_of(node[v])] if via else ()
             for i in hit:
                 met[i] += 1
-            if exact and via and left == 2 and not all(met):  # v is the last inner node and gaps remain
+            if exact and via and left == 2 and not all(met):  # v would be the last inner node, gaps remain
                 for i in hit:
                     met[i] -= 1
                 continue
             nodes.append(v)
             hops.append((key, direction))
             on_path.add(v)
-            yield from walk(v, left - 1)
-            on_path.discard(v)
-            hops.pop()
-            nodes.pop()
-            for i in hit:
-                met[i] -= 1
-
-    yield from walk(source, depth)
+            matched.append(hit)
+            stack.append(iter(steps(v)))
+            break
+        else:  # every step from the last node tried: step back
+            stack.pop()
+            if matched:
+                on_path.discard(nodes.pop())
+                hops.pop()
+                for i in matched.pop():
+                    met[i] -= 1
 
 
 def _meet(G, source: str, target: str, max_hops: int, directed: bool, blocked) -> tuple[dict, int, int] | None:

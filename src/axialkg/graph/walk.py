@@ -7,22 +7,11 @@ The graph package reads a projection's adjacency as networkx keeps it (``G._succ
 
 from __future__ import annotations
 
-import functools
 from typing import Iterable
 
 from .metagraph import categories_of
 from .model import BACKWARD, FORWARD
 from .params import check_lists
-from .projection import quiet_gc
-
-
-def gc_paused(func):
-    """Run ``func`` with the cyclic garbage collector paused (see :func:`.projection.quiet_gc`)."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        with quiet_gc():
-            return func(*args, **kwargs)
-    return wrapper
 
 
 class Steps:
@@ -106,4 +95,4 @@ def blocked(G, categories: Iterable[str], keep: Iterable[str] = ()) -> frozenset
     return frozenset(n for n, a in G._node.items() if n not in keep and not iris.isdisjoint(categories_of(a)))
 
 
-__all__ = ["BackSteps", "Steps", "blocked", "distances", "gc_paused", "members"]
+__all__ = ["BackSteps", "Steps", "blocked", "distances", "members"]
