@@ -18,9 +18,9 @@ def neighborhood_of(G, center: str, hops: int = 1, *, directed: bool = False, al
     """A new MultiDiGraph of the nodes within ``hops`` hops of ``center`` (edges walked either way
     unless ``directed``) and the edges among them, each node with its ``distance``;
     ``graph["center"]`` is the centre. Nodes come in the order they were reached, so the result
-    (and its GraphML) is the same every run. A centre the projection lacks (an entity without claims) is
-    a neighbourhood of one, its node attributes taken from ``alone`` (``label``, ``category``,
-    ``category_label``)."""
+    (and its GraphML) is the same every run. A centre the projection lacks (an entity without
+    claims) is a neighbourhood of one, its node attributes taken from ``alone`` (``label``,
+    ``category``, ``category_label``)."""
     import networkx as nx
 
     check_hops(hops, name="hops", least=0)

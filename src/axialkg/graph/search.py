@@ -3,7 +3,7 @@ either way unless directed, with categories to pass through (``via``) and nodes 
 
 One depth-first walk (:func:`walk_paths`) serves both :func:`iter_paths` (one target, paths of
 each length in turn, pruned by a bidirectional bounded BFS) and :func:`axialkg.graph.connect`
-(many targets, all lengths at once; :mod:`.connections`), so ``path`` and ``connect`` find the same paths.
+(many targets, all lengths at once), so ``path`` and ``connect`` find the same paths.
 
 >>> from axialkg.graph import project_edges
 >>> G = project_edges([{"subject": "d", "predicate": "treats", "object": "c", "sources": "S"},
