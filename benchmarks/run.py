@@ -315,19 +315,19 @@ def worker(spec: dict) -> int:
 
 
 def _path_workload(kg, spec: dict, timeout: float | None) -> None:
-    """The networkx projection, then up to 10 paths of at most 4 hops (axialkg.paths)."""
+    """The networkx projection, then up to 10 paths of at most 4 hops (axialkg.graph)."""
     try:
-        import axialkg.paths  # noqa: F401
+        import axialkg.graph  # noqa: F401
     except ImportError:
-        _emit(event="path", error="axialkg.paths not available")
+        _emit(event="path", error="axialkg.graph not available")
         return
     a, b = spec["path"]["source"], spec["path"]["target"]
     try:
         t = time.perf_counter()
         if spec.get("light_projection"):
             # graph-edges (labels, categories, sources per claim) takes minutes at 10^7: project
-            # the bare claim edges through our API instead, as axialkg.paths.project_edges allows.
-            from axialkg.paths import project_edges
+            # the bare claim edges through our API instead, as axialkg.graph.project_edges allows.
+            from axialkg.graph import project_edges
 
             kg._graph = project_edges(kg.sparql(LIGHT_EDGES))
         g = kg.graph()

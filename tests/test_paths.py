@@ -1,20 +1,32 @@
 """Graph-path questions: the projection, paths (the article's own answers), metapaths, DWPC,
-neighbourhoods, GraphML, and the path/metapaths/connect/neighbors commands."""
+neighbourhoods, GraphML, and the path/metapaths/connect/neighbors commands; the graph package's
+rooms (imports, exports, doctests)."""
 
 from __future__ import annotations
 
+import ast
+import doctest
+import importlib
 import json
 import math
+import os
+import pkgutil
+import subprocess
+import sys
 from collections import Counter
+from pathlib import Path
 
 import networkx as nx
 import pytest
 
 import axialkg
-from axialkg import paths as P
+from axialkg import graph as P
 from axialkg.cli import main
+from axialkg.cli.paths import flag_names
 from axialkg.errors import UsageError
+from axialkg.queries import internal
 from axialkg.resources import release_path
+from axialkg.schema import SchemaModel
 from servers import OxigraphServer
 
 AXKG = "https://w3id.org/axialkg/"
@@ -196,7 +208,7 @@ def test_max_hops_bounds(kg):
     three = kg.paths("ruxolitinib", PATTERN, max_hops=3, limit=0)
     assert {p.hops for p in three} == {2, 3} and [p.to_dict() for p in three[:len(two)]] == [p.to_dict() for p in two]
     for bad in (0, -1, 9, "4", 2.5, True):
-        with pytest.raises(UsageError, match="max-hops"):
+        with pytest.raises(UsageError, match="max_hops"):
             kg.paths("ruxolitinib", PATTERN, max_hops=bad)
 
 
@@ -212,11 +224,11 @@ def test_directed_walks_edges_forward_only(kg):
 
 
 def test_via_category_by_name_label_or_superclass(kg, G):
-    jak = P.resolve_category(G, "JAKInhibitor")
+    jak = kg.category("JAKInhibitor")
     assert jak == AXKG + "JAKInhibitor"
-    assert P.resolve_category(G, "JAK inhibitor") == P.resolve_category(G, "jak inhibitor") == jak
-    assert P.resolve_category(G, "axkg:JAKInhibitor") == jak
-    assert P.resolve_category(G, "MOLECULAR TARGET") == AXKG + "MolecularTarget"
+    assert kg.category("JAK inhibitor") == kg.category("jak inhibitor") == jak
+    assert kg.category("axkg:JAKInhibitor") == jak
+    assert kg.category("MOLECULAR TARGET") == AXKG + "MolecularTarget"
     by_class = kg.paths("myelofibrosis", "JAK2", via=["JAKInhibitor"], limit=0)
     by_super = kg.paths("myelofibrosis", "JAK2", via=["Drug"], limit=0)
     assert by_class and {"ruxolitinib", "fedratinib", "momelotinib"} <= {n["label"] for p in by_class for n in p.nodes}
@@ -264,7 +276,7 @@ def test_metapath_counts_match_enumeration(kg, G, first, last):
             for nodes, steps in (P.iter_paths(G, a, b, max_hops=4, avoid=blocked) if a != b else ()):
                 cats = (AXKG + first,) + tuple(G.nodes[n]["kind"] for n in nodes[1:-1]) + (AXKG + last,)
                 expected[(cats, tuple(steps))] += 1
-    got = P.metapaths(kg, first, last, max_hops=4)
+    got = kg.metapaths(first, last, max_hops=4)
     assert len(got) > 100
     assert {(m.metapath.categories, m.metapath.edges): m.count for m in got} == dict(expected)
     assert [m.count for m in got] == sorted((m.count for m in got), reverse=True)
@@ -272,8 +284,8 @@ def test_metapath_counts_match_enumeration(kg, G, first, last):
 
 
 def test_metapath_recount_budget_marks_walk_counts(kg):
-    exact = {str(m.metapath): m for m in P.metapaths(kg, "Cause", "Cause", max_hops=3)}
-    capped = {str(m.metapath): m for m in P.metapaths(kg, "Cause", "Cause", max_hops=3, recount_budget=0)}
+    exact = {str(m.metapath): m for m in kg.metapaths("Cause", "Cause", max_hops=3)}
+    capped = {str(m.metapath): m for m in kg.metapaths("Cause", "Cause", max_hops=3, recount_budget=0)}
     assert all(m.exact for m in exact.values())
     inexact = [k for k, m in capped.items() if not m.exact]
     assert inexact and all(capped[k].count >= exact[k].count for k in inexact if k in exact)
@@ -282,7 +294,7 @@ def test_metapath_recount_budget_marks_walk_counts(kg):
 
 
 def test_drug_to_pattern_metapaths(kg):
-    got = P.metapaths(kg, "Drug", "radiological pattern", max_hops=2)
+    got = kg.metapaths("Drug", "radiological pattern", max_hops=2)
     assert any(str(m.metapath) == "Drug -treats-> Cause -causes pattern-> RadiologicalPattern" and m.count >= 6
                for m in got)
 
@@ -294,7 +306,7 @@ def test_metapath_with_a_repeated_metanode_counts_simple_paths_only():
     g.add_node("m", label="m", category="Mechanism")
     for c in ("c1", "c2", "c3"):
         g.add_edge(c, "m", "hasMechanism", predicate="hasMechanism", label="has mechanism", sources=["S"])
-    (only,) = P.metapaths(g, "Cause", "Cause", max_hops=2)
+    (only,) = P.count_metapaths(g, "Cause", "Cause", max_hops=2)
     # walks c→m→c' number 9; the 3 that come back to their start are not paths
     assert str(only.metapath) == "Cause -has mechanism-> Mechanism <-has mechanism- Cause" and only.count == 6
 
@@ -319,10 +331,10 @@ def test_dwpc_by_hand(tiny):
     # d1-g1-c1: degrees d1 2 (targets), g1 1 (targeted by a drug), g1 1 (associated), c1 2 (targets associated)
     # d1-g2-c1: d1 2, g2 2, g2 1, c1 2
     expect = (2 * 1 * 1 * 2) ** -w + (2 * 2 * 1 * 2) ** -w
-    assert P.dwpc(tiny, "d1", "c1", max_hops=2) == {
+    assert P.pair_dwpc(tiny, "d1", "c1", max_hops=2) == {
         "Drug -targets-> Target -associated-> Cause": pytest.approx(expect)}
     # three hops add d1-g2-d2-c1: d1 2, g2 2 | g2 2 (drugs targeting it), d2 1 (its targets) | d2 1, c1 1 (treats)
-    three = P.dwpc(tiny, "d1", "c1", max_hops=3)
+    three = P.pair_dwpc(tiny, "d1", "c1", max_hops=3)
     assert three["Drug -targets-> Target <-targets- Drug -treats-> Cause"] == pytest.approx((2 * 2 * 2 * 1 * 1 * 1) ** -w)
     (c,) = P.connect(tiny, "d1", "c1", max_hops=3)
     assert c.dwpc == pytest.approx(expect + 8 ** -w) and c.path_count == 3
@@ -350,11 +362,11 @@ def test_damping_and_ends_are_checked(tiny):
 
 
 def test_drugs_ranked_for_myelofibrosis(kg):
-    ranked = P.connect(kg, from_category="Drug", target="myelofibrosis", max_hops=3)
+    ranked = kg.connect(from_category="Drug", target="myelofibrosis", max_hops=3)
     top3 = {c.source["label"] for c in ranked[:3]}
     assert top3 == {"ruxolitinib", "fedratinib", "momelotinib"}
     assert [c.dwpc for c in ranked] == sorted((c.dwpc for c in ranked), reverse=True)
-    (pair,) = P.connect(kg, "ruxolitinib", "myelofibrosis", max_hops=3)
+    (pair,) = kg.connect("ruxolitinib", "myelofibrosis", max_hops=3)
     assert any(labels(p) == ["ruxolitinib", "myelofibrosis"] for p in pair.paths)
     assert pair.dwpc == pytest.approx(math.fsum(m.dwpc for m in pair.metapaths))
 
@@ -477,3 +489,219 @@ def test_neighbors_cli_json(capsys):
     assert doc["center"] == axialkg.open().resolve("JAK2")
     assert {"ruxolitinib", "JAK-STAT signalling"} <= {n["label"] for n in doc["nodes"]}
     assert all(e["sources"] for e in doc["edges"])
+
+
+# ---- the graph package's rooms ----------------------------------------------------------------
+
+GRAPH_DIR = Path(P.__file__).parent
+ABOVE = ("axialkg.api", "axialkg.stores", "axialkg.queries", "axialkg.names", "axialkg.cli", "axialkg.server",
+         "axialkg.export")
+
+
+def imports_from_above(source: str, module: str) -> list[str]:
+    """The modules a graph module imports that lie above it in the flow (or resolve names)."""
+    package = module.rsplit(".", 1)[0]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            target = ".".join(x for x in (base, node.module) if x)
+            names = [target] + [f"{target}.{a.name}" for a in node.names]
+        else:
+            continue
+        found += [n for n in names if n.startswith(ABOVE)]
+    return found
+
+
+def test_graph_package_imports_nothing_above_it():
+    modules = sorted(GRAPH_DIR.glob("*.py"))
+    assert len(modules) >= 10
+    for path in modules:
+        module = "axialkg.graph" + ("" if path.stem == "__init__" else "." + path.stem)
+        if path.stem == "__init__":
+            module += ".__init__"
+        assert imports_from_above(path.read_text(encoding="utf-8"), module) == [], path.name
+    # the check sees a face or a resolver imported into the package
+    assert imports_from_above("from ..api import KnowledgeGraph", "axialkg.graph.search") == ["axialkg.api",
+                                                                                            "axialkg.api.KnowledgeGraph"]
+    assert imports_from_above("from .. import names", "axialkg.graph.search") == ["axialkg.names"]
+    assert imports_from_above("import axialkg.stores.embedded", "axialkg.graph.search") == ["axialkg.stores.embedded"]
+
+
+def shadowed(exports, modules) -> set:
+    """Exported names that are also module names: after a lazy import they would mean the module."""
+    return set(exports) & set(modules)
+
+
+def test_no_exported_name_is_also_a_module():
+    modules = {m.name for m in pkgutil.iter_modules(P.__path__)}
+    assert shadowed(P.__all__, modules) == set()
+    assert shadowed(["metapaths", "find_paths"], modules) == {"metapaths"}  # a clash is caught
+    for name in P.__all__:  # each export is the thing, whatever was imported before
+        assert not isinstance(getattr(P, name), type(P)), name
+    assert P.dwpc.dwpc([0.5, 0.25]) == 0.75 and P.connect.__module__ == "axialkg.graph.connections"
+
+
+def test_doctests_of_the_graph_package_and_the_api_graph_methods():
+    from axialkg.api import KnowledgeGraph
+
+    tried = 0
+    for info in pkgutil.iter_modules(P.__path__):
+        result = doctest.testmod(importlib.import_module(f"axialkg.graph.{info.name}"))
+        assert result.failed == 0, info.name
+        tried += result.attempted
+    runner = doctest.DocTestRunner()
+    for name in ("category", "paths", "metapaths", "connect", "neighbors"):
+        (test,) = doctest.DocTestFinder().find(getattr(KnowledgeGraph, name), name, globs={})
+        assert test.examples and runner.run(test).failed == 0, name
+        tried += len(test.examples)
+    assert tried > 30
+
+
+# ---- the projection reads the schema model --------------------------------------------------------
+
+def test_projection_takes_the_hierarchy_from_the_schema_model(kg, G):
+    rows = kg.query("graph-edges")
+    types: dict[str, set[str]] = {}
+    for r in kg.store.query(internal("entity-types")):
+        types.setdefault(r["entity"].value, set()).add(r["class"].value)
+    schema = SchemaModel.from_results(kg.store.query(internal("schema")))
+    same = P.project_edges(rows, schema=schema, types=types)
+    assert all(same.nodes[n] == G.nodes[n] for n in G)
+    # cut JAKInhibitor from Drug: the JAK inhibitors are no longer drugs, and stand for themselves
+    link = (AXKG + "JAKInhibitor", "http://www.w3.org/2000/01/rdf-schema#subClassOf", AXKG + "Drug")
+    cut = SchemaModel([t for t in schema.triples if t != link])
+    assert len(cut.triples) == len(schema.triples) - 1
+    broken = P.project_edges(rows, schema=cut, types=types)
+    rux = broken.nodes[AXKG + "ruxolitinib"]
+    assert AXKG + "Drug" not in rux["categories"] and rux["kind"] == AXKG + "JAKInhibitor"
+    assert broken.nodes[AXKG + "denosumab"] == G.nodes[AXKG + "denosumab"]  # other drugs unchanged
+    changed = sorted(n for n in G if broken.nodes[n] != G.nodes[n])
+    assert changed and all(AXKG + "JAKInhibitor" in G.nodes[n]["categories"] for n in changed)
+
+
+def test_metagraph_names_and_metaedges(G):
+    mg = P.Metagraph.of(G)
+    assert mg is G.graph["metagraph"] and mg.classes is G.graph["classes"]
+    assert mg.kind(AXKG + "JAKInhibitor") == AXKG + "Intervention"
+    assert mg.label(AXKG + "JAKInhibitor") == "JAK inhibitor"
+    m = mg.metapath((AXKG + "Drug", AXKG + "Cause"), ((AXKG + "treats", P.FORWARD),))
+    assert str(m) == "Drug -treats-> Cause"
+    assert m.metaedges == (P.Metaedge(AXKG + "Drug", AXKG + "treats", P.FORWARD, AXKG + "Cause"),)
+    assert m.metaedges[0].inverse == P.Metaedge(AXKG + "Cause", AXKG + "treats", P.BACKWARD, AXKG + "Drug")
+    counts = P.metaedges(G)
+    assert sum(counts.values()) == G.number_of_edges()
+    treats = P.Metaedge(AXKG + "Intervention", AXKG + "treats", P.FORWARD, AXKG + "Cause")
+    kinds = G.nodes(data="kind")
+    assert counts[treats] == sum(1 for u, v, k in G.edges(keys=True) if k == AXKG + "treats"
+                                 and kinds[u] == AXKG + "Intervention" and kinds[v] == AXKG + "Cause")
+    assert counts[treats] > 10
+
+
+# ---- connect walks the same paths as path ---------------------------------------------------------
+
+def plain(path) -> str:
+    return json.dumps({"nodes": path.nodes, "edges": path.edges}, sort_keys=True)
+
+
+@pytest.mark.parametrize("a,b", [("ruxolitinib", "myelofibrosis"), ("calcitriol", "renal osteodystrophy")])
+def test_connect_scores_the_paths_path_finds(kg, a, b):
+    (pair,) = kg.connect(a, b, max_hops=4)
+    found = kg.paths(a, b, max_hops=4, limit=0)
+    assert len(found) == pair.path_count > 10
+    assert Counter(map(plain, pair.paths)) == Counter(map(plain, found))
+
+
+def test_connect_from_a_category_scores_each_pairs_paths(kg):
+    ranked = kg.connect(from_category="JAK inhibitor", to_category="Cause", max_hops=3)
+    assert len(ranked) > 5
+    for c in ranked:  # paths may pass other causes on the way: those are paths of this pair too
+        found = kg.paths(c.source["iri"], c.target["iri"], max_hops=3, limit=0)
+        assert Counter(map(plain, c.paths)) == Counter(map(plain, found)), (c.source["label"], c.target["label"])
+
+
+def test_dwpc_pure_functions(tiny):
+    assert P.metaedge_degree(tiny, "d1", "targets", P.FORWARD, "Target", True) == 2
+    assert P.metaedge_degree(tiny, "g2", "targets", P.BACKWARD, "Drug", True) == 2
+    assert P.metaedge_degree(tiny, "c1", "associated", P.BACKWARD, "Target", False) == 2
+    degrees = P.path_degrees(["d1", "g2", "c1"], [("targets", P.FORWARD), ("associated", P.FORWARD)],
+                             ("Drug", "Target", "Cause"), P.Degrees(tiny))
+    assert degrees == [(2, 2), (1, 2)]  # as test_dwpc_by_hand counts them
+    assert P.path_degree_product(degrees, 0.4) == pytest.approx((2 * 2 * 1 * 2) ** -0.4)
+    assert P.path_degree_product(degrees, 0) == 1.0
+    assert P.dwpc.dwpc([0.1] * 10) == 1.0  # summed exactly, not 0.9999999999999999
+
+
+# ---- errors name the parameter; the CLI names its flag ---------------------------------------------
+
+def test_library_errors_name_the_parameter(kg, tiny):
+    with pytest.raises(P.ParameterError, match=r"^max_hops must be a whole number from 1 to 8, not 0$"):
+        kg.paths("ruxolitinib", PATTERN, max_hops=0)
+    with pytest.raises(P.ParameterError, match=r"^limit must be 0 \(no limit\) or a positive whole number, not -1$"):
+        kg.paths("ruxolitinib", PATTERN, limit=-1)
+    with pytest.raises(P.ParameterError, match=r"^hops must be a whole number from 0 to 8, not 9$"):
+        kg.neighbors("JAK2", hops=9)
+    with pytest.raises(P.ParameterError, match=r"^max_hops must be"):
+        kg.metapaths("Drug", "Cause", max_hops=9)
+    with pytest.raises(P.ParameterError, match=r"^damping must be a number from 0 to 10, not -1$"):
+        kg.connect("ruxolitinib", "myelofibrosis", damping=-1)
+    with pytest.raises(P.ParameterError, match=r"^via takes a list, not a string$"):
+        kg.paths("ruxolitinib", PATTERN, via="Drug")
+    with pytest.raises(P.ParameterError, match=r"^avoid_categories takes a list"):
+        P.find_paths(tiny, "d1", "c1", avoid_categories="Drug")
+    with pytest.raises(UsageError, match="same entity"):
+        P.find_paths(tiny, "d1", "d1")
+    with pytest.raises(P.ParameterError, match=r"^more than 2 paths: ask with fewer max_hops") as caught:
+        kg.connect("ruxolitinib", "myelofibrosis", max_paths=2)
+    assert caught.value.exit_code == 1  # too much to answer, not a malformed question
+    with pytest.raises(P.ParameterError, match=r"^more than 2 paths: ask with fewer --max-hops"):
+        with flag_names():
+            kg.connect("ruxolitinib", "myelofibrosis", max_paths=2)
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["metapaths", "Drug", "Cause", "--max-hops", "0"], "--max-hops must be a whole number from 1 to 8, not 0"),
+    (["metapaths", "Drug", "Cause", "--limit", "-2"], "--limit must be 0 (no limit)"),
+    (["connect", "ruxolitinib", "myelofibrosis", "--max-hops", "9"], "--max-hops must be"),
+    (["connect", "ruxolitinib", "myelofibrosis", "--paths", "-1"], "--paths must be 0 (no limit)"),
+    (["connect", "ruxolitinib", "myelofibrosis", "--damping", "11"], "damping must be a number from 0 to 10"),
+    (["neighbors", "JAK2", "--hops", "9"], "--hops must be a whole number from 0 to 8, not 9"),
+])
+def test_cli_errors_name_the_flag(capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "" and len(err.splitlines()) == 1 and err.startswith(f"axialkg: error: {message}")
+    assert "max_hops" not in err
+
+
+# ---- neighbourhoods -----------------------------------------------------------------------------
+
+NEIGHBOURHOOD = """
+import sys, axialkg
+from axialkg.graph import write_graphml
+write_graphml(axialkg.open().neighbors("myelofibrosis", 2), sys.argv[1])
+"""
+
+
+def test_neighbourhood_is_the_same_every_run(kg, tmp_path):
+    """Nodes in the order they are reached, edges in the projection's order: the same GraphML
+    whatever the process's string hashing."""
+    sub = kg.neighbors("myelofibrosis", 2)
+    nodes = list(sub.nodes(data="distance"))
+    assert nodes[0] == (kg.resolve("myelofibrosis"), 0) and [d for _, d in nodes] == sorted(d for _, d in nodes)
+    here = P.write_graphml(sub, tmp_path / "here.graphml").read_bytes()
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.graphml"
+        subprocess.run([sys.executable, "-c", NEIGHBOURHOOD, str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        assert out.read_bytes() == here
+
+
+def test_neighbourhood_of_an_entity_without_claims(kg, G):
+    lone = kg.resolve("American Journal of Roentgenology")  # a source: cited, never a claim's end
+    assert lone not in G
+    sub = kg.neighbors(lone, hops=2)
+    assert list(sub.nodes(data=True)) == [(lone, {"label": "American Journal of Roentgenology", "distance": 0,
+                                                  "category": AXKG + "Source", "category_label": "source"})]
+    assert sub.graph["center"] == lone and sub.number_of_edges() == 0

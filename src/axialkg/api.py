@@ -2,22 +2,28 @@
 
 A :class:`KnowledgeGraph` wraps one store (see :mod:`axialkg.stores`) and adds what a
 researcher asks of it: named queries with parameters resolved to entities, ad-hoc SPARQL,
-entity pages, counts, and (through :mod:`axialkg.paths`) a networkx projection and paths.
+entity pages, counts, and graph questions (paths, metapaths, DWPC, neighbourhoods) that resolve
+what users type and hand IRIs down to :mod:`axialkg.graph`.
 """
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from .errors import UsageError
+from .graph.collector import gc_paused
+from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_damping, check_ends,
+                           check_hops, check_limit, check_lists)
 from .names import Resolver
 from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, internal, sort_lists
 from .results import Results
 from .sparql import analyse, with_prefixes
-from .vocab import NAMESPACE, curie
+from .vocab import NAMESPACE, curie, local_name
 
 if TYPE_CHECKING:
+    from .graph.model import Connection, MetapathCount, Path
     from .stores import StoreSpec
 
 
@@ -195,27 +201,155 @@ class KnowledgeGraph:
         """Every triple of the graph (subject, predicate, object rows)."""
         return self.store.query(internal("all-triples"))
 
-    # ---- graph questions (axialkg.paths) -----------------------------------------------------
+    # ---- graph questions (axialkg.graph) -----------------------------------------------------
     def graph(self):
-        """The networkx projection of entity-to-entity claims (cached per KnowledgeGraph)."""
+        """The networkx projection of entity-to-entity claims (cached per KnowledgeGraph): the
+        ``graph-edges`` rows, each entity's classes and the schema model, handed to
+        :func:`axialkg.graph.project_edges`."""
         if self._graph is None:
-            from . import paths
+            from .graph import project_edges
+            from .schema import SchemaModel
 
-            self._graph = paths.project(self)
+            types: dict[str, set[str]] = {}
+            for r in self.store.query(internal("entity-types")):
+                types.setdefault(r["entity"].value, set()).add(r["class"].value)
+            schema = SchemaModel.from_results(self.store.query(internal("schema")))
+            self._graph = project_edges(self.query("graph-edges"), schema=schema, types=types)
         return self._graph
 
-    def paths(self, a: str, b: str, **kw):
-        """Simple paths between two entities, shortest first: ``max_hops``, ``directed``, ``via``
-        (categories), ``avoid`` (entities), ``limit`` (see :func:`axialkg.paths.find_paths`)."""
-        from . import paths
+    def category(self, name: str) -> str:
+        """The class IRI a category names: class local name (``JAKInhibitor``), label (``JAK
+        inhibitor``), CURIE or IRI, case and spaces aside.
 
-        return paths.find_paths(self, a, b, **kw)
+        >>> import axialkg
+        >>> axialkg.open().category("jak inhibitor")
+        'https://w3id.org/axialkg/JAKInhibitor'
+        """
+        from .graph import Metagraph
 
-    def neighbors(self, entity: str, hops: int = 1, **kw):
-        """The neighbourhood subgraph (a MultiDiGraph) within ``hops`` hops of an entity."""
-        from . import paths
+        if not isinstance(name, str) or not name.strip():
+            raise UsageError("a category needs a name")
+        raw = name.strip().strip("<>")
+        classes = Metagraph.of(self.graph()).classes
+        if raw in classes:
+            return raw
+        if raw.startswith("axkg:") and NAMESPACE + raw[5:] in classes:
+            return NAMESPACE + raw[5:]
+        names: dict[str, set[str]] = {}
+        for c, info in classes.items():
+            for n in (local_name(c), info.get("label") or local_name(c)):
+                names.setdefault(n.casefold(), set()).add(c)
+                names.setdefault(n.casefold().replace(" ", ""), set()).add(c)
+        key = raw.casefold()
+        for probe in (key, key.replace(" ", "")):
+            hits = names.get(probe, set())
+            if len(hits) == 1:
+                return next(iter(hits))
+            if len(hits) > 1:
+                raise UsageError(f"category '{name}' is ambiguous: {', '.join(sorted(local_name(h) for h in hits))}")
+        shown = sorted({local_name(c) for c in classes} | {(i.get("label") or "") for i in classes.values()} - {""})
+        close = difflib.get_close_matches(raw, shown, n=3, cutoff=0.6)
+        if not close:
+            close = difflib.get_close_matches(raw.casefold(), [s.casefold() for s in shown], n=3, cutoff=0.6)
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        raise UsageError(f"no category '{name}'{hint}")
 
-        return paths.neighbors(self, entity, hops, **kw)
+    def _avoided(self, categories: Iterable[str]) -> list[str]:
+        """Categories to step around as class IRIs; the defaults pass as they are (a graph without
+        FAQ entries has no Question class, and avoids nothing)."""
+        check_lists(avoid_categories=categories)
+        return [c if c in DEFAULT_AVOID_CATEGORIES else self.category(c) for c in categories]
+
+    @gc_paused
+    def paths(self, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
+              via: Iterable[str] = (), avoid: Iterable[str] = (),
+              avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES, limit: int = 20) -> list[Path]:
+        """Simple paths between two entities, shortest first (``limit=0``: all), each hop with its
+        predicate, the way it runs and its sources. ``via`` names categories some inner node must
+        belong to, ``avoid`` entities and ``avoid_categories`` categories no inner node may be in;
+        ``directed`` walks claims from subject to object only (see :func:`axialkg.graph.find_paths`).
+
+        >>> import axialkg
+        >>> str(axialkg.open().paths("ruxolitinib", "axial osteosclerosis", limit=1)[0])
+        'ruxolitinib -[treats]-> myelofibrosis -[causes pattern]-> axial osteosclerosis'
+        """
+        from .graph import find_paths
+
+        check_hops(max_hops)
+        check_limit(limit)
+        check_lists(via=via, avoid=avoid)
+        s, t = self.resolve(source), self.resolve(target)
+        return find_paths(self.graph(), s, t, max_hops=max_hops, directed=directed,
+                          via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
+                          avoid_categories=self._avoided(avoid_categories), limit=limit)
+
+    @gc_paused
+    def metapaths(self, from_category: str, to_category: str, *, max_hops: int = DEFAULT_MAX_HOPS,
+                  directed: bool = False, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
+                  recount_budget: int = 5_000_000) -> list[MetapathCount]:
+        """The kinds of connection from entities of one category to another, each with its count
+        of simple paths, most first (see :func:`axialkg.graph.count_metapaths`).
+
+        >>> import axialkg
+        >>> top = axialkg.open().metapaths("Drug", "radiological pattern", max_hops=2)[0]
+        >>> str(top.metapath), top.count > 5
+        ('Drug -treats-> Cause -causes pattern-> RadiologicalPattern', True)
+        """
+        from .graph import count_metapaths
+
+        check_hops(max_hops)
+        a, b = self.category(from_category), self.category(to_category)
+        return count_metapaths(self.graph(), a, b, max_hops=max_hops, directed=directed,
+                               avoid_categories=self._avoided(avoid_categories), recount_budget=recount_budget)
+
+    @gc_paused
+    def connect(self, source: str | None = None, target: str | None = None, *, from_category: str | None = None,
+                to_category: str | None = None, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
+                damping: float = DAMPING, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
+                max_paths: int = 1_000_000) -> list[Connection]:
+        """Connections ranked by DWPC (Hetionet's degree-weighted path count, damping 0.4): one
+        entity or one category at each end, e.g. ``connect("ruxolitinib", "myelofibrosis")`` or
+        ``connect(from_category="Drug", target="axial osteosclerosis")`` (see
+        :func:`axialkg.graph.connect`).
+
+        >>> import axialkg
+        >>> ranked = axialkg.open().connect(from_category="JAK inhibitor", target="myelofibrosis", max_hops=2)
+        >>> [(c.source["label"], round(c.dwpc, 2)) for c in ranked]
+        [('momelotinib', 3.09), ('ruxolitinib', 2.95), ('fedratinib', 2.46)]
+        """
+        from .graph import connect
+
+        check_hops(max_hops)
+        check_ends(source, from_category, target, to_category)
+        check_damping(damping)
+        ends = {"source": None if source is None else self.resolve(source),
+                "from_category": None if from_category is None else self.category(from_category),
+                "target": None if target is None else self.resolve(target),
+                "to_category": None if to_category is None else self.category(to_category)}
+        return connect(self.graph(), **ends, max_hops=max_hops, directed=directed, damping=damping,
+                       avoid_categories=self._avoided(avoid_categories), max_paths=max_paths)
+
+    @gc_paused
+    def neighbors(self, entity: str, hops: int = 1, *, directed: bool = False):
+        """The neighbourhood subgraph (a MultiDiGraph) within ``hops`` hops of an entity, each node
+        with its ``distance`` (see :func:`axialkg.graph.neighborhood_of`).
+
+        >>> import axialkg
+        >>> sub = axialkg.open().neighbors("JAK2")
+        >>> sorted(a["label"] for _, a in sub.nodes(data=True) if a["distance"] == 1)[:3]
+        ['JAK-STAT signalling', 'fedratinib', 'momelotinib']
+        """
+        from .graph import neighborhood_of
+
+        check_hops(hops, name="hops", least=0)
+        center = self.resolve(entity)
+        G = self.graph()
+        alone = None
+        if center not in G:  # an entity without claims: its page gives the one node
+            info = self.entity(center)
+            alone = {"label": info.label, "category": (info.type_iris or [None])[0],
+                     "category_label": (info.types or [None])[0]}
+        return neighborhood_of(G, center, hops, directed=directed, alone=alone)
 
     def close(self) -> None:
         self.store.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
-from .paths import add_common, avoided, hop_lines, open_kg, plural, write_json
+from .paths import add_common, avoided, flag_names, hop_lines, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -46,16 +46,18 @@ def ends(args) -> tuple:
 
 
 def run(args) -> int:
-    from ..paths import check_hops, check_limit, connect
+    from ..graph import check_damping, check_hops, check_limit
 
     source, target = ends(args)
-    check_hops(args.max_hops)
-    check_limit(args.limit)
-    check_limit(args.paths)
+    check_hops(args.max_hops, name="--max-hops")
+    check_limit(args.limit, name="--limit")
+    check_limit(args.paths, name="--paths")
+    check_damping(args.damping)
     kg = open_kg(args)
-    found = connect(kg, source, target, from_category=args.from_category, to_category=args.to_category,
-                    max_hops=args.max_hops, directed=args.directed, damping=args.damping,
-                    avoid_categories=avoided(args))
+    with flag_names():
+        found = kg.connect(source, target, from_category=args.from_category, to_category=args.to_category,
+                           max_hops=args.max_hops, directed=args.directed, damping=args.damping,
+                           avoid_categories=avoided(args))
     shown = found[:args.limit] if args.limit else found
     a = kg.resolver.display(kg.resolve(source)) if source else f"every {args.from_category}"
     b = kg.resolver.display(kg.resolve(target)) if target else f"every {args.to_category}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .paths import add_common, avoided, open_kg, plural, write_json
+from .paths import add_common, avoided, flag_names, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -18,14 +18,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..paths import check_hops, check_limit, metapaths, resolve_category
+    from ..graph import check_hops, check_limit
 
-    check_hops(args.max_hops)
-    check_limit(args.limit)
+    check_hops(args.max_hops, name="--max-hops")
+    check_limit(args.limit, name="--limit")
     kg = open_kg(args)
-    G = kg.graph()
-    a, b = resolve_category(G, args.from_category), resolve_category(G, args.to_category)
-    found = metapaths(kg, a, b, max_hops=args.max_hops, directed=args.directed, avoid_categories=avoided(args))
+    a, b = kg.category(args.from_category), kg.category(args.to_category)
+    with flag_names():
+        found = kg.metapaths(a, b, max_hops=args.max_hops, directed=args.directed, avoid_categories=avoided(args))
     shown = found[:args.limit] if args.limit else found
     if args.format == "json":
         write_json({"from_category": a, "to_category": b, "max_hops": args.max_hops,

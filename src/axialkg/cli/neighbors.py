@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
-from .paths import add_common, open_kg, plural, write_json
+from .paths import add_common, flag_names, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -21,12 +21,15 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..paths import neighbors, write_graphml
+    from ..graph import check_hops, write_graphml
 
     if args.all == bool(args.entity):
         raise UsageError("name an ENTITY or give --all (not both)")
+    if not args.all:
+        check_hops(args.hops, name="--hops", least=0)
     kg = open_kg(args)
-    sub = kg.graph() if args.all else neighbors(kg, args.entity, args.hops, directed=args.directed)
+    with flag_names():
+        sub = kg.graph() if args.all else kg.neighbors(args.entity, args.hops, directed=args.directed)
     if args.graphml:
         out = write_graphml(sub, args.graphml)
         print(f"wrote {out} ({plural(sub.number_of_nodes(), 'node')}, {plural(sub.number_of_edges(), 'edge')})",

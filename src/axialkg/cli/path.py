@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from .paths import add_common, avoided, hop_lines, open_kg, plural, write_json
+from ..errors import UsageError
+from .paths import add_common, avoided, flag_names, hop_lines, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -26,17 +27,20 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..paths import check_hops, check_limit, find_paths
+    from ..graph import check_hops, check_limit
 
-    check_hops(args.max_hops)
-    check_limit(args.limit)
+    check_hops(args.max_hops, name="--max-hops")
+    check_limit(args.limit, name="--limit")
     kg = open_kg(args)
-    found = find_paths(kg, args.source, args.target, max_hops=args.max_hops, directed=args.directed,
-                       via=args.via, avoid=args.avoid, avoid_categories=avoided(args),
-                       limit=args.limit + 1 if args.limit else 0)
+    source, target = kg.resolve(args.source), kg.resolve(args.target)
+    if source == target:
+        raise UsageError("FROM and TO name the same entity")
+    with flag_names():
+        found = kg.paths(source, target, max_hops=args.max_hops, directed=args.directed, via=args.via,
+                         avoid=args.avoid, avoid_categories=avoided(args), limit=args.limit + 1 if args.limit else 0)
     more = bool(args.limit) and len(found) > args.limit
     found = found[:args.limit] if args.limit else found
-    a, b = kg.resolver.display(kg.resolve(args.source)), kg.resolver.display(kg.resolve(args.target))
+    a, b = kg.resolver.display(source), kg.resolver.display(target)
     way = "directed " if args.directed else ""
     if args.format == "json":
         write_json({"paths": [p.to_dict() for p in found], "truncated": more})

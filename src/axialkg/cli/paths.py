@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 
 from ..errors import UsageError
 from .query import add_store_options, open_kg  # noqa: F401  (re-exported for the command modules)
@@ -26,9 +27,27 @@ def add_common(p, *, hops_default: int | None = 4, directed: bool = True, avoid_
     p.add_argument("--format", choices=FORMATS, default="table", help="table (default) or json")
 
 
+# the library's parameter names as these commands spell them
+FLAGS = {"max_hops": "--max-hops", "limit": "--limit", "hops": "--hops"}
+
+
+@contextmanager
+def flag_names():
+    """Errors about a parameter name the command's flag (``--max-hops``), not the library's
+    (``max_hops``)."""
+    from ..graph import ParameterError
+
+    try:
+        yield
+    except ParameterError as exc:
+        if exc.parameter not in FLAGS:
+            raise
+        raise exc.renamed(FLAGS[exc.parameter]) from None
+
+
 def avoided(args) -> tuple:
     """--avoid-category values: the library default when absent, nothing for 'none'."""
-    from ..paths import DEFAULT_AVOID_CATEGORIES
+    from ..graph import DEFAULT_AVOID_CATEGORIES
 
     given = args.avoid_category
     if given is None:

@@ -99,7 +99,7 @@ class Backend:
     def op_neighbors(self, slug: str, hops: int) -> dict:
         """The entity's neighbourhood in the page's JSON shape, from the graph projection."""
         g = self.kg.neighbors(slug_iri(slug), hops)
-        center = self.kg.resolve(slug_iri(slug))
+        center = g.graph["center"]
         nodes = [{"id": n, "iri": n, "label": d.get("label", n), "category": d.get("category_label") or d.get("category")}
                  for n, d in sorted(g.nodes(data=True), key=lambda nd: (nd[0] != center, nd[0]))]
         edges = [{"source": u, "target": v, "predicate": d.get("predicate"), "label": d.get("label"),

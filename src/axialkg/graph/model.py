@@ -1,0 +1,131 @@
+"""The records graph questions answer with: paths, metaedges, metapaths, their counts, connections.
+
+Plain data, no graph behind them: a :class:`Path` carries its nodes and hops as dicts (what the
+JSON output prints), a :class:`Metapath` its metanodes (class IRIs) and ``(predicate, direction)``
+metaedges and the name it prints.
+
+>>> m = Metapath(("Drug", "Cause"), (("treats", FORWARD),), "Drug -treats-> Cause")
+>>> m.hops, str(m), m.metaedges[0].inverse
+(1, 'Drug -treats-> Cause', Metaedge(source='Cause', predicate='treats', direction='backward', target='Drug'))
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+FORWARD = "forward"    # the hop walks its edge from subject to object
+BACKWARD = "backward"  # the hop walks its edge from object to subject
+
+
+def reverse(direction: str) -> str:
+    return BACKWARD if direction == FORWARD else FORWARD
+
+
+@dataclass(frozen=True)
+class Metaedge:
+    """A kind of hop: from a metanode along a predicate, one way, to a metanode (class IRIs)."""
+
+    source: str
+    predicate: str
+    direction: str
+    target: str
+
+    @property
+    def inverse(self) -> Metaedge:
+        """The same edges walked the other way."""
+        return Metaedge(self.target, self.predicate, reverse(self.direction), self.source)
+
+
+@dataclass(frozen=True)
+class Metapath:
+    """A kind of connection: metanodes (class IRIs) joined by (predicate, direction) metaedges."""
+
+    categories: tuple
+    edges: tuple  # ((predicate IRI, direction), ...)
+    name: str = field(default="", compare=False)
+
+    @property
+    def hops(self) -> int:
+        return len(self.edges)
+
+    @property
+    def metaedges(self) -> tuple[Metaedge, ...]:
+        return tuple(Metaedge(a, p, d, b) for (p, d), a, b in zip(self.edges, self.categories, self.categories[1:]))
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class Path:
+    """One path: its nodes and, for each hop, the edge walked and which way it runs."""
+
+    nodes: list[dict]   # {"iri", "label", "category", "category_label"}
+    edges: list[dict]   # {"predicate", "label", "direction", "sources", "further_sources"}
+    metapath: Metapath | None = None
+    pdp: float | None = None  # path degree product, raised to -damping (set by connect)
+
+    @property
+    def hops(self) -> int:
+        return len(self.edges)
+
+    @property
+    def labels(self) -> list[str]:
+        return [n["label"] for n in self.nodes]
+
+    def to_dict(self) -> dict:
+        out = {"nodes": self.nodes, "edges": self.edges}
+        if self.metapath is not None:
+            out["metapath"] = str(self.metapath)
+        if self.pdp is not None:
+            out["path_degree_product"] = self.pdp
+        return out
+
+    def __str__(self) -> str:
+        text = self.nodes[0]["label"]
+        for e, n in zip(self.edges, self.nodes[1:]):
+            text += f" -[{e['label']}]-> " if e["direction"] == FORWARD else f" <-[{e['label']}]- "
+            text += n["label"]
+        return text
+
+
+@dataclass
+class MetapathCount:
+    """A metapath's path count (``exact`` False: too many to recount; ``count`` is then the walk
+    count, an upper bound) and, from :func:`axialkg.graph.connect`, its DWPC."""
+
+    metapath: Metapath
+    count: int
+    dwpc: float | None = None
+    exact: bool = True
+
+    def to_dict(self) -> dict:
+        out = {"metapath": str(self.metapath), "hops": self.metapath.hops, "count": self.count, "exact": self.exact,
+               "categories": list(self.metapath.categories),
+               "edges": [{"predicate": p, "direction": d} for p, d in self.metapath.edges]}
+        if self.dwpc is not None:
+            out["dwpc"] = self.dwpc
+        return out
+
+
+@dataclass
+class Connection:
+    """One source–target pair: its DWPC (summed over metapaths), per-metapath scores, and paths."""
+
+    source: dict
+    target: dict
+    dwpc: float
+    metapaths: list[MetapathCount]
+    paths: list[Path]
+
+    @property
+    def path_count(self) -> int:
+        return len(self.paths)
+
+    def to_dict(self, top_paths: int | None = None) -> dict:
+        return {"source": self.source, "target": self.target, "dwpc": self.dwpc, "path_count": self.path_count,
+                "metapaths": [m.to_dict() for m in self.metapaths],
+                "paths": [p.to_dict() for p in (self.paths if top_paths is None else self.paths[:top_paths])]}
+
+
+__all__ = ["BACKWARD", "FORWARD", "Connection", "Metaedge", "Metapath", "MetapathCount", "Path", "reverse"]
