@@ -20,7 +20,7 @@ import networkx as nx
 import pytest
 
 import axialkg
-from axialkg import graph as P
+from axialkg import graph as P  # noqa: N812 - P for the package, as the tests read
 from axialkg.cli import main
 from axialkg.cli.paths import flag_names
 from axialkg.errors import UsageError

@@ -347,8 +347,8 @@ class KnowledgeGraph:
         alone = None
         if center not in G:  # an entity without claims: its page gives the one node
             info = self.entity(center)
-            alone = {"label": info.label, "category": (info.type_iris or [None])[0],
-                     "category_label": (info.types or [None])[0]}
+            alone = {"label": info.label, "category": info.type_iris[0] if info.type_iris else None,
+                     "category_label": info.types[0] if info.types else None}
         return neighborhood_of(G, center, hops, directed=directed, alone=alone)
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ by the same walk as :func:`~.search.find_paths`, scored per metapath by the :mod
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable
+from typing import Iterable, cast
 
 from ..errors import AxialKGError
 from .collector import gc_paused
@@ -43,11 +43,11 @@ def connect(G, source: str | None = None, target: str | None = None, *, from_cat
     if source is not None:
         sources, A = [source], kind_of(node[source]) if source in G else None
     else:
-        A, sources = from_category, members(G, from_category)
+        A, sources = from_category, members(G, cast(str, from_category))  # check_ends: one of the two
     if target is not None:
         targets, B = {target}, kind_of(node[target]) if target in G else None
     else:
-        B, targets = to_category, set(members(G, to_category))
+        B, targets = to_category, set(members(G, cast(str, to_category)))
     sources = [s for s in sources if s in G]
     targets = {t for t in targets if t in G}
     if not sources or not targets:
@@ -75,12 +75,13 @@ def connect(G, source: str | None = None, target: str | None = None, *, from_cat
     out = []
     for (s, t), paths in found.items():
         per: dict[Metapath, list] = {}
-        for p in paths:
-            per.setdefault(p.metapath, []).append(p)
-        scores = [MetapathCount(m, len(ps), dwpc(p.pdp for p in ps)) for m, ps in per.items()]
-        scores.sort(key=lambda m: (-m.dwpc, m.metapath.hops, str(m.metapath)))
-        paths.sort(key=lambda p: (-p.pdp, p.hops, p.labels))
-        out.append(Connection(node_record(G, s), node_record(G, t), dwpc(m.dwpc for m in scores), scores, paths))
+        for p in paths:  # every path found above has its metapath and degree product
+            per.setdefault(cast(Metapath, p.metapath), []).append(p)
+        scores = [MetapathCount(m, len(ps), dwpc(cast(float, p.pdp) for p in ps)) for m, ps in per.items()]
+        scores.sort(key=lambda m: (-cast(float, m.dwpc), m.metapath.hops, str(m.metapath)))
+        paths.sort(key=lambda p: (-cast(float, p.pdp), p.hops, p.labels))
+        out.append(Connection(node_record(G, s), node_record(G, t), dwpc(cast(float, m.dwpc) for m in scores),
+                              scores, paths))
     out.sort(key=lambda c: (-c.dwpc, c.source["label"], c.target["label"], c.source["iri"], c.target["iri"]))
     return out
 

@@ -25,10 +25,10 @@ def reverse(direction: str) -> str:
 class Metaedge:
     """A kind of hop: from a metanode along a predicate, one way, to a metanode (class IRIs)."""
 
-    source: str
+    source: str | None  # None: an entity of no class of ours
     predicate: str
     direction: str
-    target: str
+    target: str | None
 
     @property
     def inverse(self) -> Metaedge:
@@ -74,7 +74,7 @@ class Path:
         return [n["label"] for n in self.nodes]
 
     def to_dict(self) -> dict:
-        out = {"nodes": self.nodes, "edges": self.edges}
+        out: dict = {"nodes": self.nodes, "edges": self.edges}
         if self.metapath is not None:
             out["metapath"] = str(self.metapath)
         if self.pdp is not None:

@@ -16,7 +16,7 @@ each length in turn, pruned by a bidirectional bounded BFS) and :func:`axialkg.g
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 from ..errors import UsageError
 from ..vocab import local_name
@@ -28,7 +28,7 @@ from .walk import Steps, blocked
 
 
 def walk_paths(G, source: str, ends: set, depth: int, dist: dict, outside: int, steps: Steps, *,
-               exact: bool, via: list = ()) -> Iterator[tuple[list, list]]:
+               exact: bool, via: Sequence[str] = ()) -> Iterator[tuple[list, list]]:
     """Simple paths from ``source`` to a node of ``ends``, depth first in ``steps`` order; yields
     ``(nodes, hops)`` with hops ``(predicate, direction)``.
 
@@ -38,7 +38,9 @@ def walk_paths(G, source: str, ends: set, depth: int, dist: dict, outside: int, 
     ``via``: class IRIs each matched by some inner node. One loop over a stack of step iterators
     (not recursive generators, whose every yield climbs the stack): a path is handed out once."""
     node = G._node
-    nodes, hops, on_path = [source], [], {source}
+    nodes: list = [source]
+    hops: list = []
+    on_path = {source}
     met = [0] * len(via)
     matched: list = []  # for each inner node on the path, the via categories it matched
     stack = [iter(steps(source))]
