@@ -21,7 +21,7 @@ import axialkg
 from axialkg import export as ex
 from axialkg.cli import main
 from axialkg.errors import AxialKGError, UsageError
-from axialkg.vocab import AXKG, OWL, RDF
+from axialkg.vocab import AXKG, OWL, PREFIXES, RDF, curie
 
 RDF_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}
 
@@ -179,7 +179,7 @@ def test_nquads_default_graph_union_and_per_source_graphs(exported, release_grap
 def test_jsonld_has_a_compact_context_of_our_prefixes(exported, release_graph):
     out, _ = exported
     doc = json.loads((out / "axialkg.jsonld").read_text())
-    assert doc["@context"] == dict(sorted(ex.EXPORT_PREFIXES.items()))
+    assert doc["@context"] == dict(sorted(PREFIXES.items()))
     assert doc["@context"]["axkg"] == "https://w3id.org/axialkg/"
     ids = []
 
@@ -216,7 +216,8 @@ def test_rdfxml_export_loads_in_owlready2(exported):
 
 def test_exports_are_deterministic(exported, kg, tmp_path):
     out, _ = exported
-    for fmt, (kind, names) in ex.FORMATS.items():
+    for fmt, sink in ex.FORMATS.items():
+        kind, names = sink.kind, sink.files
         again = tmp_path / f"again.{fmt}"
         ex.export(fmt, again, kg=kg)
         first = out / f"axialkg.{fmt}"
@@ -366,10 +367,10 @@ def test_kgx_edges_are_exactly_the_entity_claims(exported, biolink, release_grap
                release_graph.value(a, OWL.annotatedTarget)) for a in release_graph.subjects(RDF.type, OWL.Axiom)}
     assert got <= axioms
     # sources: the publications are exactly the axioms' dcterms:source values
-    claims = ex.claims(release_graph)
+    claims = ex.graph_claims(release_graph)
     for e in edges:
         key = (iri(e["subject"]), iri(e["original_predicate"]), iri(e["object"]))
-        assert sorted(filter(None, e["publications"].split("|"))) == sorted(ex.curie(s) for s in claims[key].sources)
+        assert sorted(filter(None, e["publications"].split("|"))) == sorted(curie(s) for s in claims[key].sources)
 
 
 def test_kgx_predicates_follow_the_schema_alignment(exported, biolink, release_graph):
@@ -379,8 +380,8 @@ def test_kgx_predicates_follow_the_schema_alignment(exported, biolink, release_g
     _, edges = read_kgx(out / "axialkg.kgx", biolink)
     for e in edges:
         prop = URIRef(str(AXKG) + e["original_predicate"].removeprefix("axkg:"))
-        exact = {ex.curie(o) for o in release_graph.objects(prop, SKOS.exactMatch) if "biolink" in str(o)}
-        close = {ex.curie(o) for o in release_graph.objects(prop, SKOS.closeMatch) if "biolink" in str(o)}
+        exact = {curie(o) for o in release_graph.objects(prop, SKOS.exactMatch) if "biolink" in str(o)}
+        close = {curie(o) for o in release_graph.objects(prop, SKOS.closeMatch) if "biolink" in str(o)}
         assert e["predicate"] in (exact or close or {"biolink:related_to"}), e
 
 
@@ -434,7 +435,7 @@ def test_graphml_reads_back_in_networkx(exported):
 
 # ---- other stores, the CLI, safe writes ----------------------------------------------------------
 def test_export_from_an_on_disk_store_matches(tmp_path, release_graph):
-    report = ex.export("ntriples", tmp_path / "x.nt", store=f"oxigraph:{tmp_path / 'store'}")
+    report = ex.export("ntriples", tmp_path / "x.nt", kg=axialkg.open(f"oxigraph:{tmp_path / 'store'}"))
     assert same_graph(Graph().parse(tmp_path / "x.nt", format="nt"), release_graph) and report.triples == len(release_graph)
 
 
@@ -467,9 +468,9 @@ def test_cli_export_errors_are_one_line(tmp_path, capsys, args, message):
     assert not (tmp_path / "x.ttl").exists()
 
 
-def test_unknown_format_is_a_usage_error(tmp_path):
+def test_unknown_format_is_a_usage_error(tmp_path, kg):
     with pytest.raises(UsageError, match="unknown export format 'owl'"):
-        ex.export("owl", tmp_path / "x")
+        ex.export("owl", tmp_path / "x", kg=kg)
     with pytest.raises(SystemExit) as exc:
         main(["export", "--format", "owl", "--out", str(tmp_path / "x")])
     assert exc.value.code == 2
@@ -483,13 +484,13 @@ def test_a_failed_export_leaves_the_previous_one_whole(tmp_path, kg, monkeypatch
                                           tmp_path / "kgx" / "edges.tsv"]}
     listing = sorted(p.name for p in tmp_path.iterdir())
 
-    def broken_render(fmt, kg_, g=None):
-        data, g, n, e = real_render(fmt, kg_, g)
-        if isinstance(data, dict):
-            data = dict(data, **{"edges.tsv": None})  # the second file fails to write
+    def broken_render(fmt, kg_):
+        rendered = real_render(fmt, kg_)
+        if isinstance(rendered.data, dict):
+            rendered.data = dict(rendered.data, **{"edges.tsv": None})  # the second file fails to write
         else:
-            data = None
-        return data, g, n, e
+            rendered.data = None
+        return rendered
 
     real_render = ex.render
     monkeypatch.setattr(ex, "render", broken_render)
@@ -513,7 +514,7 @@ def test_decimals_are_spelled_as_the_release_spells_them():
     dec = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
     g.add((AXKG.d, AXKG.doseAmount, Literal("90", datatype=dec)))
     g.add((AXKG.d, AXKG.doseAmountMax, Literal("1.20", datatype=dec)))
-    out = {str(o) for o in ex._respell_decimals(g).objects()}
+    out = {str(o) for o in ex.respell_decimals(g).objects()}
     assert out == {"90.0", "1.2"}
 
 
