@@ -433,9 +433,90 @@ def test_graphml_reads_back_in_networkx(exported):
     assert any("FDA Access Data" in d["sources"].split("|") for d in data)
 
 
+def test_graphml_categories_and_kind_let_a_user_filter_and_colour(exported, release_graph):
+    """``categories`` holds every class of ours an entity falls under, so filtering on axkg:Drug finds
+    every drug whatever its most specific class; ``kind`` is the top of the hierarchy."""
+    import networkx as nx
+
+    from axialkg.vocab import RDFS
+
+    out, _ = exported
+    G = nx.read_graphml(out / "axialkg.graphml", force_multigraph=True)
+    drug_classes = set(release_graph.transitive_subjects(RDFS.subClassOf, AXKG.Drug))
+    drugs = {curie(s) for s in release_graph.subjects(RDF.type, OWL.NamedIndividual)
+             if drug_classes & set(release_graph.objects(s, RDF.type))}
+    assert len(drugs) >= 10
+    assert {n for n, d in G.nodes(data=True) if "axkg:Drug" in d["categories"].split("|")} == drugs
+    rux = G.nodes["axkg:ruxolitinib"]
+    assert (rux["category"], rux["category_label"], rux["kind"]) == ("axkg:JAKInhibitor", "JAK inhibitor",
+                                                                     "axkg:Intervention")
+    assert {"axkg:JAKInhibitor", "axkg:Drug", "axkg:Intervention"} <= set(rux["categories"].split("|"))
+    assert G.nodes["axkg:myelofibrosis"]["kind"] == "axkg:Cause"
+
+
+def test_one_graphml_writer_for_the_export_and_any_node_set(exported, kg, tmp_path):
+    """write_graphml (what ``neighbors --graphml`` calls) writes the export's bytes for the whole
+    graph, whether it is given no nodes or every node."""
+    import networkx as nx
+
+    out, reports = exported
+    full = (out / "axialkg.graphml").read_bytes()
+    report = ex.write_graphml(kg, tmp_path / "all.graphml")
+    assert (tmp_path / "all.graphml").read_bytes() == full
+    assert (report.files, report.nodes, report.edges) == ([tmp_path / "all.graphml"], reports["graphml"].nodes,
+                                                         reports["graphml"].edges)
+    every = [d["iri"] for _, d in nx.read_graphml(out / "axialkg.graphml").nodes(data=True)]
+    ex.write_graphml(kg, tmp_path / "every.graphml", nodes=reversed(every))
+    assert (tmp_path / "every.graphml").read_bytes() == full
+
+
+def test_graphml_of_a_neighbourhood_is_the_export_restricted_to_its_nodes(exported, kg, tmp_path):
+    import networkx as nx
+
+    out, _ = exported
+    full = nx.read_graphml(out / "axialkg.graphml", force_multigraph=True)
+    sub = kg.neighbors("JAK2", hops=1)
+    report = ex.write_graphml(kg, tmp_path / "jak2.graphml", nodes=sub.nodes,
+                              distances=dict(sub.nodes(data="distance")))
+    G = nx.read_graphml(tmp_path / "jak2.graphml", force_multigraph=True)
+    ids = {curie(n) for n in sub}
+    assert set(G) == ids and (report.nodes, report.edges) == (G.number_of_nodes(), G.number_of_edges())
+    assert G.graph["center"] == curie(kg.resolve("JAK2")) == "axkg:jak2" and G.nodes["axkg:jak2"]["distance"] == 0
+    assert {d["distance"] for _, d in G.nodes(data=True)} == {0, 1}
+    for n, d in G.nodes(data=True):
+        assert {k: v for k, v in d.items() if k != "distance"} == full.nodes[n]
+
+    def edges(graph, keep):
+        return sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in graph.edges(keys=True, data=True)
+                      if u in keep and v in keep)
+
+    assert len(edges(G, ids)) > 5 and edges(G, ids) == edges(full, ids)
+    # the same claims as the projection's neighbourhood
+    assert {(curie(u), curie(v), curie(k)) for u, v, k in sub.edges(keys=True)} \
+        == {(u, v, d["predicate"]) for u, v, d in G.edges(data=True)}
+
+
+def test_write_graphml_refuses_a_bad_target_and_writes_nothing(kg, tmp_path):
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(UsageError, match="no directory"):
+        ex.write_graphml(kg, tmp_path / "no" / "x.graphml")
+    with pytest.raises(UsageError, match="is a directory"):
+        ex.write_graphml(kg, tmp_path / "adir")
+    assert [p.name for p in tmp_path.iterdir()] == ["adir"] and not any((tmp_path / "adir").iterdir())
+
+
+@pytest.mark.xfail(strict=True, reason="cli/neighbors.py still writes with axialkg.paths.write_graphml; this passes "
+                                       "(and the marker goes) once it calls axialkg.export.write_graphml")
+def test_neighbors_all_graphml_and_export_graphml_write_the_same_bytes(tmp_path, capsys):
+    assert main(["neighbors", "--all", "--graphml", str(tmp_path / "n.graphml")]) == 0
+    assert main(["export", "--format", "graphml", "--out", str(tmp_path / "e.graphml")]) == 0
+    assert (tmp_path / "n.graphml").read_bytes() == (tmp_path / "e.graphml").read_bytes()
+
+
 # ---- other stores, the CLI, safe writes ----------------------------------------------------------
 def test_export_from_an_on_disk_store_matches(tmp_path, release_graph):
-    report = ex.export("ntriples", tmp_path / "x.nt", kg=axialkg.open(f"oxigraph:{tmp_path / 'store'}"))
+    on_disk = axialkg.open(f"oxigraph:{tmp_path / 'store'}")
+    report = ex.export("ntriples", tmp_path / "x.nt", kg=on_disk)
     assert same_graph(Graph().parse(tmp_path / "x.nt", format="nt"), release_graph) and report.triples == len(release_graph)
 
 
@@ -507,6 +588,17 @@ def test_empty_store_export_is_refused(tmp_path):
     with pytest.raises(AxialKGError, match="holds no triples in graph https://example.org/empty"):
         ex.export("turtle", tmp_path / "x.ttl", kg=kg)
     assert not (tmp_path / "x.ttl").exists()
+
+
+@pytest.mark.parametrize("fmt", ["kgx", "graphml"])
+def test_empty_store_records_export_is_refused(tmp_path, fmt):
+    kg = axialkg.open(graph="https://example.org/empty")
+    kg.update("DROP GRAPH <https://example.org/empty>")
+    with pytest.raises(AxialKGError, match="holds no triples in graph https://example.org/empty"):
+        ex.export(fmt, tmp_path / "x", kg=kg)
+    with pytest.raises(AxialKGError, match="holds no triples"):
+        ex.write_graphml(kg, tmp_path / "y.graphml")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_decimals_are_spelled_as_the_release_spells_them():

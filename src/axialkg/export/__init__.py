@@ -23,8 +23,8 @@ them to) and all-or-nothing: files are written beside the target and renamed int
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping
 
 from ..errors import UsageError
 from . import csv, graphml, kgx, rdf
@@ -51,8 +51,8 @@ class Sink:
 FORMATS: dict[str, Sink] = {s.name: s for s in (
     *(Sink(name, GRAPH, FILE, (), fn) for name, fn in rdf.WRITERS.items()),
     Sink("graphml", RECORDS, FILE, (), graphml.render),
-    Sink("kgx", RECORDS, DIRECTORY, kgx.FILES, lambda src: kgx.to_kgx(src.nodes, src.edges)),
-    Sink("csv", RECORDS, DIRECTORY, csv.FILES, lambda src: csv.to_csv(src.nodes, src.edges)),
+    Sink("kgx", RECORDS, DIRECTORY, kgx.FILES, kgx.render),
+    Sink("csv", RECORDS, DIRECTORY, csv.FILES, csv.render),
 )}
 
 
@@ -60,7 +60,7 @@ FORMATS: dict[str, Sink] = {s.name: s for s in (
 class Rendered:
     """The bytes of one format (file name → bytes for a directory format) and what they hold."""
 
-    data: "bytes | Mapping[str, bytes]"
+    data: bytes | Mapping[str, bytes]
     triples: int
     nodes: int = 0
     edges: int = 0
@@ -100,4 +100,4 @@ def export(fmt: str, out, *, kg) -> ExportReport:
 
 __all__ = ["DIRECTORY", "FILE", "FORMATS", "GRAPH", "RECORDS", "SOURCE_GRAPH_BASE", "Edge", "ExportReport", "Node",
            "Rendered", "Sink", "Source", "check_out", "export", "graph_claims", "jsonld_context", "render",
-           "respell_decimals", "snapshot", "sink", "source_graph", "write_graphml"]
+           "respell_decimals", "sink", "snapshot", "source_graph", "write_graphml"]

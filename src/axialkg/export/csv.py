@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..vocab import curie
-from .source import Edge, Node
+from .source import Edge, Node, Source
 
 FILES = ("nodes.csv", "edges.csv")
 NODE_COLUMNS = ["id", "iri", "label", "category", "category_label", "biolink_category", "definition",
@@ -44,4 +44,8 @@ def to_csv(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, bytes]:
             "edges.csv": _csv(EDGE_COLUMNS, map(edge_row, edges))}
 
 
-__all__ = ["EDGE_COLUMNS", "FILES", "NODE_COLUMNS", "edge_row", "node_row", "to_csv"]
+def render(source: Source) -> dict[str, bytes]:
+    return to_csv(source.nodes, source.edges)
+
+
+__all__ = ["EDGE_COLUMNS", "FILES", "NODE_COLUMNS", "edge_row", "node_row", "render", "to_csv"]

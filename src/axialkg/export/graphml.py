@@ -14,7 +14,7 @@ List attributes are ``|``-joined text, as in KGX and CSV.
 from __future__ import annotations
 
 import io
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from ..vocab import curie
 from .output import FILE, ExportReport, check_target, write_target
@@ -35,8 +35,9 @@ def to_graphml(nodes: Iterable[Node], edges: Iterable[Edge], *, distances: Mappi
         if len(centre) == 1:
             G.graph["center"] = curie(centre[0])
     for n in nodes:
-        attrs = {"label": n.label, "iri": n.iri, "category": _curies(n.classes), "category_label": "|".join(n.class_labels),
-                 "biolink_category": _curies(n.biolink), "categories": _curies(n.categories), "kind": _curies(n.kinds)}
+        attrs: dict[str, str | int] = {
+            "label": n.label, "iri": n.iri, "category": _curies(n.classes), "category_label": "|".join(n.class_labels),
+            "biolink_category": _curies(n.biolink), "categories": _curies(n.categories), "kind": _curies(n.kinds)}
         if distances is not None and n.iri in distances:
             attrs["distance"] = int(distances[n.iri])
         G.add_node(n.id, **attrs)

@@ -12,11 +12,11 @@ Multivalued fields are joined with ``|``; a value holding ``|`` is refused.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import AxialKGError
 from ..vocab import curie
-from .source import Edge, Node
+from .source import Edge, Node, Source
 
 FILES = ("nodes.tsv", "edges.tsv")
 ARTICLE = "axkg:source-article"
@@ -62,4 +62,8 @@ def to_kgx(nodes: Iterable[Node], edges: Iterable[Edge]) -> dict[str, bytes]:
             "edges.tsv": _tsv(EDGE_COLUMNS, map(edge_row, edges))}
 
 
-__all__ = ["ARTICLE", "EDGE_COLUMNS", "FILES", "NODE_COLUMNS", "edge_row", "node_row", "to_kgx"]
+def render(source: Source) -> dict[str, bytes]:
+    return to_kgx(source.nodes, source.edges)
+
+
+__all__ = ["ARTICLE", "EDGE_COLUMNS", "FILES", "NODE_COLUMNS", "edge_row", "node_row", "render", "to_kgx"]

@@ -6,9 +6,9 @@ Messages name the path, not a command-line flag: the commands add theirs (``--ou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from ..errors import UsageError
 from ..files import replace_directory, write_atomic
@@ -52,7 +52,7 @@ def check_target(out, kind: str, names: tuple[str, ...] = ()) -> Path:
     return out
 
 
-def write_target(out: Path, kind: str, data: "bytes | Mapping[str, bytes]") -> list[Path]:
+def write_target(out: Path, kind: str, data: bytes | Mapping[str, bytes]) -> list[Path]:
     """Write one file, or a whole directory staged and swapped in."""
     if kind == FILE:
         return [write_atomic(check_target(out, kind), data)]  # type: ignore[arg-type]

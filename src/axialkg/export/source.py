@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Iterable
 
 from ..errors import AxialKGError
 from ..queries import LIST_SEPARATOR, internal
