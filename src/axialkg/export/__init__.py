@@ -1,15 +1,15 @@
 """File exports of the graph, as sinks over two sources (the way KGX joins sources to sinks):
 
-=========  ==================================================================================  ========
-turtle     Turtle with the release's prefixes                                                  graph
-rdfxml     flat RDF/XML, as ``ontology/axialkg.owl`` (opens in Protégé and owlready2)           graph
-ntriples   sorted N-Triples                                                                    graph
-nquads     provenance as named graphs (see :mod:`.rdf`)                                        graph
-jsonld     JSON-LD 1.1 with a compact ``@context`` of our prefixes (no term coercions)          graph
-graphml    the entity-to-entity network for Cytoscape or Gephi (see :mod:`.graphml`)           records
-kgx        directory with KGX TSV ``nodes.tsv`` and ``edges.tsv`` (see :mod:`.kgx`)             records
-csv        directory with ``nodes.csv`` and ``edges.csv`` for spreadsheets                     records
-=========  ==================================================================================  ========
+=========  ===========================================================================  =======
+turtle     Turtle with the release's prefixes                                           graph
+rdfxml     flat RDF/XML, as ``ontology/axialkg.owl`` (opens in Protégé and owlready2)   graph
+ntriples   sorted N-Triples                                                             graph
+nquads     provenance as named graphs (see :mod:`.rdf`)                                 graph
+jsonld     JSON-LD 1.1 with a compact ``@context`` of our prefixes (no term coercions)  graph
+graphml    the entity-to-entity network for Cytoscape or Gephi (see :mod:`.graphml`)    records
+kgx        directory with KGX TSV ``nodes.tsv`` and ``edges.tsv`` (see :mod:`.kgx`)     records
+csv        directory with ``nodes.csv`` and ``edges.csv`` for spreadsheets              records
+=========  ===========================================================================  =======
 
 "graph" sinks write the canonical RDF graph of the store's triples (:func:`.rdf.snapshot`);
 "records" sinks write the nodes and edges of :class:`.source.Source`, read from the store by

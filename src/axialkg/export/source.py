@@ -91,6 +91,7 @@ class Source:
     def __init__(self, kg, nodes: Iterable[str] | None = None):
         self.kg = kg
         self.only = None if nodes is None else frozenset(nodes)
+        self._class_memo: dict[frozenset[str], tuple[list[str], ...]] = {}
 
     def _keep(self, iri: str) -> bool:
         return self.only is None or iri in self.only
@@ -115,20 +116,30 @@ class Source:
             iri = r["entity"].value
             if self._keep(iri):
                 values[iri][r["key"].value].add(r["value"].value)
-        m = self.schema
         out = []
         for iri in sorted(values):
             v = values[iri]
             if not v["label"]:
                 continue
-            classes = m.most_specific(v["type"])
+            classes, class_labels, biolink, categories, kinds = self._classes(frozenset(v["type"]))
             out.append(Node(
-                iri=iri, label=min(v["label"]), classes=classes, class_labels=[m.label(c) for c in classes],
-                biolink=sorted({m.biolink_category(c) for c in classes}) or [NAMED_THING],
-                definition=min(v["definition"]) if v["definition"] else None,
-                synonyms=sorted(v["synonym"]), xrefs=sorted(v["xref"]),
-                categories=sorted(m.closure(v["type"])), kinds=sorted({m.kind(c) for c in classes})))
+                iri=iri, label=min(v["label"]), classes=classes, class_labels=class_labels, biolink=biolink,
+                definition=min(v["definition"]) if v["definition"] else None, synonyms=sorted(v["synonym"]),
+                xrefs=sorted(v["xref"]), categories=categories, kinds=kinds))
         return out
+
+    def _classes(self, types: frozenset[str]) -> tuple[list[str], ...]:
+        """Most specific classes, their labels, Biolink categories, every class and the kinds of an entity
+        asserted in ``types`` (worked out once per distinct set: a large graph has few)."""
+        hit = self._class_memo.get(types)
+        if hit is None:
+            m = self.schema
+            classes = m.most_specific(types)
+            hit = self._class_memo[types] = (
+                classes, [m.label(c) for c in classes],
+                sorted({m.biolink_category(c) for c in classes}) or [NAMED_THING],
+                sorted(m.closure(types)), sorted({m.kind(c) for c in classes}))
+        return hit
 
     @cached_property
     def claims(self) -> dict[tuple, Claim]:
