@@ -61,7 +61,7 @@ class Rendered:
     """The bytes of one format (file name → bytes for a directory format) and what they hold."""
 
     data: bytes | Mapping[str, bytes]
-    triples: int
+    triples: int | None  # the RDF formats' triples; the table and network formats do not count them
     nodes: int = 0
     edges: int = 0
 
@@ -79,8 +79,8 @@ def render(fmt: str, kg) -> Rendered:
         g = snapshot(kg)
         return Rendered(s.write(g), len(g))
     source = Source(kg)
-    triples = source.triples
-    return Rendered(s.write(source), triples, len(source.nodes), len(source.edges))
+    source.check()
+    return Rendered(s.write(source), None, len(source.nodes), len(source.edges))
 
 
 def check_out(fmt: str, out) -> None:

@@ -63,9 +63,9 @@ def write_graphml(kg, out, nodes: Iterable[str] | None = None, *,
     if nodes is None and distances is not None:
         nodes = distances
     source = Source(kg, nodes)
-    triples = source.triples  # an empty store is refused before anything is written
+    source.check()  # an empty store is refused before anything is written
     files = write_target(out, FILE, render(source, distances=distances))
-    return ExportReport("graphml", out, files, triples, len(source.nodes), len(source.edges))
+    return ExportReport("graphml", out, files, None, len(source.nodes), len(source.edges))
 
 
 __all__ = ["render", "to_graphml", "write_graphml"]

@@ -21,13 +21,12 @@ class ExportReport:
     format: str
     path: Path
     files: list[Path]
-    triples: int
+    triples: int | None  # None for the table and network formats, which write nodes and edges
     nodes: int = 0
     edges: int = 0
 
     def summary(self) -> str:
-        what = f"{self.nodes} nodes, {self.edges} edges" if self.format in ("kgx", "csv", "graphml") \
-            else f"{self.triples} triples"
+        what = f"{self.triples} triples" if self.triples is not None else f"{self.nodes} nodes, {self.edges} edges"
         return f"wrote {self.format} ({what}) → {self.path}"
 
 

@@ -100,13 +100,11 @@ class Source:
     def schema(self) -> SchemaModel:
         return SchemaModel.from_results(self.kg.store.query(internal("schema")))
 
-    @cached_property
-    def triples(self) -> int:
-        """How many triples the store holds; an empty store is refused."""
-        n = self.kg.store.triple_count()
-        if n == 0:
+    def check(self) -> None:
+        """Refuse an empty store (or graph). The store is counted only when it gave no records: counting
+        is a pass over every triple on some engines."""
+        if not self.nodes and not self.edges and self.kg.store.triple_count() == 0:
             raise no_triples(self.kg.store)
-        return n
 
     @cached_property
     def nodes(self) -> list[Node]:
