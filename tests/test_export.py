@@ -21,7 +21,7 @@ import axialkg
 from axialkg import export as ex
 from axialkg.cli import main
 from axialkg.errors import AxialKGError, UsageError
-from axialkg.vocab import AXKG, OWL, RDF
+from axialkg.vocab import AXKG, OWL, PREFIXES, RDF, curie
 
 RDF_FORMATS = {"turtle": "turtle", "rdfxml": "xml", "ntriples": "nt", "jsonld": "json-ld"}
 
@@ -179,7 +179,7 @@ def test_nquads_default_graph_union_and_per_source_graphs(exported, release_grap
 def test_jsonld_has_a_compact_context_of_our_prefixes(exported, release_graph):
     out, _ = exported
     doc = json.loads((out / "axialkg.jsonld").read_text())
-    assert doc["@context"] == dict(sorted(ex.EXPORT_PREFIXES.items()))
+    assert doc["@context"] == dict(sorted(PREFIXES.items()))
     assert doc["@context"]["axkg"] == "https://w3id.org/axialkg/"
     ids = []
 
@@ -216,7 +216,8 @@ def test_rdfxml_export_loads_in_owlready2(exported):
 
 def test_exports_are_deterministic(exported, kg, tmp_path):
     out, _ = exported
-    for fmt, (kind, names) in ex.FORMATS.items():
+    for fmt, sink in ex.FORMATS.items():
+        kind, names = sink.kind, sink.files
         again = tmp_path / f"again.{fmt}"
         ex.export(fmt, again, kg=kg)
         first = out / f"axialkg.{fmt}"
@@ -366,10 +367,10 @@ def test_kgx_edges_are_exactly_the_entity_claims(exported, biolink, release_grap
                release_graph.value(a, OWL.annotatedTarget)) for a in release_graph.subjects(RDF.type, OWL.Axiom)}
     assert got <= axioms
     # sources: the publications are exactly the axioms' dcterms:source values
-    claims = ex.claims(release_graph)
+    claims = ex.graph_claims(release_graph)
     for e in edges:
         key = (iri(e["subject"]), iri(e["original_predicate"]), iri(e["object"]))
-        assert sorted(filter(None, e["publications"].split("|"))) == sorted(ex.curie(s) for s in claims[key].sources)
+        assert sorted(filter(None, e["publications"].split("|"))) == sorted(curie(s) for s in claims[key].sources)
 
 
 def test_kgx_predicates_follow_the_schema_alignment(exported, biolink, release_graph):
@@ -379,8 +380,8 @@ def test_kgx_predicates_follow_the_schema_alignment(exported, biolink, release_g
     _, edges = read_kgx(out / "axialkg.kgx", biolink)
     for e in edges:
         prop = URIRef(str(AXKG) + e["original_predicate"].removeprefix("axkg:"))
-        exact = {ex.curie(o) for o in release_graph.objects(prop, SKOS.exactMatch) if "biolink" in str(o)}
-        close = {ex.curie(o) for o in release_graph.objects(prop, SKOS.closeMatch) if "biolink" in str(o)}
+        exact = {curie(o) for o in release_graph.objects(prop, SKOS.exactMatch) if "biolink" in str(o)}
+        close = {curie(o) for o in release_graph.objects(prop, SKOS.closeMatch) if "biolink" in str(o)}
         assert e["predicate"] in (exact or close or {"biolink:related_to"}), e
 
 
@@ -432,9 +433,90 @@ def test_graphml_reads_back_in_networkx(exported):
     assert any("FDA Access Data" in d["sources"].split("|") for d in data)
 
 
+def test_graphml_categories_and_kind_let_a_user_filter_and_colour(exported, release_graph):
+    """``categories`` holds every class of ours an entity falls under, so filtering on axkg:Drug finds
+    every drug whatever its most specific class; ``kind`` is the top of the hierarchy."""
+    import networkx as nx
+
+    from axialkg.vocab import RDFS
+
+    out, _ = exported
+    G = nx.read_graphml(out / "axialkg.graphml", force_multigraph=True)
+    drug_classes = set(release_graph.transitive_subjects(RDFS.subClassOf, AXKG.Drug))
+    drugs = {curie(s) for s in release_graph.subjects(RDF.type, OWL.NamedIndividual)
+             if drug_classes & set(release_graph.objects(s, RDF.type))}
+    assert len(drugs) >= 10
+    assert {n for n, d in G.nodes(data=True) if "axkg:Drug" in d["categories"].split("|")} == drugs
+    rux = G.nodes["axkg:ruxolitinib"]
+    assert (rux["category"], rux["category_label"], rux["kind"]) == ("axkg:JAKInhibitor", "JAK inhibitor",
+                                                                     "axkg:Intervention")
+    assert {"axkg:JAKInhibitor", "axkg:Drug", "axkg:Intervention"} <= set(rux["categories"].split("|"))
+    assert G.nodes["axkg:myelofibrosis"]["kind"] == "axkg:Cause"
+
+
+def test_one_graphml_writer_for_the_export_and_any_node_set(exported, kg, tmp_path):
+    """write_graphml (what ``neighbors --graphml`` calls) writes the export's bytes for the whole
+    graph, whether it is given no nodes or every node."""
+    import networkx as nx
+
+    out, reports = exported
+    full = (out / "axialkg.graphml").read_bytes()
+    report = ex.write_graphml(kg, tmp_path / "all.graphml")
+    assert (tmp_path / "all.graphml").read_bytes() == full
+    assert (report.files, report.nodes, report.edges) == ([tmp_path / "all.graphml"], reports["graphml"].nodes,
+                                                         reports["graphml"].edges)
+    every = [d["iri"] for _, d in nx.read_graphml(out / "axialkg.graphml").nodes(data=True)]
+    ex.write_graphml(kg, tmp_path / "every.graphml", nodes=reversed(every))
+    assert (tmp_path / "every.graphml").read_bytes() == full
+
+
+def test_graphml_of_a_neighbourhood_is_the_export_restricted_to_its_nodes(exported, kg, tmp_path):
+    import networkx as nx
+
+    out, _ = exported
+    full = nx.read_graphml(out / "axialkg.graphml", force_multigraph=True)
+    sub = kg.neighbors("JAK2", hops=1)
+    report = ex.write_graphml(kg, tmp_path / "jak2.graphml", nodes=sub.nodes,
+                              distances=dict(sub.nodes(data="distance")))
+    G = nx.read_graphml(tmp_path / "jak2.graphml", force_multigraph=True)
+    ids = {curie(n) for n in sub}
+    assert set(G) == ids and (report.nodes, report.edges) == (G.number_of_nodes(), G.number_of_edges())
+    assert G.graph["center"] == curie(kg.resolve("JAK2")) == "axkg:jak2" and G.nodes["axkg:jak2"]["distance"] == 0
+    assert {d["distance"] for _, d in G.nodes(data=True)} == {0, 1}
+    for n, d in G.nodes(data=True):
+        assert {k: v for k, v in d.items() if k != "distance"} == full.nodes[n]
+
+    def edges(graph, keep):
+        return sorted((u, v, k, tuple(sorted(d.items()))) for u, v, k, d in graph.edges(keys=True, data=True)
+                      if u in keep and v in keep)
+
+    assert len(edges(G, ids)) > 5 and edges(G, ids) == edges(full, ids)
+    # the same claims as the projection's neighbourhood
+    assert {(curie(u), curie(v), curie(k)) for u, v, k in sub.edges(keys=True)} \
+        == {(u, v, d["predicate"]) for u, v, d in G.edges(data=True)}
+
+
+def test_write_graphml_refuses_a_bad_target_and_writes_nothing(kg, tmp_path):
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(UsageError, match="no directory"):
+        ex.write_graphml(kg, tmp_path / "no" / "x.graphml")
+    with pytest.raises(UsageError, match="is a directory"):
+        ex.write_graphml(kg, tmp_path / "adir")
+    assert [p.name for p in tmp_path.iterdir()] == ["adir"] and not any((tmp_path / "adir").iterdir())
+
+
+@pytest.mark.xfail(strict=True, reason="cli/neighbors.py still writes with axialkg.paths.write_graphml; this passes "
+                                       "(and the marker goes) once it calls axialkg.export.write_graphml")
+def test_neighbors_all_graphml_and_export_graphml_write_the_same_bytes(tmp_path, capsys):
+    assert main(["neighbors", "--all", "--graphml", str(tmp_path / "n.graphml")]) == 0
+    assert main(["export", "--format", "graphml", "--out", str(tmp_path / "e.graphml")]) == 0
+    assert (tmp_path / "n.graphml").read_bytes() == (tmp_path / "e.graphml").read_bytes()
+
+
 # ---- other stores, the CLI, safe writes ----------------------------------------------------------
 def test_export_from_an_on_disk_store_matches(tmp_path, release_graph):
-    report = ex.export("ntriples", tmp_path / "x.nt", store=f"oxigraph:{tmp_path / 'store'}")
+    on_disk = axialkg.open(f"oxigraph:{tmp_path / 'store'}")
+    report = ex.export("ntriples", tmp_path / "x.nt", kg=on_disk)
     assert same_graph(Graph().parse(tmp_path / "x.nt", format="nt"), release_graph) and report.triples == len(release_graph)
 
 
@@ -467,9 +549,9 @@ def test_cli_export_errors_are_one_line(tmp_path, capsys, args, message):
     assert not (tmp_path / "x.ttl").exists()
 
 
-def test_unknown_format_is_a_usage_error(tmp_path):
+def test_unknown_format_is_a_usage_error(tmp_path, kg):
     with pytest.raises(UsageError, match="unknown export format 'owl'"):
-        ex.export("owl", tmp_path / "x")
+        ex.export("owl", tmp_path / "x", kg=kg)
     with pytest.raises(SystemExit) as exc:
         main(["export", "--format", "owl", "--out", str(tmp_path / "x")])
     assert exc.value.code == 2
@@ -483,13 +565,13 @@ def test_a_failed_export_leaves_the_previous_one_whole(tmp_path, kg, monkeypatch
                                           tmp_path / "kgx" / "edges.tsv"]}
     listing = sorted(p.name for p in tmp_path.iterdir())
 
-    def broken_render(fmt, kg_, g=None):
-        data, g, n, e = real_render(fmt, kg_, g)
-        if isinstance(data, dict):
-            data = dict(data, **{"edges.tsv": None})  # the second file fails to write
+    def broken_render(fmt, kg_):
+        rendered = real_render(fmt, kg_)
+        if isinstance(rendered.data, dict):
+            rendered.data = dict(rendered.data, **{"edges.tsv": None})  # the second file fails to write
         else:
-            data = None
-        return data, g, n, e
+            rendered.data = None
+        return rendered
 
     real_render = ex.render
     monkeypatch.setattr(ex, "render", broken_render)
@@ -508,12 +590,23 @@ def test_empty_store_export_is_refused(tmp_path):
     assert not (tmp_path / "x.ttl").exists()
 
 
+@pytest.mark.parametrize("fmt", ["kgx", "graphml"])
+def test_empty_store_records_export_is_refused(tmp_path, fmt):
+    kg = axialkg.open(graph="https://example.org/empty")
+    kg.update("DROP GRAPH <https://example.org/empty>")
+    with pytest.raises(AxialKGError, match="holds no triples in graph https://example.org/empty"):
+        ex.export(fmt, tmp_path / "x", kg=kg)
+    with pytest.raises(AxialKGError, match="holds no triples"):
+        ex.write_graphml(kg, tmp_path / "y.graphml")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_decimals_are_spelled_as_the_release_spells_them():
     g = Graph()
     dec = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
     g.add((AXKG.d, AXKG.doseAmount, Literal("90", datatype=dec)))
     g.add((AXKG.d, AXKG.doseAmountMax, Literal("1.20", datatype=dec)))
-    out = {str(o) for o in ex._respell_decimals(g).objects()}
+    out = {str(o) for o in ex.respell_decimals(g).objects()}
     assert out == {"90.0", "1.2"}
 
 

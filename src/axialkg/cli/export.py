@@ -25,9 +25,14 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..export import export
+    from ..errors import UsageError
+    from ..export import check_out, export
     from .query import open_kg
 
+    try:
+        check_out(args.format, args.out)  # before the store is opened; the export checks again
+    except UsageError as exc:
+        raise UsageError(f"--out {exc}") from None
     report = export(args.format, args.out, kg=open_kg(args))
     print(report.summary())
     return 0

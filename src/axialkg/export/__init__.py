@@ -1,0 +1,103 @@
+"""File exports of the graph, as sinks over two sources (the way KGX joins sources to sinks):
+
+=========  ===========================================================================  =======
+turtle     Turtle with the release's prefixes                                           graph
+rdfxml     flat RDF/XML, as ``ontology/axialkg.owl`` (opens in Protégé and owlready2)   graph
+ntriples   sorted N-Triples                                                             graph
+nquads     provenance as named graphs (see :mod:`.rdf`)                                 graph
+jsonld     JSON-LD 1.1 with a compact ``@context`` of our prefixes (no term coercions)  graph
+graphml    the entity-to-entity network for Cytoscape or Gephi (see :mod:`.graphml`)    records
+kgx        directory with KGX TSV ``nodes.tsv`` and ``edges.tsv`` (see :mod:`.kgx`)     records
+csv        directory with ``nodes.csv`` and ``edges.csv`` for spreadsheets              records
+=========  ===========================================================================  =======
+
+"graph" sinks write the canonical RDF graph of the store's triples (:func:`.rdf.snapshot`);
+"records" sinks write the nodes and edges of :class:`.source.Source`, read from the store by
+SPARQL with the schema model's classes and Biolink alignments.
+
+Every export is deterministic (blank nodes get content-derived names, rows and triples are
+sorted; decimals are spelled as the release spells them, "90.0", whatever a store normalised
+them to) and all-or-nothing: files are written beside the target and renamed into place.
+:func:`export` takes the KnowledgeGraph it is given; the command line opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from . import csv, graphml, kgx, rdf
+from .graphml import write_graphml
+from .output import DIRECTORY, FILE, ExportReport, check_target, write_target
+from .rdf import SOURCE_GRAPH_BASE, graph_claims, jsonld_context, respell_decimals, snapshot, source_graph
+from .source import Edge, Node, Source
+
+GRAPH, RECORDS = "graph", "records"
+
+
+@dataclass(frozen=True)
+class Sink:
+    """One export format: what it reads (the canonical ``graph`` or the node/edge ``records``), whether
+    it writes one file or a directory of ``files``, and the function that makes its bytes."""
+
+    name: str
+    reads: str
+    kind: str
+    files: tuple[str, ...]
+    write: Callable
+
+
+FORMATS: dict[str, Sink] = {s.name: s for s in (
+    *(Sink(name, GRAPH, FILE, (), fn) for name, fn in rdf.WRITERS.items()),
+    Sink("graphml", RECORDS, FILE, (), graphml.render),
+    Sink("kgx", RECORDS, DIRECTORY, kgx.FILES, kgx.render),
+    Sink("csv", RECORDS, DIRECTORY, csv.FILES, csv.render),
+)}
+
+
+@dataclass
+class Rendered:
+    """The bytes of one format (file name → bytes for a directory format) and what they hold."""
+
+    data: bytes | Mapping[str, bytes]
+    triples: int | None  # the RDF formats' triples; the table and network formats do not count them
+    nodes: int = 0
+    edges: int = 0
+
+
+def sink(fmt: str) -> Sink:
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format '{fmt}'; choose from {', '.join(FORMATS)}")
+    return FORMATS[fmt]
+
+
+def render(fmt: str, kg) -> Rendered:
+    """The bytes of one format, in memory."""
+    s = sink(fmt)
+    if s.reads == GRAPH:
+        g = snapshot(kg)
+        return Rendered(s.write(g), len(g))
+    source = Source(kg)
+    source.check()
+    return Rendered(s.write(source), None, len(source.nodes), len(source.edges))
+
+
+def check_out(fmt: str, out) -> None:
+    """Refuse (UsageError) a target that cannot take ``fmt``, before any work is done."""
+    s = sink(fmt)
+    check_target(out, s.kind, s.files)
+
+
+def export(fmt: str, out, *, kg) -> ExportReport:
+    """Write the graph of ``kg`` in ``fmt`` to ``out`` (a file, or a directory for kgx and csv)."""
+    s = sink(fmt)
+    out = check_target(out, s.kind, s.files)
+    r = render(fmt, kg)
+    files = write_target(out, s.kind, r.data)
+    return ExportReport(fmt, out, files, r.triples, r.nodes, r.edges)
+
+
+__all__ = ["DIRECTORY", "FILE", "FORMATS", "GRAPH", "RECORDS", "SOURCE_GRAPH_BASE", "Edge", "ExportReport", "Node",
+           "Rendered", "Sink", "Source", "check_out", "export", "graph_claims", "jsonld_context", "render",
+           "respell_decimals", "sink", "snapshot", "source_graph", "write_graphml"]
