@@ -505,8 +505,6 @@ def test_write_graphml_refuses_a_bad_target_and_writes_nothing(kg, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["adir"] and not any((tmp_path / "adir").iterdir())
 
 
-@pytest.mark.xfail(strict=True, reason="cli/neighbors.py still writes with axialkg.paths.write_graphml; this passes "
-                                       "(and the marker goes) once it calls axialkg.export.write_graphml")
 def test_neighbors_all_graphml_and_export_graphml_write_the_same_bytes(tmp_path, capsys):
     assert main(["neighbors", "--all", "--graphml", str(tmp_path / "n.graphml")]) == 0
     assert main(["export", "--format", "graphml", "--out", str(tmp_path / "e.graphml")]) == 0

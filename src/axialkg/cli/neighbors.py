@@ -21,20 +21,19 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ..graph import check_hops, write_graphml
+    from ..graph import check_hops
 
     if args.all == bool(args.entity):
         raise UsageError("name an ENTITY or give --all (not both)")
     if not args.all:
         check_hops(args.hops, name="--hops", least=0)
     kg = open_kg(args)
+    if args.graphml and args.all:  # the same writer, and bytes, as export --format graphml
+        return _graphml(kg, args.graphml, None, None)
     with flag_names():
         sub = kg.graph() if args.all else kg.neighbors(args.entity, args.hops, directed=args.directed)
     if args.graphml:
-        out = write_graphml(sub, args.graphml)
-        print(f"wrote {out} ({plural(sub.number_of_nodes(), 'node')}, {plural(sub.number_of_edges(), 'edge')})",
-              file=sys.stderr)
-        return 0
+        return _graphml(kg, args.graphml, set(sub.nodes), dict(sub.nodes(data="distance")))
     nodes = sorted(sub.nodes(data=True), key=lambda x: (x[1].get("distance", 0), x[1].get("label", x[0]), x[0]))
     edges = sorted(sub.edges(keys=True, data=True), key=lambda e: (sub.nodes[e[0]].get("label", e[0]), e[2],
                                                                     sub.nodes[e[1]].get("label", e[1]), e[0], e[1]))
@@ -53,4 +52,15 @@ def run(args) -> int:
     for u, v, k, d in edges:
         src = ", ".join(d.get("sources") or ()) or "no named source"
         print(f"  {sub.nodes[u].get('label', u)} | {d.get('label', k)} | {sub.nodes[v].get('label', v)}   [{src}]")
+    return 0
+
+
+def _graphml(kg, out, nodes, distances) -> int:
+    from ..export import write_graphml
+
+    try:
+        report = write_graphml(kg, out, nodes, distances=distances)
+    except UsageError as exc:
+        raise UsageError(f"--graphml {exc}") from None
+    print(f"wrote {report.path} ({plural(report.nodes, 'node')}, {plural(report.edges, 'edge')})", file=sys.stderr)
     return 0

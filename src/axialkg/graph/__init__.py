@@ -11,7 +11,7 @@ Rooms, each a module:
 * :mod:`.metapaths` — metapath counts by meeting in the middle (:func:`count_metapaths`).
 * :mod:`.dwpc` — degree products and DWPC as pure functions; :mod:`.connections` ranks
   connections with them (:func:`connect`).
-* :mod:`.neighborhood`, :mod:`.graphml` — neighbourhood subgraphs and their GraphML.
+* :mod:`.neighborhood` — neighbourhood subgraphs (their GraphML: :func:`axialkg.export.write_graphml`).
 * :mod:`.model` — the records answers come as; :mod:`.params` — parameter defaults and bounds;
   :mod:`.collector` — the garbage collector paused around questions.
 
@@ -34,7 +34,6 @@ from .collector import quiet_gc
 _HOMES = {
     "connections": ["connect", "pair_dwpc"],
     "dwpc": ["Degrees", "metaedge_degree", "path_degree_product", "path_degrees"],
-    "graphml": ["write_graphml"],
     "metagraph": ["Metagraph", "categories_of", "kind_of", "metaedges"],
     "metapaths": ["count_metapaths"],
     "model": ["BACKWARD", "FORWARD", "Connection", "Metaedge", "Metapath", "MetapathCount", "Path"],
