@@ -919,7 +919,7 @@ def report(doc: dict, path: Path, plot_files: list[Path], notes: Path | None) ->
     table("Label index for resolving labels and synonyms, built once per graph (ms)", s["resolver_ms"], "",
           "On the release scales the first query above built it already.")
     if s["path_4hop_ms"]:
-        L += ["", "### Paths (axialkg.paths, embedded store; on disk at 10^7)", "",
+        L += ["", "### Paths (axialkg.graph, embedded store; on disk at 10^7)", "",
               "| scale | projection (ms) | 4-hop paths (ms) |", "|---|---|---|"]
         for sc in s["path_4hop_ms"]:
             L.append(f"| {sc} | {_fmt(s['path_projection_ms'].get(sc))} | {_fmt(s['path_4hop_ms'][sc])} |")

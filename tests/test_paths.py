@@ -40,7 +40,7 @@ def kg():
 
 
 @pytest.fixture(scope="module")
-def G(kg):
+def G(kg):  # noqa: N802 - G for the projection graph, as the graph code and literature name it
     return kg.graph()
 
 
