@@ -20,7 +20,12 @@ def test_drugs_for_myelofibrosis(run):
 def test_value_resolves_by_synonym_and_curie(run):
     by_label = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis")[1]
     assert run("query", "drugs-for-cause", "--param", "cause=MF")[1] == by_label
-    assert run("query", "drugs-for-cause", "--param", "cause=ORPHA:824")[1] == by_label
+    # an exact cross-reference resolves; a narrow one (ORPHA:824 is primary myelofibrosis only) does not
+    code, out, err = run("query", "drugs-for-cause", "--param", "cause=ORPHA:824")
+    assert code == 2 and out == "" and "no entity 'ORPHA:824'" in err
+    by_label = run("query", "mechanisms-of-cause", "--param", "cause=osteomesopyknosis")[1]
+    assert by_label.count("\n") > 2
+    assert run("query", "mechanisms-of-cause", "--param", "cause=ORPHA:2777")[1] == by_label
 
 
 def test_no_jak_inhibitor_for_skeletal_fluorosis(run):
