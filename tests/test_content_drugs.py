@@ -39,7 +39,7 @@ GROUPS = {"phosphate-binders-and-vitamin-d-analogues", "antihistamines-and-media
           "hsct-conditioning-and-supportive-medicines"}
 
 
-def A(slug: str) -> URIRef:
+def A(slug: str) -> URIRef:  # noqa: N802 - reads as the IRI it builds
     return AXKG[slug]
 
 
@@ -421,7 +421,7 @@ def test_a_dropped_boxed_warning_is_noticed(source_tree):
     text = path.read_text(encoding="utf-8")
     line = "      - {predicate: hasBoxedWarning, object: fedratinib-encephalopathy-boxed-warning"
     assert line in text
-    path.write_text("\n".join(l for l in text.splitlines() if not l.startswith(line)) + "\n", encoding="utf-8")
+    path.write_text("\n".join(kept for kept in text.splitlines() if not kept.startswith(line)) + "\n", encoding="utf-8")
     g = build_graph(SourceTree(source_tree))
     boxed = {slug(s) for s in g.subjects(A("hasBoxedWarning"), None)}
     assert boxed == {"denosumab", "romosozumab"}

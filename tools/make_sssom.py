@@ -240,7 +240,6 @@ def _header(license_iri: str) -> str:
 
 def render(graph, known: dict[str, Entry]) -> str:
     """The SSSOM TSV text for the release graph; ValueError lists every unconfirmed xref."""
-    from rdflib import URIRef
     from rdflib.namespace import DCTERMS, OWL, RDF
 
     onto = next(graph.subjects(RDF.type, OWL.Ontology), None)
@@ -280,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ResourceError, ValueError) as exc:
         print(f"make_sssom: {exc}", file=sys.stderr)
         return 2
-    except Exception as exc:  # a corrupt release file, say
+    except Exception as exc:  # noqa: BLE001 - a corrupt release file: whatever rdflib raises
         print(f"make_sssom: cannot read {args.release}: {exc}", file=sys.stderr)
         return 2
     args.out.parent.mkdir(parents=True, exist_ok=True)
