@@ -24,6 +24,7 @@ from .vocab import NAMESPACE, curie, local_name
 
 if TYPE_CHECKING:
     from .graph.model import Connection, MetapathCount, Path
+    from .search import Hit, SearchIndex
     from .stores import StoreSpec
 
 
@@ -73,6 +74,7 @@ class KnowledgeGraph:
         self.reasoning = reasoning_report  # ReasoningReport when reasoned
         self._resolver: Resolver | None = None
         self._graph = None
+        self._search: SearchIndex | None = None
 
     # ---- resolution ------------------------------------------------------------------------
     @property
@@ -148,6 +150,10 @@ class KnowledgeGraph:
         self.store.update(text)
         self._resolver = None
         self._graph = None
+        self._search = None
+        from .search import forget
+
+        forget(self.store)
 
     # ---- entities --------------------------------------------------------------------------
     def entity(self, value: str) -> EntityInfo:
@@ -183,6 +189,29 @@ class KnowledgeGraph:
                 further_sources=int(r["furtherSources"].value) if "furtherSources" in r else 0,
                 section=r["sectionLabel"].value if "sectionLabel" in r else None))
         return info
+
+    # ---- search ----------------------------------------------------------------------------
+    def search(self, text: str, category: str | None = None, limit: int = 20) -> list[Hit]:
+        """Entities whose label, synonyms or definition match ``text``, best first: exact label, then
+        exact synonym, related synonym, prefix, full text (see :mod:`axialkg.search`). ``category``
+        keeps members of a class (subclasses included); ``limit`` 0 keeps every hit. The index is built
+        on the first search, not before.
+
+        >>> [h.label for h in open().search("Janus kinase")][:2]
+        ['JAK1', 'JAK2']
+        """
+        from .graph.params import check_limit
+        from .search import SearchIndex
+
+        if not isinstance(text, str):
+            raise UsageError(f"search takes a string, not {type(text).__name__}")
+        if not text.strip():
+            raise UsageError("search needs some text")
+        check_limit(limit)
+        cls = None if category is None else self.category(category)
+        if self._search is None:
+            self._search = SearchIndex.for_store(self.store)
+        return self._search.search(text, category=cls, limit=limit)
 
     # ---- counts ----------------------------------------------------------------------------
     def stats(self) -> dict:

@@ -263,14 +263,20 @@ class Results:
         return writers[key]().encode("utf-8")
 
     def to_table(self, max_width: int = 60) -> str:
-        """A readable terminal table; long cells are cut at ``max_width`` with an ellipsis."""
+        """A readable terminal table; long cells are cut at ``max_width`` with an ellipsis (0: never,
+        the wide mode).
+
+        >>> r = Results(["x"], [{"x": Term.literal("a" * 70)}])
+        >>> len(r.to_table().splitlines()[2]), len(r.to_table(max_width=0).splitlines()[2])
+        (60, 70)
+        """
         if self.kind == "boolean":
             return "true" if self.boolean else "false"
 
         def cell(r, v):
             text = r[v].short() if v in r else ""
             text = " ".join(text.split())
-            return text if len(text) <= max_width else text[: max_width - 1] + "…"
+            return text if not max_width or len(text) <= max_width else text[: max_width - 1] + "…"
 
         cells = [[cell(r, v) for v in self.variables] for r in self.rows]
         widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(self.variables)]
@@ -282,10 +288,10 @@ class Results:
         out.append(f"({len(self.rows)} row{'' if len(self.rows) == 1 else 's'})")
         return "\n".join(out)
 
-    def format(self, fmt: str) -> str:
-        """Text in one of: table, json, xml, csv, tsv, ntriples."""
+    def format(self, fmt: str, *, wide: bool = False) -> str:
+        """Text in one of: table (``wide``: no cell cut short), json, xml, csv, tsv, ntriples."""
         if fmt == "table":
-            return self.to_table() + "\n"
+            return self.to_table(max_width=0 if wide else 60) + "\n"
         if fmt == "json":
             return self.to_json() + "\n"
         if fmt == "xml":

@@ -1,0 +1,234 @@
+"""Search over the graph's names and definitions: an SQLite FTS5 index, built once per store version.
+
+Ranking runs in tiers, each entity at its best one: the exact label (score 1.0), an exact synonym or
+brand name (0.9), a cross-reference (0.85), a related synonym (0.8), a label or synonym that starts
+with the text (0.6–0.7, the closer in length the higher), then full text over labels, synonyms and
+definitions (up to 0.5: how much of a name the words cover as a phrase, and BM25 with labels weighted
+above synonyms above definitions). Text is
+compared case- and accent-insensitively; full text also matches word stems and word prefixes.
+
+The index lives in memory for the embedded and remote stores; beside an on-disk store it is cached as
+``axialkg-search.sqlite`` (one per graph), keyed by the store's release marker, so a later process reads it instead
+of querying the store again. :func:`forget` drops the cache when the store is updated.
+
+>>> import axialkg
+>>> hit = axialkg.open().search("mastocytosis", limit=1)[0]
+>>> hit.label, hit.category, hit.matched
+('systemic mastocytosis', 'haematological or marrow disease', 'mastocytosis')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import unicodedata
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Iterable
+
+from .files import write_atomic
+from .queries import internal
+
+CACHE = "axialkg-search"  # + ".sqlite" beside an on-disk store
+FORMAT = 1  # bump when the tables change: older caches are rebuilt
+MARKER = "axialkg-release.json"  # the on-disk store's record of what it holds (stores/embedded.py)
+
+# name tiers: (kind in search-records.rq, score of an exact match)
+EXACT = {"label": 1.0, "synonym": 0.9, "xref": 0.85, "related": 0.8}
+PREFIX_SCORE, FULL_TEXT_SCORE = 0.6, 0.5
+
+_TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE entity (id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, category TEXT);
+CREATE TABLE name (id INTEGER, kind TEXT, text TEXT, norm TEXT);
+CREATE INDEX name_norm ON name (norm);
+CREATE TABLE member (id INTEGER, class TEXT);
+CREATE INDEX member_class ON member (class, id);
+CREATE VIRTUAL TABLE doc USING fts5 (label, synonyms, definition, tokenize = 'porter unicode61 remove_diacritics 2');
+"""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the entity, its label and most specific class, the score and the text that matched."""
+
+    iri: str
+    label: str
+    category: str
+    score: float
+    matched: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def normalize(text: str) -> str:
+    """Casefolded, accents removed, whitespace collapsed: how names are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def as_json(hits: Iterable[Hit]) -> dict:
+    """``{"results": [{"iri", "label", "category", "score", "matched"}, …]}``."""
+    return {"results": [h.as_dict() for h in hits]}
+
+
+class SearchIndex:
+    """The FTS5 index of one store's entities (see the module docstring)."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    # ---- building ------------------------------------------------------------------------------
+    @classmethod
+    def for_store(cls, store) -> "SearchIndex":
+        """The store's index: read from the cache beside an on-disk store when it is current, else built
+        from the store (and cached there)."""
+        directory = getattr(store, "directory", None)
+        if directory is None:
+            return cls.build(store)
+        path, version = cache_path(store), store_version(store)
+        cached = cls._read(path, version)
+        if cached is not None:
+            return cached
+        index = cls.build(store, version)
+        try:
+            write_atomic(path, index.db.serialize())
+        except OSError:  # a read-only directory: search still works, from memory
+            pass
+        return index
+
+    @classmethod
+    def build(cls, store, version: str = "") -> "SearchIndex":
+        from .schema import SchemaModel
+
+        schema = SchemaModel.from_results(store.query(internal("schema")))
+        values: dict[str, dict[str, list[str]]] = {}
+        for r in store.query(internal("search-records")):
+            values.setdefault(r["entity"].value, {}).setdefault(r["key"].value, []).append(r["value"].value)
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        db.executescript(_TABLES)
+        db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+        for n, iri in enumerate(sorted(values), start=1):
+            v = {k: sorted(set(xs)) for k, xs in values[iri].items()}
+            types = v.get("type", [])
+            label = (v.get("label") or [iri])[0]
+            specific = schema.most_specific(types)
+            category = schema.label(specific[0]) if specific else ""
+            db.execute("INSERT INTO entity VALUES (?, ?, ?, ?)", (n, iri, label, category))
+            db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)",
+                           [(n, kind, text, normalize(text)) for kind in EXACT for text in v.get(kind, [])])
+            db.executemany("INSERT INTO member VALUES (?, ?)", [(n, c) for c in sorted(schema.closure(types))])
+            synonyms = v.get("synonym", []) + v.get("related", [])
+            db.execute("INSERT INTO doc (rowid, label, synonyms, definition) VALUES (?, ?, ?, ?)",
+                       (n, " ; ".join(v.get("label", [])), " ; ".join(synonyms), " ".join(v.get("definition", []))))
+        db.commit()
+        return cls(db)
+
+    @classmethod
+    def _read(cls, path: Path, version: str) -> "SearchIndex | None":
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        db = sqlite3.connect(":memory:", check_same_thread=False)
+        try:
+            db.deserialize(data)
+            row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.DatabaseError:  # not an index (a torn or foreign file): rebuild it
+            return None
+        return cls(db) if row and row[0] == version else None
+
+    # ---- searching -----------------------------------------------------------------------------
+    def search(self, text: str, *, category: str | None = None, limit: int = 20) -> list[Hit]:
+        """Entities for ``text``, best first; ``category`` a class IRI its members must belong to,
+        ``limit`` 0 for every hit."""
+        norm = normalize(text)
+        if not norm:
+            return []
+        best: dict[int, tuple[float, str]] = {}
+
+        def offer(rowid: int, score: float, matched: str) -> None:
+            if rowid not in best or score > best[rowid][0]:
+                best[rowid] = (score, matched)
+
+        allowed = "" if category is None else " AND id IN (SELECT id FROM member WHERE class = :category)"
+        args = {"norm": norm, "category": category, "prefix": _like(norm) + "%"}
+        for rowid, kind, matched in self.db.execute(
+                f"SELECT id, kind, text FROM name WHERE norm = :norm{allowed}", args):
+            offer(rowid, EXACT[kind], matched)
+        for rowid, matched, norm_len in self.db.execute(
+                f"SELECT id, text, length(norm) FROM name WHERE norm LIKE :prefix ESCAPE '\\' "
+                f"AND kind != 'xref'{allowed}", args):
+            offer(rowid, round(PREFIX_SCORE + 0.1 * len(norm) / norm_len, 6), matched)
+        match = _match_expression(norm)
+        if match:
+            rows = self.db.execute(
+                "SELECT rowid, -bm25(doc, 10.0, 5.0, 1.0), snippet(doc, -1, '', '', '…', 12) FROM doc "
+                f"WHERE doc MATCH :match{allowed.replace(' id IN', ' rowid IN')} ORDER BY bm25(doc, 10.0, 5.0, 1.0)",
+                {**args, "match": match}).fetchall()
+            top = max((r[1] for r in rows), default=0.0) or 1.0
+            phrase = re.compile(r"(?<!\w)" + re.escape(norm) + r"(?!\w)")
+            for rowid, relevance, snippet in rows:
+                # a name holding the words as a phrase ranks by how much of it they cover: "axial
+                # osteosclerosis" above a question that mentions it
+                names = [m for (m,) in self.db.execute("SELECT norm FROM name WHERE id = ? AND kind != 'xref'", (rowid,))]
+                cover = max((len(norm) / len(m) for m in names if phrase.search(m)), default=0.0)
+                score = FULL_TEXT_SCORE * (0.6 * cover + 0.4 * max(relevance, 0.0) / top)
+                offer(rowid, round(score, 6), " ".join(snippet.split()))
+        entities = {r[0]: r[1:] for r in self.db.execute(
+            f"SELECT id, iri, label, category FROM entity WHERE id IN ({','.join('?' * len(best))})", list(best))}
+        hits = [Hit(entities[i][0], entities[i][1], entities[i][2], score, matched) for i, (score, matched) in best.items()]
+        hits.sort(key=lambda h: (-h.score, h.label.casefold(), h.iri))
+        return hits[:limit] if limit else hits
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT count(*) FROM entity").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _match_expression(norm: str) -> str:
+    """An FTS5 query from the words of the text: each word quoted (no FTS5 syntax from the user), the
+    last as a prefix, all required."""
+    words = re.findall(r"\w+", norm)
+    if not words:
+        return ""
+    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def store_version(store) -> str:
+    """What the on-disk store holds, as the cache's key: its release marker, the graph and the index format."""
+    try:
+        marker = (Path(store.directory) / MARKER).read_bytes()
+    except OSError:
+        marker = b""
+    key = json.dumps({"format": FORMAT, "graph": store.graph or "", "marker": hashlib.sha256(marker).hexdigest()})
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def cache_path(store) -> Path:
+    """The cache file beside an on-disk store: one per graph, so two graphs do not evict each other."""
+    graph = store.graph or ""
+    suffix = "-" + hashlib.sha256(graph.encode("utf-8")).hexdigest()[:12] if graph else ""
+    return Path(store.directory) / f"{CACHE}{suffix}.sqlite"
+
+
+def forget(store) -> None:
+    """Drop the cached indexes beside an on-disk store (after an update changed what it holds)."""
+    directory = getattr(store, "directory", None)
+    if directory is not None:
+        for path in Path(directory).glob(CACHE + "*.sqlite"):
+            path.unlink(missing_ok=True)
+
+
+__all__ = ["CACHE", "Hit", "SearchIndex", "as_json", "cache_path", "forget", "normalize", "store_version"]
