@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import UsageError
+from .errors import AxialKGError, UsageError
 from .graph.collector import gc_paused
 from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_damping, check_ends,
                            check_hops, check_limit, check_lists)
@@ -92,7 +92,23 @@ class KnowledgeGraph:
             known = self._known_iri(value)
             if known:
                 return known
-        return self.resolver.resolve(value)
+        try:
+            return self.resolver.resolve(value)
+        except UsageError as exc:
+            if self.resolver.iris or self.store.graph:
+                raise
+            raise self._where_data_is(exc) from None
+
+    def _where_data_is(self, error: UsageError) -> UsageError:
+        """The error, with a hint when the default graph holds no entities but named graphs do."""
+        from .names import elsewhere_hint
+
+        try:
+            rows = self.store.query(internal("graphs-with-entities"))
+        except AxialKGError:  # an endpoint that cannot answer it: the plain error stands
+            return error
+        return elsewhere_hint(error, [(r["graph"].value, int(r["entities"].value)) for r in rows
+                                      if "graph" in r and "entities" in r])
 
     def _known_iri(self, value: str) -> str | None:
         """An IRI or axkg: CURIE that names an entity, checked by one ASK: on a large graph the
@@ -215,16 +231,23 @@ class KnowledgeGraph:
 
     # ---- counts ----------------------------------------------------------------------------
     def stats(self) -> dict:
-        """Totals, entities per class and triples per predicate."""
+        """Totals, entities per class and triples per predicate. A class's ``count`` takes in the members
+        of its subclasses, ``direct`` only those asserted in it (their most specific class).
+
+        >>> by_class = {c["label"]: c for c in open().stats()["classes"]}
+        >>> by_class["drug"]["count"], by_class["drug"]["direct"] < 14
+        (14, True)
+        """
         totals = {r["what"].value: int(r["count"].value) for r in self.store.query(internal("stats-totals"))}
 
         def table(text, key):
             return [{"iri": r[key].value, "label": r[key + "Label"].value if key + "Label" in r else None,
                      "count": int(r["count"].value)} for r in self.store.query(text)]
 
+        direct = {r["iri"]: r["count"] for r in table(internal("stats-by-class"), "class")}
+        classes = [{**r, "direct": direct.get(r["iri"], 0)} for r in table(internal("stats-by-class-inclusive"), "class")]
         return {"store": self.store.spec.display, "graph": self.store.graph, "reasoned": self.reasoned,
-                "totals": totals, "classes": table(internal("stats-by-class"), "class"),
-                "predicates": table(internal("stats-by-predicate"), "predicate")}
+                "totals": totals, "classes": classes, "predicates": table(internal("stats-by-predicate"), "predicate")}
 
     def triples(self) -> Results:
         """Every triple of the graph (subject, predicate, object rows)."""
