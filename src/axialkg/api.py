@@ -59,6 +59,22 @@ class EntityInfo:
     def curie(self) -> str:
         return curie(self.iri)
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the entity's card, then its claims with their sources."""
+        from html import escape
+
+        from .results import html_table
+
+        facts = [("id", self.curie), ("types", ", ".join(self.types)), ("definition", self.definition or ""),
+                 ("synonyms", ", ".join(self.synonyms)), ("brand names", ", ".join(self.brand_names)),
+                 ("cross-references", ", ".join(self.xrefs)), ("comment", self.comment or "")]
+        card = html_table(["", ""], [[k, v] for k, v in facts if v])
+        claims = html_table(["", "predicate", "other", "sources"],
+                            [["→" if c.direction == "out" else "←", c.predicate_label, c.other_label,
+                              "; ".join(c.sources) + (f" +{c.further_sources}" if c.further_sources else "")]
+                             for c in self.claims])
+        return f"<h4>{escape(self.label)}</h4>{card}{claims if self.claims else ''}"
+
     def claims_by(self, predicate_label: str, direction: str | None = None) -> list[Claim]:
         return [c for c in self.claims if c.predicate_label == predicate_label
                 and (direction is None or c.direction == direction)]

@@ -317,10 +317,37 @@ class Results:
         return pd.DataFrame([[r[v].value if v in r else None for v in self.variables] for r in self.rows],
                             columns=list(self.variables))
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the table, IRIs of our namespaces as CURIEs."""
+        if self.kind == "boolean":
+            return f"<p>{'true' if self.boolean else 'false'}</p>"
+        cells = [[r[v].short() if v in r else "" for v in self.variables] for r in self.rows]
+        n = len(self.rows)
+        return html_table(self.variables, cells, caption=f"{n} row{'' if n == 1 else 's'}"
+                          + (" (truncated)" if self.truncated else ""))
+
     def __repr__(self) -> str:
         if self.kind == "boolean":
             return f"Results(boolean={self.boolean})"
         return f"Results(variables={self.variables}, rows={len(self.rows)})"
+
+
+HTML_ROWS = 200  # rows a notebook shows before saying how many more there are
+
+
+def html_table(columns: list[str], rows: list[list[str]], *, caption: str = "") -> str:
+    """An HTML table of plain texts, escaped: what Jupyter shows for results, entities and paths.
+
+    >>> html_table(["a"], [["<x>"]])
+    '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;x&gt;</td></tr></tbody></table>'
+    """
+    from html import escape as esc
+
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r) + "</tr>" for r in rows[:HTML_ROWS])
+    more = f"<p>… {len(rows) - HTML_ROWS} more rows</p>" if len(rows) > HTML_ROWS else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
 def _xml_term(term: Term) -> str:

@@ -63,6 +63,12 @@ class Hit:
     def as_dict(self) -> dict:
         return asdict(self)
 
+    def _repr_html_(self) -> str:
+        from .results import html_table
+
+        return html_table(["score", "label", "category", "matched", "iri"],
+                          [[f"{self.score:.3f}", self.label, self.category, self.matched, self.iri]])
+
 
 def normalize(text: str) -> str:
     """Casefolded, accents removed, whitespace collapsed: how names are compared."""
