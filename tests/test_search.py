@@ -186,9 +186,3 @@ def test_on_disk_cache_is_reused_and_invalidated(tmp_path, monkeypatch):
     with axialkg.open(spec, graph="http://example.org/g") as kg:
         assert kg.search("Janus kinase")[0].iri == AXKG + "jak1"
         assert cache_path(kg.store) != path and cache_path(kg.store).is_file()
-
-
-def test_same_answers_on_rdflib(kg):
-    other = axialkg.open("rdflib")
-    for text in ("mastocytosis", "Janus kinase", "osteosclerosis"):
-        assert other.search(text, limit=0) == kg.search(text, limit=0)
