@@ -54,12 +54,20 @@ def test_wide_table_cuts_nothing(run, kg):
 
 
 def test_tables_shorten_iris_with_the_converter(kg):
-    from axialkg.vocab import converter
+    """IRIs outside axkg: read as the display converter's CURIEs: HP:…, ORPHA:…, MESH:…, OMIM:…"""
+    from axialkg.vocab import display_converter, short
 
-    r = kg.sparql("SELECT ?c WHERE { axkg:systemic-mastocytosis skos:relatedMatch ?c }")
-    iri = r.rows[0]["c"].value
-    table = r.to_table()
-    assert converter().compress(iri) in table and iri not in table
+    r = kg.sparql("SELECT ?c WHERE { ?e skos:relatedMatch|skos:narrowMatch|skos:exactMatch|skos:closeMatch ?c "
+                  "FILTER(!STRSTARTS(STR(?c), STR(axkg:)) && !STRSTARTS(STR(?c), STR(biolink:))) }")
+    iris = set(r.column("c"))
+    shown = {short(i) for i in iris}
+    assert {s.split(":")[0] for s in shown} >= {"HP", "ORPHA", "MESH", "OMIM"}
+    for iri in iris:
+        assert short(iri) == display_converter().compress(iri, passthrough=True)
+    table = r.to_table(max_width=0)
+    assert "HP:0100495" in table and "obo:HP_" not in table and "http://www.orpha.net" not in table
+    code = kg.sparql("SELECT ?c WHERE { axkg:systemic-mastocytosis skos:narrowMatch ?c }").to_table()
+    assert "ORPHA:98850" in code
 
 
 # ---- Jupyter ---------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from typing import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from .rdfio import canonical_decimal
-from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, curie
+from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, short
 
 XSD = XSD_NS
 # media types of the SELECT/ASK serializations, by key; the first is the endpoint's default
@@ -95,9 +95,10 @@ class Term:
         return text
 
     def short(self) -> str:
-        """What a person reads in a table: IRIs of our namespaces as CURIEs, literals as their text."""
+        """What a person reads in a table: IRIs as CURIEs (ours, and the mapped resources' standard
+        ones), literals as their text."""
         if self.type == "uri":
-            return curie(self.value)
+            return short(self.value)
         if self.type == "bnode":
             return "_:" + self.value
         return self.value
