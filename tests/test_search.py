@@ -63,11 +63,21 @@ def test_osteosclerosis_finds_the_pattern_and_its_kinds(kg):
     hits = kg.search("osteosclerosis", limit=0)
     top = labels(hits[:6])
     assert "axial osteosclerosis" in top and "diffuse osteosclerosis" in top
-    # exactly the entities whose label, synonyms or definition hold the word
-    holding = kg.sparql("SELECT DISTINCT ?e WHERE { ?e a owl:NamedIndividual ; "
+    # exactly the entities (and classes) whose label, synonyms or definition hold the word
+    holding = kg.sparql("SELECT DISTINCT ?e WHERE { { ?e a owl:NamedIndividual } UNION { ?e a owl:Class } "
+                        "?e "
                         "rdfs:label|oboInOwl:hasExactSynonym|oboInOwl:hasRelatedSynonym|axkg:brandName|obo:IAO_0000115 ?t "
                         "FILTER(CONTAINS(LCASE(STR(?t)), 'osteosclerosis')) }").values("e")
     assert {h.iri for h in hits} == holding and len(holding) > 10
+
+
+def test_classes_are_found_as_classes(kg):
+    """A class page is a search away: 'JAK inhibitor' is the class, not a drug whose definition mentions it."""
+    hit = kg.search("JAK inhibitor")[0]
+    assert (hit.iri, hit.category, hit.score) == (AXKG + "JAKInhibitor", "class", 1.0)
+    assert kg.search("KIT inhibitor")[0].iri == AXKG + "KITInhibitor"
+    # a category filter keeps members, never the classes themselves
+    assert all(h.category != "class" for h in kg.search("inhibitor", category="Drug", limit=0))
 
 
 def test_category_filter_includes_subclasses(kg):

@@ -1,15 +1,15 @@
 """Search over the graph's names and definitions: an SQLite FTS5 index, built once per store version.
 
-Ranking runs in tiers, each entity at its best one: the exact label (score 1.0), an exact synonym or
-brand name (0.9), a cross-reference (0.85), a related synonym (0.8), a label or synonym that starts
-with the text (0.6–0.7, the closer in length the higher), then full text over labels, synonyms and
-definitions (up to 0.5: how much of a name the words cover as a phrase, and BM25 with labels weighted
-above synonyms above definitions). Text is
+Entities (named individuals) and our classes are found. Ranking runs in tiers, each entity at its
+best one: the exact label (score 1.0), an exact synonym or brand name (0.9), a cross-reference (0.85),
+a related synonym (0.8), a label or synonym that starts with the text (0.6–0.7, the closer in length
+the higher), then full text over labels, synonyms and definitions (up to 0.5: how much of a name the
+words cover as a phrase, and BM25 with labels weighted above synonyms above definitions). Text is
 compared case- and accent-insensitively; full text also matches word stems and word prefixes.
 
 The index lives in memory for the embedded and remote stores; beside an on-disk store it is cached as
-``axialkg-search.sqlite`` (one per graph), keyed by the store's release marker, so a later process reads it instead
-of querying the store again. :func:`forget` drops the cache when the store is updated.
+``axialkg-search.sqlite`` (one per graph), keyed by the store's release marker, so a later process
+reads it instead of querying the store again. :func:`forget` drops the cache when the store is updated.
 
 >>> import axialkg
 >>> hit = axialkg.open().search("mastocytosis", limit=1)[0]
@@ -34,6 +34,8 @@ from .queries import internal
 CACHE = "axialkg-search"  # + ".sqlite" beside an on-disk store
 FORMAT = 1  # bump when the tables change: older caches are rebuilt
 MARKER = "axialkg-release.json"  # the on-disk store's record of what it holds (stores/embedded.py)
+
+OWL_CLASS, CLASS = "http://www.w3.org/2002/07/owl#Class", "class"  # classes are found too, as category "class"
 
 # name tiers: (kind in search-records.rq, score of an exact match)
 EXACT = {"label": 1.0, "synonym": 0.9, "xref": 0.85, "related": 0.8}
@@ -122,7 +124,7 @@ class SearchIndex:
             types = v.get("type", [])
             label = (v.get("label") or [iri])[0]
             specific = schema.most_specific(types)
-            category = schema.label(specific[0]) if specific else ""
+            category = CLASS if OWL_CLASS in types else schema.label(specific[0]) if specific else ""
             db.execute("INSERT INTO entity VALUES (?, ?, ?, ?)", (n, iri, label, category))
             db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)",
                            [(n, kind, text, normalize(text)) for kind in EXACT for text in v.get(kind, [])])
