@@ -160,6 +160,9 @@ def test_remote_server_hint(tmp_path_factory, run):
         assert f"the named graph <{GRAPH}> holds 397; pass --graph {GRAPH}" in err
         code, out, _ = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--store", url, "--graph", GRAPH)
         assert code == 0 and "ruxolitinib" in out
+        code, out, err = run("search", "Janus kinase", "--store", url)
+        assert (code, out) == (2, "") and err.startswith("axialkg: error: nothing found for 'Janus kinase': the queried graph")
+        assert f"pass --graph {GRAPH}" in err
         # search answers over the remote store too
         code, out, _ = run("search", "Janus kinase", "--store", url, "--graph", GRAPH, "--format", "json")
         assert code == 0 and json.loads(out)["results"][0]["iri"] == AXKG + "jak1"

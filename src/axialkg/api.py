@@ -243,7 +243,13 @@ class KnowledgeGraph:
         cls = None if category is None else self.category(category)
         if self._search is None:
             self._search = SearchIndex.for_store(self.store)
-        return self._search.search(text, category=cls, limit=limit)
+        hits = self._search.search(text, category=cls, limit=limit)
+        if not hits and not len(self._search) and not self.store.graph:  # the data may sit in a named graph
+            nothing = UsageError(f"nothing found for '{text}'")
+            hinted = self._where_data_is(nothing)
+            if hinted is not nothing:
+                raise hinted
+        return hits
 
     # ---- counts ----------------------------------------------------------------------------
     def stats(self) -> dict:
