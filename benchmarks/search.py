@@ -78,7 +78,9 @@ def main(argv=None) -> int:
     rows = [measure("release", OxigraphStore.in_memory())]
     with tempfile.TemporaryDirectory() as tmp:
         disk = cached(Path(tmp))
-        for n in args.triples:
+        from axialkg.progress import track
+
+        for n in track(args.triples, "synthetic graphs", unit="graph"):
             path = Path(tmp) / f"synth-{int(n)}.nt"
             ensure(path, int(n))
             data = OxigraphStore.in_memory(source=None)

@@ -125,11 +125,19 @@ def test_progress_only_on_a_terminal(monkeypatch):
         assert tty.getvalue() == ""
 
 
-def test_quiet_is_accepted(run):
-    for argv in (["--quiet", "build", "--check"], ["build", "--check", "--quiet"]):
-        code, out, err = run(*argv)
-        assert code == 0 and out.startswith("release in sync") and err == ""
-    progress.set_quiet(False)
+def test_commands_show_progress_on_a_terminal_only(monkeypatch, tmp_path):
+    """export draws its stages on a terminal; --quiet (before or after the command) and a pipe draw none."""
+    from axialkg.cli import main
+
+    monkeypatch.delenv("AXIALKG_QUIET", raising=False)
+    cases = [([], [], True), (["--quiet"], [], False), ([], ["--quiet"], False), ([], [], False)]
+    for n, (before, after, drawn) in enumerate(cases):
+        err = _Terminal() if n < 3 else io.StringIO()  # the last one is piped
+        monkeypatch.setattr("sys.stderr", err)
+        code = main([*before, "export", "--format", "turtle", "--out", str(tmp_path / f"g{n}.ttl"), *after])
+        progress.set_quiet(False)
+        assert code == 0 and (tmp_path / f"g{n}.ttl").stat().st_size > 1000
+        assert ("write turtle" in err.getvalue()) is drawn, err.getvalue()
 
 
 # ---- the data are in a named graph -----------------------------------------------------------------
