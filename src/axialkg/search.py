@@ -204,14 +204,9 @@ def _like(text: str) -> str:
 
 
 def _match_expression(norm: str) -> str:
-    """An FTS5 query from the words of the text: each word quoted (no FTS5 syntax from the user), the
-    last as a prefix, all required."""
-    words = re.findall(r"\w+", norm)
-    if not words:
-        return ""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    """An FTS5 query from the words of the text: each word quoted (no FTS5 syntax from the user) and
+    a prefix ("jak" finds JAK1), all required."""
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in re.findall(r"\w+", norm))
 
 
 def store_version(store) -> str:
