@@ -40,6 +40,7 @@ OWL_CLASS, CLASS = "http://www.w3.org/2002/07/owl#Class", "class"  # classes are
 # name tiers: (kind in search-records.rq, score of an exact match)
 EXACT = {"label": 1.0, "synonym": 0.9, "xref": 0.85, "related": 0.8}
 PREFIX_SCORE, FULL_TEXT_SCORE = 0.6, 0.5
+FULL_TEXT_POOL = 200  # full-text hits re-ranked by phrase cover (all of them when every hit is asked for)
 
 _TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
@@ -163,44 +164,52 @@ class SearchIndex:
                 best[rowid] = (score, matched)
 
         allowed = "" if category is None else " AND id IN (SELECT id FROM member WHERE class = :category)"
-        args = {"norm": norm, "category": category, "prefix": _like(norm) + "%"}
+        args = {"norm": norm, "category": category, "upper": norm + "\U0010ffff"}
         for rowid, kind, matched in self.db.execute(
                 f"SELECT id, kind, text FROM name WHERE norm = :norm{allowed}", args):
             offer(rowid, EXACT[kind], matched)
-        for rowid, matched, norm_len in self.db.execute(
-                f"SELECT id, text, length(norm) FROM name WHERE norm LIKE :prefix ESCAPE '\\' "
+        for rowid, matched, norm_len in self.db.execute(  # a range on the index, not a LIKE scan
+                f"SELECT id, text, length(norm) FROM name WHERE norm >= :norm AND norm < :upper "
                 f"AND kind != 'xref'{allowed}", args):
             offer(rowid, round(PREFIX_SCORE + 0.1 * len(norm) / norm_len, 6), matched)
         match = _match_expression(norm)
         if match:
+            cap = "" if not limit else f" LIMIT {max(FULL_TEXT_POOL, 10 * limit)}"  # the best by BM25, then re-ranked
             rows = self.db.execute(
-                "SELECT rowid, -bm25(doc, 10.0, 5.0, 1.0), snippet(doc, -1, '', '', '…', 12) FROM doc "
-                f"WHERE doc MATCH :match{allowed.replace(' id IN', ' rowid IN')} ORDER BY bm25(doc, 10.0, 5.0, 1.0)",
+                "SELECT rowid, -bm25(doc, 10.0, 5.0, 1.0) FROM doc "
+                f"WHERE doc MATCH :match{allowed.replace(' id IN', ' rowid IN')} ORDER BY bm25(doc, 10.0, 5.0, 1.0){cap}",
                 {**args, "match": match}).fetchall()
             top = max((r[1] for r in rows), default=0.0) or 1.0
+            names: dict[int, list[str]] = {}
+            for rowid, m in self.db.execute(
+                    f"SELECT id, norm FROM name WHERE kind != 'xref' AND id IN ({','.join('?' * len(rows))})",
+                    [r[0] for r in rows]):
+                names.setdefault(rowid, []).append(m)
             phrase = re.compile(r"(?<!\w)" + re.escape(norm) + r"(?!\w)")
-            for rowid, relevance, snippet in rows:
+            for rowid, relevance in rows:
                 # a name holding the words as a phrase ranks by how much of it they cover: "axial
                 # osteosclerosis" above a question that mentions it
-                names = [m for (m,) in self.db.execute("SELECT norm FROM name WHERE id = ? AND kind != 'xref'", (rowid,))]
-                cover = max((len(norm) / len(m) for m in names if phrase.search(m)), default=0.0)
-                score = FULL_TEXT_SCORE * (0.6 * cover + 0.4 * max(relevance, 0.0) / top)
-                offer(rowid, round(score, 6), " ".join(snippet.split()))
+                cover = max((len(norm) / len(m) for m in names.get(rowid, []) if phrase.search(m)), default=0.0)
+                score = round(FULL_TEXT_SCORE * (0.6 * cover + 0.4 * max(relevance, 0.0) / top), 6)
+                if rowid not in best or score > best[rowid][0]:
+                    best[rowid] = (score, "")  # its snippet is made only if it is shown
         entities = {r[0]: r[1:] for r in self.db.execute(
             f"SELECT id, iri, label, category FROM entity WHERE id IN ({','.join('?' * len(best))})", list(best))}
-        hits = [Hit(entities[i][0], entities[i][1], entities[i][2], score, matched) for i, (score, matched) in best.items()]
-        hits.sort(key=lambda h: (-h.score, h.label.casefold(), h.iri))
-        return hits[:limit] if limit else hits
+        order = sorted(best, key=lambda i: (-best[i][0], entities[i][1].casefold(), entities[i][0]))
+        shown = order[:limit] if limit else order
+        wanted = [i for i in shown if not best[i][1]]
+        if wanted:
+            for rowid, snippet in self.db.execute(
+                    f"SELECT rowid, snippet(doc, -1, '', '', '…', 12) FROM doc WHERE doc MATCH ? "
+                    f"AND rowid IN ({','.join('?' * len(wanted))})", [match, *wanted]):
+                best[rowid] = (best[rowid][0], " ".join(snippet.split()))
+        return [Hit(entities[i][0], entities[i][1], entities[i][2], best[i][0], best[i][1]) for i in shown]
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM entity").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()
-
-
-def _like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _match_expression(norm: str) -> str:
