@@ -12,7 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .errors import UsageError
+from .errors import AxialKGError, UsageError
 from .graph.collector import gc_paused
 from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_damping, check_ends,
                            check_hops, check_limit, check_lists)
@@ -24,6 +24,7 @@ from .vocab import NAMESPACE, curie, local_name
 
 if TYPE_CHECKING:
     from .graph.model import Connection, MetapathCount, Path
+    from .search import Hit, SearchIndex
     from .stores import StoreSpec
 
 
@@ -58,6 +59,22 @@ class EntityInfo:
     def curie(self) -> str:
         return curie(self.iri)
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the entity's card, then its claims with their sources."""
+        from html import escape
+
+        from .results import html_table
+
+        facts = [("id", self.curie), ("types", ", ".join(self.types)), ("definition", self.definition or ""),
+                 ("synonyms", ", ".join(self.synonyms)), ("brand names", ", ".join(self.brand_names)),
+                 ("cross-references", ", ".join(self.xrefs)), ("comment", self.comment or "")]
+        card = html_table(["", ""], [[k, v] for k, v in facts if v])
+        claims = html_table(["", "predicate", "other", "sources"],
+                            [["→" if c.direction == "out" else "←", c.predicate_label, c.other_label,
+                              "; ".join(c.sources) + (f" +{c.further_sources}" if c.further_sources else "")]
+                             for c in self.claims])
+        return f"<h4>{escape(self.label)}</h4>{card}{claims if self.claims else ''}"
+
     def claims_by(self, predicate_label: str, direction: str | None = None) -> list[Claim]:
         return [c for c in self.claims if c.predicate_label == predicate_label
                 and (direction is None or c.direction == direction)]
@@ -73,6 +90,7 @@ class KnowledgeGraph:
         self.reasoning = reasoning_report  # ReasoningReport when reasoned
         self._resolver: Resolver | None = None
         self._graph = None
+        self._search: SearchIndex | None = None
 
     # ---- resolution ------------------------------------------------------------------------
     @property
@@ -90,7 +108,23 @@ class KnowledgeGraph:
             known = self._known_iri(value)
             if known:
                 return known
-        return self.resolver.resolve(value)
+        try:
+            return self.resolver.resolve(value)
+        except UsageError as exc:
+            if self.resolver.iris or self.store.graph:
+                raise
+            raise self._where_data_is(exc) from None
+
+    def _where_data_is(self, error: UsageError) -> UsageError:
+        """The error, with a hint when the default graph holds no entities but named graphs do."""
+        from .names import elsewhere_hint
+
+        try:
+            rows = self.store.query(internal("graphs-with-entities"))
+        except AxialKGError:  # an endpoint that cannot answer it: the plain error stands
+            return error
+        return elsewhere_hint(error, [(r["graph"].value, int(r["entities"].value)) for r in rows
+                                      if "graph" in r and "entities" in r])
 
     def _known_iri(self, value: str) -> str | None:
         """An IRI or axkg: CURIE that names an entity, checked by one ASK: on a large graph the
@@ -148,6 +182,10 @@ class KnowledgeGraph:
         self.store.update(text)
         self._resolver = None
         self._graph = None
+        self._search = None
+        from .search import forget
+
+        forget(self.store)
 
     # ---- entities --------------------------------------------------------------------------
     def entity(self, value: str) -> EntityInfo:
@@ -184,18 +222,54 @@ class KnowledgeGraph:
                 section=r["sectionLabel"].value if "sectionLabel" in r else None))
         return info
 
+    # ---- search ----------------------------------------------------------------------------
+    def search(self, text: str, category: str | None = None, limit: int = 20) -> list[Hit]:
+        """Entities whose label, synonyms or definition match ``text``, best first: exact label, then
+        exact synonym, related synonym, prefix, full text (see :mod:`axialkg.search`). ``category``
+        keeps members of a class (subclasses included); ``limit`` 0 keeps every hit. The index is built
+        on the first search, not before.
+
+        >>> [h.label for h in open().search("Janus kinase")][:2]
+        ['JAK1', 'JAK2']
+        """
+        from .graph.params import check_limit
+        from .search import SearchIndex
+
+        if not isinstance(text, str):
+            raise UsageError(f"search takes a string, not {type(text).__name__}")
+        if not text.strip():
+            raise UsageError("search needs some text")
+        check_limit(limit)
+        cls = None if category is None else self.category(category)
+        if self._search is None:
+            self._search = SearchIndex.for_store(self.store)
+        hits = self._search.search(text, category=cls, limit=limit)
+        if not hits and not len(self._search) and not self.store.graph:  # the data may sit in a named graph
+            nothing = UsageError(f"nothing found for '{text}'")
+            hinted = self._where_data_is(nothing)
+            if hinted is not nothing:
+                raise hinted
+        return hits
+
     # ---- counts ----------------------------------------------------------------------------
     def stats(self) -> dict:
-        """Totals, entities per class and triples per predicate."""
+        """Totals, entities per class and triples per predicate. A class's ``count`` takes in the members
+        of its subclasses, ``direct`` only those asserted in it (their most specific class).
+
+        >>> by_class = {c["label"]: c for c in open().stats()["classes"]}
+        >>> by_class["drug"]["count"], by_class["drug"]["direct"] < 14
+        (14, True)
+        """
         totals = {r["what"].value: int(r["count"].value) for r in self.store.query(internal("stats-totals"))}
 
         def table(text, key):
             return [{"iri": r[key].value, "label": r[key + "Label"].value if key + "Label" in r else None,
                      "count": int(r["count"].value)} for r in self.store.query(text)]
 
+        direct = {r["iri"]: r["count"] for r in table(internal("stats-by-class"), "class")}
+        classes = [{**r, "direct": direct.get(r["iri"], 0)} for r in table(internal("stats-by-class-inclusive"), "class")]
         return {"store": self.store.spec.display, "graph": self.store.graph, "reasoned": self.reasoned,
-                "totals": totals, "classes": table(internal("stats-by-class"), "class"),
-                "predicates": table(internal("stats-by-predicate"), "predicate")}
+                "totals": totals, "classes": classes, "predicates": table(internal("stats-by-predicate"), "predicate")}
 
     def triples(self) -> Results:
         """Every triple of the graph (subject, predicate, object rows)."""

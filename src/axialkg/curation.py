@@ -19,24 +19,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import CurationError
 from .schema import Schema
+from .vocab import MAPPING_PREFIXES  # the resources that confirm cross-references (kept with the prefix map)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CURIE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]*:[^\s:]\S*$")
 DURATION = re.compile(r"^P(?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?$")
-
-# IRI prefixes (as bioregistry gives them) of the resources that confirm cross-references; a
-# narrow or related mapping is written as a SKOS mapping to the expanded IRI, so its prefix must be one
-# of these. tools/make_sssom.py builds its curie map from this table.
-MAPPING_PREFIXES: dict[str, str] = {
-    "DOID": "http://purl.obolibrary.org/obo/DOID_",
-    "DRUGBANK": "https://go.drugbank.com/drugs/",
-    "HP": "http://purl.obolibrary.org/obo/HP_",
-    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui=",
-    "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
-    "OMIM": "https://omim.org/MIM:",
-    "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
-    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
-}
 
 
 def mapping_iri(curie: str) -> str:

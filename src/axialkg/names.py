@@ -75,4 +75,20 @@ class Resolver:
         raise UsageError(f"no entity '{value}'{hint}")
 
 
-__all__ = ["Resolver"]
+def elsewhere_hint(error: UsageError, graphs: list[tuple[str, int]]) -> UsageError:
+    """``error`` (an unknown name) told where the entities are when the queried graph holds none but
+    named graphs do: the user forgot ``--graph``.
+
+    >>> print(elsewhere_hint(UsageError("no entity 'x'"), [("http://ex.org/g", 397)]))  # doctest: +NORMALIZE_WHITESPACE
+    no entity 'x': the queried graph holds no entities, but the named graph <http://ex.org/g> holds 397;
+    pass --graph http://ex.org/g (graph='http://ex.org/g' in Python)
+    """
+    if not graphs:
+        return error
+    (first, n), more = graphs[0], graphs[1:]
+    others = f" (also {', '.join(f'<{g}>' for g, _ in more)})" if more else ""
+    return UsageError(f"{error}: the queried graph holds no entities, but the named graph <{first}> holds {n}{others}; "
+                      f"pass --graph {first} (graph='{first}' in Python)")
+
+
+__all__ = ["Resolver", "elsewhere_hint"]

@@ -21,7 +21,7 @@ from typing import Iterator
 from xml.sax.saxutils import escape, quoteattr
 
 from .rdfio import canonical_decimal
-from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, curie
+from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, short
 
 XSD = XSD_NS
 # media types of the SELECT/ASK serializations, by key; the first is the endpoint's default
@@ -95,9 +95,10 @@ class Term:
         return text
 
     def short(self) -> str:
-        """What a person reads in a table: IRIs of our namespaces as CURIEs, literals as their text."""
+        """What a person reads in a table: IRIs as CURIEs (ours, and the mapped resources' standard
+        ones), literals as their text."""
         if self.type == "uri":
-            return curie(self.value)
+            return short(self.value)
         if self.type == "bnode":
             return "_:" + self.value
         return self.value
@@ -263,14 +264,20 @@ class Results:
         return writers[key]().encode("utf-8")
 
     def to_table(self, max_width: int = 60) -> str:
-        """A readable terminal table; long cells are cut at ``max_width`` with an ellipsis."""
+        """A readable terminal table; long cells are cut at ``max_width`` with an ellipsis (0: never,
+        the wide mode).
+
+        >>> r = Results(["x"], [{"x": Term.literal("a" * 70)}])
+        >>> len(r.to_table().splitlines()[2]), len(r.to_table(max_width=0).splitlines()[2])
+        (60, 70)
+        """
         if self.kind == "boolean":
             return "true" if self.boolean else "false"
 
         def cell(r, v):
             text = r[v].short() if v in r else ""
             text = " ".join(text.split())
-            return text if len(text) <= max_width else text[: max_width - 1] + "…"
+            return text if not max_width or len(text) <= max_width else text[: max_width - 1] + "…"
 
         cells = [[cell(r, v) for v in self.variables] for r in self.rows]
         widths = [max([len(v)] + [len(c[i]) for c in cells]) for i, v in enumerate(self.variables)]
@@ -282,10 +289,10 @@ class Results:
         out.append(f"({len(self.rows)} row{'' if len(self.rows) == 1 else 's'})")
         return "\n".join(out)
 
-    def format(self, fmt: str) -> str:
-        """Text in one of: table, json, xml, csv, tsv, ntriples."""
+    def format(self, fmt: str, *, wide: bool = False) -> str:
+        """Text in one of: table (``wide``: no cell cut short), json, xml, csv, tsv, ntriples."""
         if fmt == "table":
-            return self.to_table() + "\n"
+            return self.to_table(max_width=0 if wide else 60) + "\n"
         if fmt == "json":
             return self.to_json() + "\n"
         if fmt == "xml":
@@ -311,10 +318,37 @@ class Results:
         return pd.DataFrame([[r[v].value if v in r else None for v in self.variables] for r in self.rows],
                             columns=list(self.variables))
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the table, IRIs of our namespaces as CURIEs."""
+        if self.kind == "boolean":
+            return f"<p>{'true' if self.boolean else 'false'}</p>"
+        cells = [[r[v].short() if v in r else "" for v in self.variables] for r in self.rows]
+        n = len(self.rows)
+        return html_table(self.variables, cells, caption=f"{n} row{'' if n == 1 else 's'}"
+                          + (" (truncated)" if self.truncated else ""))
+
     def __repr__(self) -> str:
         if self.kind == "boolean":
             return f"Results(boolean={self.boolean})"
         return f"Results(variables={self.variables}, rows={len(self.rows)})"
+
+
+HTML_ROWS = 200  # rows a notebook shows before saying how many more there are
+
+
+def html_table(columns: list[str], rows: list[list[str]], *, caption: str = "") -> str:
+    """An HTML table of plain texts, escaped: what Jupyter shows for results, entities and paths.
+
+    >>> html_table(["a"], [["<x>"]])
+    '<table><thead><tr><th>a</th></tr></thead><tbody><tr><td>&lt;x&gt;</td></tr></tbody></table>'
+    """
+    from html import escape as esc
+
+    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r) + "</tr>" for r in rows[:HTML_ROWS])
+    more = f"<p>… {len(rows) - HTML_ROWS} more rows</p>" if len(rows) > HTML_ROWS else ""
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
 def _xml_term(term: Term) -> str:

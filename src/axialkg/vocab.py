@@ -35,6 +35,19 @@ PREFIXES: dict[str, str] = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "vann": "http://purl.org/vocab/vann/",
 }
+# IRI prefixes (as bioregistry gives them) of the resources that confirm cross-references; a narrow or
+# related mapping is written as a SKOS mapping to the expanded IRI, so its prefix must be one of these.
+# tools/make_sssom.py builds its curie map from this table; tables show those IRIs as these CURIEs.
+MAPPING_PREFIXES: dict[str, str] = {
+    "DOID": "http://purl.obolibrary.org/obo/DOID_",
+    "DRUGBANK": "https://go.drugbank.com/drugs/",
+    "HP": "http://purl.obolibrary.org/obo/HP_",
+    "MESH": "https://meshb.nlm.nih.gov/record/ui?ui=",
+    "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
+    "OMIM": "https://omim.org/MIM:",
+    "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
+    "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
+}
 XSD_NS = PREFIXES["xsd"]
 XSD_STRING = XSD_NS + "string"
 XSD_DECIMAL = XSD_NS + "decimal"
@@ -84,6 +97,31 @@ def curie(iri: str) -> str:
     return text
 
 
+_DISPLAY_BY_LENGTH = sorted(((ns, p) for p, ns in {**PREFIXES, **MAPPING_PREFIXES}.items()), key=lambda x: -len(x[0]))
+
+
+@functools.lru_cache(maxsize=1)
+def display_converter():
+    """A :class:`curies.Converter` over our prefixes and the mapped resources' (what tables show)."""
+    import curies
+
+    return curies.Converter.from_prefix_map({**PREFIXES, **MAPPING_PREFIXES})
+
+
+def short(iri: str) -> str:
+    """What a person reads: :func:`curie`, and the mapped resources' standard CURIEs (``HP:0100495``
+    rather than ``obo:HP_0100495``); the display converter's compression, without importing curies.
+
+    >>> short("http://purl.obolibrary.org/obo/HP_0100495"), short("http://www.orpha.net/ORDO/Orphanet_98850")
+    ('HP:0100495', 'ORPHA:98850')
+    """
+    text = str(iri)
+    for ns, prefix in _DISPLAY_BY_LENGTH:
+        if text.startswith(ns) and len(text) > len(ns):
+            return f"{prefix}:{text[len(ns):]}"
+    return text
+
+
 def expand(value: str) -> str:
     """The IRI of ``prefix:local`` for one of our prefixes; anything else as it is."""
     prefix, sep, local = value.partition(":")
@@ -99,5 +137,6 @@ def local_name(iri: str) -> str:
 __all__ = [
     "AXKG", "BIOLINK", "DBXREF", "DCTERMS", "DEFINITION", "EXACT_SYNONYM", "FOAF", "NAMESPACE", "OBO", "OBOINOWL",
     "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RDF_LANG_STRING", "RELATED_SYNONYM", "SKOS", "VANN", "XSD",
-    "XSD_DECIMAL", "XSD_NS", "XSD_STRING", "converter", "curie", "expand", "local_name",
+    "XSD_DECIMAL", "XSD_NS", "XSD_STRING", "MAPPING_PREFIXES", "converter", "curie", "display_converter", "expand",
+    "local_name", "short",
 ]

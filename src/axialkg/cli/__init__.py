@@ -16,7 +16,8 @@ from .. import __version__
 from ..errors import AxialKGError
 
 # Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ["build", "query", "sparql", "stats", "path", "metapaths", "connect", "neighbors", "serve", "export", "load", "validate"]
+COMMANDS = ["build", "query", "sparql", "search", "stats", "path", "metapaths", "connect", "neighbors", "serve", "export", "load",
+            "validate"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -33,11 +34,17 @@ def make_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"axialkg {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for errors")
+    parser.add_argument("--quiet", dest="quiet_all", action="store_true", help="no progress bars (none are drawn when piped)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
         importlib.import_module(f"{__name__}.{name.replace('-', '_')}").register(sub)
     return parser
+
+
+def add_quiet_option(p) -> None:
+    """``--quiet`` on a command that shows progress (also accepted before the command)."""
+    p.add_argument("--quiet", action="store_true", help="no progress bars (none are drawn when output is piped)")
 
 
 def _log_to_stderr() -> None:
@@ -58,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     _log_to_stderr()
     parser = make_parser()
     args = parser.parse_args(argv)
+    from ..progress import set_quiet
+
+    set_quiet(args.quiet_all or getattr(args, "quiet", False))
     try:
         code = args.handler(args)
     except AxialKGError as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import add_quiet_option
 from .query import add_store_options
 
 # The format names, here so that registering the command does not import rdflib (axialkg.export does);
@@ -21,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, type=Path, metavar="PATH",
                    help="the file to write (a directory for kgx and csv)")
     add_store_options(p, formats=False)
+    add_quiet_option(p)
     p.set_defaults(handler=run)
 
 
@@ -33,6 +35,12 @@ def run(args) -> int:
         check_out(args.format, args.out)  # before the store is opened; the export checks again
     except UsageError as exc:
         raise UsageError(f"--out {exc}") from None
-    report = export(args.format, args.out, kg=open_kg(args))
+    from ..progress import steps
+
+    with steps("export", ["open the store", f"write {args.format}"]) as step:
+        step("open the store")
+        kg = open_kg(args)
+        step(f"write {args.format}")
+        report = export(args.format, args.out, kg=kg)
     print(report.summary())
     return 0

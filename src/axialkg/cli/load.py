@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import add_quiet_option
+
 
 def register(sub) -> None:
     from ..load import DEFAULT_CHUNK
@@ -25,6 +27,7 @@ def register(sub) -> None:
     p.add_argument("--chunk", type=int, default=DEFAULT_CHUNK, metavar="N",
                    help=f"triples per INSERT DATA request (default {DEFAULT_CHUNK})")
     p.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for each request (default 30)")
+    add_quiet_option(p)
     p.set_defaults(handler=run)
 
 
@@ -32,7 +35,12 @@ def run(args) -> int:
     from ..load import Loader, read_triples
 
     triples = read_triples(args.file)
-    loader = Loader(args.endpoint, graph=args.graph, update_url=args.update_url,
-                    graph_store_url=args.graph_store_url, timeout=args.timeout, chunk_size=args.chunk)
-    print(loader.run(triples).summary())
+    from ..progress import counter
+
+    with counter("load", unit="chunk") as uploaded:
+        loader = Loader(args.endpoint, graph=args.graph, update_url=args.update_url,
+                        graph_store_url=args.graph_store_url, timeout=args.timeout, chunk_size=args.chunk,
+                        on_step=lambda stage, done, total: uploaded(done, total) if stage == "chunk" else None)
+        report = loader.run(triples)
+    print(report.summary())
     return 0

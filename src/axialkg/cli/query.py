@@ -26,6 +26,7 @@ def add_store_options(p, *, formats: bool = True) -> None:
     if formats:
         p.add_argument("--format", choices=FORMATS, default="table",
                        help="table (default), json or xml (W3C SPARQL results), csv, tsv, or ntriples for CONSTRUCT")
+        p.add_argument("--wide", action="store_true", help="tables show every cell in full (long cells are cut otherwise)")
 
 
 def add_param_option(p) -> None:
@@ -55,10 +56,10 @@ def open_kg(args):
                       graph_store_url=args.graph_store_url, timeout=args.timeout, reasoned=args.reasoned)
 
 
-def emit(results, fmt: str) -> None:
+def emit(results, fmt: str, *, wide: bool = False) -> None:
     if fmt == "ntriples" and results.kind != "graph":
         raise UsageError("--format ntriples is for CONSTRUCT or DESCRIBE queries")
-    sys.stdout.write(results.format(fmt))
+    sys.stdout.write(results.format(fmt, wide=wide))
 
 
 def register(sub) -> None:
@@ -97,5 +98,5 @@ def run(args) -> int:
     from ..queries import check_params
 
     check_params(query, params)  # before opening the store: bad input fails fast
-    emit(open_kg(args).query(query, **params), args.format)
+    emit(open_kg(args).query(query, **params), args.format, wide=args.wide)
     return 0

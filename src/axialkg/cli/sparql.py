@@ -52,5 +52,5 @@ def run(args) -> int:
         kg.update(text)
         print(f"update applied to {str(kg.store.spec) or 'the in-memory store (gone on exit)'}", file=sys.stderr)
         return 0
-    emit(open_kg(args).sparql(text, **params), args.format)
+    emit(open_kg(args).sparql(text, **params), args.format, wide=args.wide)
     return 0

@@ -33,11 +33,13 @@ def run(args) -> int:
         r = kg.reasoning
         out.append(f"reasoning: +{r.added} inferred triples in {r.seconds * 1000:.0f} ms ({r.rounds} rounds)")
     out += [f"{k}: {v}" for k, v in sorted(stats["totals"].items())]
-    for title, rows in (("entities by class", stats["classes"]), ("triples by predicate", stats["predicates"])):
+    for title, rows in (("entities by class (with subclasses; asserted directly)", stats["classes"]),
+                        ("triples by predicate", stats["predicates"])):
         out.append("")
         out.append(title)
         width = max([len(str(r["count"])) for r in rows] + [1])
-        out += [f"  {str(r['count']).rjust(width)}  {curie(r['iri'])}" + (f"  ({r['label']})" if r["label"] else "")
-                for r in rows]
+        side = max([len(str(r["direct"])) for r in rows if "direct" in r] + [0])
+        out += [f"  {str(r['count']).rjust(width)}" + (f"  {str(r['direct']).rjust(side)}" if "direct" in r else "")
+                + f"  {curie(r['iri'])}" + (f"  ({r['label']})" if r["label"] else "") for r in rows]
     sys.stdout.write("\n".join(out) + "\n")
     return 0

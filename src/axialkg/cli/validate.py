@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from . import add_quiet_option
+
 EPILOG = """exit status:
   0  clean: no ERROR-level defect (warnings may be listed)
   1  the graph has ERROR-level defects
@@ -25,6 +27,7 @@ def register(sub) -> None:
                    help="an RDF file of the graph (Turtle, RDF/XML, N-Triples, JSON-LD); "
                         "default: the packaged release (axialkg.owl)")
     p.add_argument("--format", choices=["text", "json"], default="text", help="report format (default: text)")
+    add_quiet_option(p)
     p.set_defaults(handler=run)
 
 
@@ -33,7 +36,11 @@ def run(args) -> int:
     from ..validation import validate
 
     path = Path(args.path) if args.path else release_path("owl")
-    report = validate(path)
+    from ..progress import steps
+
+    with steps("validate", ["HermiT and SHACL"]) as step:
+        step("HermiT and SHACL")
+        report = validate(path)
     if args.format == "json":
         sys.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False) + "\n")
     else:

@@ -81,6 +81,14 @@ class Path:
             out["path_degree_product"] = self.pdp
         return out
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view: one row per hop, with the way it runs and its sources."""
+        from ..results import html_table
+
+        rows = [[a["label"], e["label"] + ("" if e["direction"] == FORWARD else " (reverse)"), b["label"],
+                 "; ".join(e.get("sources") or [])] for a, e, b in zip(self.nodes, self.edges, self.nodes[1:])]
+        return html_table(["from", "predicate", "to", "sources"], rows, caption=str(self))
+
     def __str__(self) -> str:
         text = self.nodes[0]["label"]
         for e, n in zip(self.edges, self.nodes[1:]):
