@@ -10,7 +10,7 @@ const Yasqe = window.Yasqe.default || window.Yasqe;
 const Yasr = window.Yasr.default || window.Yasr;
 const $ = (id) => document.getElementById(id);
 const state = { queries: [], current: null, terms: null, yasqe: null, yasr: null, raw: null, original: "" };
-window.axialkg = { graphs: {} };  // the page's live objects, for the console and the browser tests
+window.axialkg = { graphs: {}, state };  // the page's live objects, for the console and the browser tests
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -290,7 +290,7 @@ async function run() {
     $("truncated").textContent = truncated ? "Results truncated: " + truncated : "";
     $("download-csv").disabled = $("download-json").disabled = false;
     const n = rowCount(state.yasr);
-    setStatus(`${n} ${state.yasr.results.getType() === "construct" ? "triple" : "row"}${n === 1 ? "" : "s"} in ${ms} ms` +
+    setStatus(`${n} ${state.yasr.results.getType() === "ttl" ? "triple" : "row"}${n === 1 ? "" : "s"} in ${ms} ms` +
               (edited ? " (your edited text, parameters bound)" : ""));
   } catch (e) {
     setStatus(e.message, true, (name) => {
