@@ -121,17 +121,16 @@ async function resolveName(value) {
 // ---- editor ---------------------------------------------------------------------------
 
 function registerCompleters() {
-  const prefixLines = Object.entries(PREFIXES).map(([p, ns]) => `${p}: <${ns}>`);
+  // The bundled prefix.cc list with the project's prefixes first (it lacks axkg, oboInOwl, biolink).
+  const ours = Object.entries(PREFIXES).map(([p, ns]) => `${p}: <${ns}>`);
+  const bundled = Yasqe.Autocompleters.prefixes;
   Yasqe.registerAutocompleter({
-    name: "axkg-prefixes", bulk: true, autoShow: true, persistenceId: null,
-    isValidCompletionPosition: (yasqe) => {
-      const cur = yasqe.getDoc().getCursor();
-      const token = yasqe.getTokenAt(cur);
-      if (token.string.trim() === "" && !/prefix\s+$/i.test(yasqe.getDoc().getLine(cur.line).slice(0, cur.ch))) return false;
-      const previous = yasqe.getPreviousNonWsToken(cur.line, token);
-      return !!previous && /^prefix$/i.test(previous.string);
+    ...bundled, name: "axkg-prefixes", persistenceId: null,
+    get: async (yasqe, token) => {
+      const known = new Set(ours.map((l) => l.split(":")[0]));
+      const rest = (await bundled.get(yasqe, token)).filter((l) => !known.has(l.split(":")[0]));
+      return [...ours, ...rest];
     },
-    get: () => prefixLines,
   }, false);
   Yasqe.registerAutocompleter({
     name: "axkg-terms", bulk: true, autoShow: true, persistenceId: null,
@@ -149,7 +148,7 @@ function makeEditor(value) {
   registerCompleters();
   const yasqe = new Yasqe($("editor"), {
     value, persistenceId: null, showQueryButton: false, resizeable: true, editorHeight: "240px",
-    autocompleters: ["axkg-prefixes", "prefixes", "variables", "axkg-terms"], createShareableLink: null,
+    autocompleters: ["axkg-prefixes", "variables", "axkg-terms"], createShareableLink: null,
   });
   yasqe.on("change", () => markEdited());
   yasqe.addKeyMap({ "Ctrl-Enter": () => run(), "Cmd-Enter": () => run() });
