@@ -383,7 +383,14 @@ async function expand(graph, iri, first) {
   }
   const centre = cy.getElementById(iri);
   const at = centre.nonempty() ? centre.position() : { x: 0, y: 0 };
-  cy.add(added.map((x) => (x.group === "nodes" ? { ...x, position: { x: at.x + Math.random() * 40 - 20, y: at.y + Math.random() * 40 - 20 } } : x)));
+  // new nodes start on a spiral round the expanded one (golden angle): the same layout on every load
+  let k = 0;
+  cy.add(added.map((x) => {
+    if (x.group !== "nodes") return x;
+    k++;
+    const angle = k * 2.39996, radius = 30 + 6 * k;
+    return { ...x, position: { x: at.x + radius * Math.cos(angle), y: at.y + radius * Math.sin(angle) } };
+  }));
   cy.getElementById(iri).addClass("expanded");
   applyHidden(graph);
   drawLegend(graph);
@@ -409,7 +416,7 @@ function layout(graph) {
 // Force-directed layouts leave some labels touching: push overlapping label boxes apart until none do.
 function separate(cy) {
   const nodes = cy.nodes().not(".off").toArray();
-  for (let round = 0; round < 100; round++) {
+  for (let round = 0; round < 400; round++) {
     let moved = false;
     const boxes = nodes.map((n) => n.boundingBox({ includeLabels: true, includeOverlays: false }));
     for (let i = 0; i < nodes.length; i++) {
