@@ -85,6 +85,7 @@ def _wait(driver, condition, timeout=30):
 
 
 def _open(browser, url):
+    browser.get("about:blank")  # a new document: a URL differing only in its #fragment would not reload
     browser.get(url)
     _wait(browser, lambda d: d.execute_script("return document.body.dataset.ready") == "1")
 

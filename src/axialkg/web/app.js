@@ -480,6 +480,7 @@ async function showEntity(slug) {
   showView("entity-view");
   $("entity-label").textContent = "loading…";
   for (const id of ["entity-iri", "entity-types", "entity-definition", "entity-synonyms", "entity-xrefs", "entity-claims", "entity-graph"]) $(id).replaceChildren();
+  delete window.axialkg.graphs["entity-graph"];
   let e;
   try {
     ({ body: e } = await getJSON("/api/entity/" + encodeURIComponent(slug)));
