@@ -156,7 +156,7 @@ def test_vendored_libraries_are_pinned_licensed_and_served_locally(server):
                  "/static/queries.js", "/static/resolvers.js"):
         assert _route(server, path) == 200, path
     # the LOV completers (lov.linkeddata.es) stay off; prefixes come from the bundled list
-    assert '"axkg-prefixes", "variables", "axkg-terms"' in (WEB / "app.js").read_text()
+    assert 'COMPLETERS = ["axkg-prefixes", "variables", "axkg-terms"]' in (WEB / "app.js").read_text()
 
 
 def test_page_prefixes_are_the_projects():
@@ -356,6 +356,15 @@ def test_editor_completes_prefixes_and_graph_terms(server, browser):
     texts = [h.text for h in browser.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")]
     assert any("axkg:jak2" in t and "JAK2" in t for t in texts), texts  # the label beside the term
     area.send_keys(Keys.ESCAPE)
+    # typing a known prefix adds its declaration; no completer asked another site (LOV, prefix.cc)
+    _set_query(browser, "")
+    area.send_keys("SELECT * WHERE { ?s a owl:Class ; rdfs:label ?l }")
+    _wait(browser, lambda d: "PREFIX owl: <http://www.w3.org/2002/07/owl#>" in d.execute_script("return axialkg.state.yasqe.getValue()"))
+    area.send_keys(Keys.CONTROL, Keys.ENTER)  # Ctrl+Enter runs through the page, not Yasqe's own runner
+    _wait(browser, lambda d: re.search(r"\d+ rows in", d.find_element(By.ID, "status").text))
+    foreign = browser.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name).filter((n) => !n.startsWith(location.origin))")
+    assert foreign == []
 
 
 # ---- pages ---------------------------------------------------------------------------------------

@@ -144,11 +144,17 @@ function registerCompleters() {
   }, false);
 }
 
+const COMPLETERS = ["axkg-prefixes", "variables", "axkg-terms"];
+
 function makeEditor(value) {
   registerCompleters();
+  // Yasqe merges its config into the defaults index by index, so a shorter list would keep the LOV
+  // completers ("property", "class": requests to lov.linkeddata.es); set the defaults themselves.
+  Yasqe.defaults.autocompleters = [...COMPLETERS];
   const yasqe = new Yasqe($("editor"), {
     value, persistenceId: null, showQueryButton: false, resizeable: true, editorHeight: "240px",
-    autocompleters: ["axkg-prefixes", "variables", "axkg-terms"], createShareableLink: null,
+    autocompleters: [...COMPLETERS], createShareableLink: null,
+    requestConfig: { endpoint: "/sparql", method: "POST" },  // Yasqe's own runner, if ever reached: never its dbpedia default
   });
   yasqe.on("change", () => markEdited());
   yasqe.addKeyMap({ "Ctrl-Enter": () => run(), "Cmd-Enter": () => run() });
