@@ -400,6 +400,12 @@ def test_class_page_from_a_type_tag(server, browser):
     # neither entity nor class
     _open(browser, server.base_url + "/#/entity/no-such-thing")
     _wait(browser, lambda d: "no entity" in d.find_element(By.ID, "entity-label").text)
+    # a misspelt slug suggests pages to go to
+    _open(browser, server.base_url + "/#/entity/myelofibros")
+    link = _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#entity-iri a.entity"))
+    assert link.text == "myelofibrosis"
+    link.click()
+    _wait(browser, lambda d: d.find_element(By.ID, "entity-label").text == "myelofibrosis")
 
 
 def test_neighbourhood_expands_hides_faq_and_keeps_labels_apart(server, browser):

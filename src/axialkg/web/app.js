@@ -106,6 +106,18 @@ async function terms() {
   return state.terms;
 }
 
+// Terms whose slug or label contains the text, or shares its first word: "did you mean" material.
+async function nearNames(text) {
+  const low = text.toLowerCase().replace(/^axkg:/, "");
+  const all = (await terms()).filter((t) => slugOf(t.iri) && !/^[A-Z]/.test(slugOf(t.iri)) && t.label);
+  const stem = low.slice(0, Math.max(4, Math.floor(low.length * 0.6)));
+  const score = (t) => (t.label.toLowerCase() === low ? 0 : slugOf(t.iri).startsWith(low) ? 1 :
+                        t.label.toLowerCase().includes(low) || slugOf(t.iri).includes(low) ? 2 :
+                        slugOf(t.iri).startsWith(stem) || t.label.toLowerCase().startsWith(stem) ? 3 : 9);
+  return all.map((t) => [score(t), t]).filter(([s]) => s < 9).sort((a, b) => a[0] - b[0] || a[1].label.localeCompare(b[1].label))
+    .slice(0, 5).map(([, t]) => t);
+}
+
 async function resolveName(value) {
   const v = value.trim();
   if (/^https?:\/\//.test(v)) return v;
@@ -114,7 +126,7 @@ async function resolveName(value) {
   const hit = all.find((t) => slugOf(t.iri) === low) || all.find((t) => t.label.toLowerCase() === low) ||
               all.find((t) => slugOf(t.iri).toLowerCase() === low);
   if (hit) return hit.iri;
-  const near = all.filter((t) => t.label.toLowerCase().includes(low) || slugOf(t.iri).includes(low)).slice(0, 5);
+  const near = await nearNames(v);
   throw new Error(`no entity '${v}'` + (near.length ? "; did you mean: " + near.map((t) => slugOf(t.iri)).join(", ") + "?" : ""));
 }
 
@@ -493,6 +505,8 @@ async function showEntity(slug) {
   } catch (err) {
     if (err.status === 404 && await showClass(slug)) return;
     $("entity-label").textContent = err.message;
+    const near = await nearNames(slug);  // suggestions as links to their pages
+    if (near.length) $("entity-iri").replaceChildren("did you mean: ", ...near.flatMap((t, i) => [i ? ", " : "", entityLink(t.iri, t.label)]));
     return;
   }
   document.title = `${e.label} — axialkg`;
