@@ -479,3 +479,94 @@ def test_diagnose_form_ranks_causes_or_is_hidden(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, "#dx-tests tbody tr")
     assert "present=splenomegaly" in browser.current_url
     _shot(browser, "diagnose")
+
+
+# ---- the page side of /api/search and /api/diagnose, before those routes land on this server ---------
+# The tests above assert real answers once the endpoint serves the routes. Until then these check that
+# the page renders the JSON contracts of issues #19 (search) and #16 (diagnose): the responses are
+# answered inside the page (a fetch wrapper installed before its scripts), with IRIs from the release.
+
+NS = "https://w3id.org/axialkg/"
+SEARCH_REPLY = {"results": [
+    {"iri": NS + "jak2", "label": "JAK2", "category": "molecular target", "score": 3.0, "matched": "Janus kinase 2"},
+    {"iri": NS + "jak1", "label": "JAK1", "category": "molecular target", "score": 3.0, "matched": "Janus kinase 1"}]}
+DIAGNOSE_REPLY = {
+    "findings": [{"iri": NS + "splenomegaly", "label": "enlarged spleen"}], "absent": [], "prior": "article",
+    "candidates": [
+        {"cause": NS + "myelofibrosis", "label": "myelofibrosis", "probability": 0.81,
+         "supporting": [{"finding": NS + "splenomegaly", "label": "enlarged spleen", "likelihood_ratio": 6.5,
+                         "sources": ["NCBI", "Orpha"]}], "opposing": []},
+        {"cause": NS + "systemic-mastocytosis", "label": "systemic mastocytosis", "probability": 0.12,
+         "supporting": [], "opposing": [{"finding": NS + "splenomegaly", "label": "enlarged spleen",
+                                         "likelihood_ratio": 0.4, "sources": ["NCBI"]}]}],
+    "next_tests": [{"test": NS + "bone-biopsy", "label": "bone biopsy", "expected_information_gain": 0.52,
+                    "if_positive": [{"cause": NS + "myelofibrosis", "probability": 0.97}],
+                    "if_negative": [{"cause": NS + "systemic-mastocytosis", "probability": 0.55}]}]}
+
+
+@pytest.fixture
+def contract(browser):
+    """Answer /api/search and /api/diagnose inside the page with the replies above, for one test."""
+    stub = """(() => {
+      const replies = %s, real = window.fetch.bind(window);
+      window.axialkgCalls = [];
+      window.fetch = (url, options) => {
+        const u = new URL(String(url), location.href);
+        const key = u.pathname === "/api/search" ? "search" : u.pathname === "/api/diagnose" ? "diagnose" : null;
+        if (!key) return real(url, options);
+        window.axialkgCalls.push(u.pathname + u.search);
+        const asked = key === "search" ? u.searchParams.get("q") !== "a" : u.searchParams.has("present");
+        const body = asked ? replies[key] : (key === "search" ? {results: []} : {error: "give at least one finding", status: 400});
+        return Promise.resolve(new Response(JSON.stringify(body), {status: asked || key === "search" ? 200 : 400,
+                                                                   headers: {"Content-Type": "application/json"}}));
+      };
+    })();""" % json.dumps({"search": SEARCH_REPLY, "diagnose": DIAGNOSE_REPLY})
+    handle = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": stub})
+    yield
+    browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": handle["identifier"]})
+
+
+def test_search_box_renders_the_search_contract(server, browser, contract):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    _open(browser, server.base_url + "/#/")
+    assert browser.find_element(By.ID, "search-form").is_displayed()
+    box = browser.find_element(By.ID, "search")
+    box.send_keys("Janus kinase")
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#search-list li")) == 2)
+    texts = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-list li")]
+    assert texts[0].startswith("JAK2") and "molecular target" in texts[0] and "Janus kinase 2" in texts[0]
+    assert "/api/search?q=Janus+kinase&limit=10" in browser.execute_script("return window.axialkgCalls")
+    box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ENTER)  # keyboard: the second hit
+    _wait(browser, lambda d: d.find_element(By.ID, "entity-label").text == "JAK1")
+    assert "#/entity/jak1" in browser.current_url
+
+
+def test_diagnose_form_renders_the_diagnosis_contract(server, browser, contract):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.base_url + "/#/")
+    nav = browser.find_element(By.ID, "nav-diagnose")
+    assert nav.is_displayed()
+    nav.click()
+    browser.find_element(By.ID, "dx-present").send_keys("splenomegaly\nanaemia")
+    browser.find_element(By.ID, "dx-absent").send_keys("fracture")
+    browser.find_element(By.ID, "dx-run").click()
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#dx-candidates tbody tr")) == 2)
+    calls = browser.execute_script("return window.axialkgCalls")
+    assert "/api/diagnose?present=splenomegaly&present=anaemia&absent=fracture&top=10" in calls
+    first, second = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#dx-candidates tbody tr")]
+    assert first.startswith("1") and "myelofibrosis" in first and "81.0 %" in first
+    assert "enlarged spleen LR 6.50 (NCBI, Orpha)" in first
+    assert "LR 0.40" in second
+    test_row = browser.find_element(By.CSS_SELECTOR, "#dx-tests tbody tr").text
+    assert "bone biopsy" in test_row and "0.520" in test_row
+    assert "myelofibrosis 97.0 %" in test_row and "systemic mastocytosis 55.0 %" in test_row
+    assert "prior: article" in browser.find_element(By.ID, "dx-status").text
+    # the form's state is in the URL: reopening it ranks again
+    url = browser.current_url
+    assert "#/diagnose?present=splenomegaly&present=anaemia&absent=fracture" in url
+    _open(browser, url)
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#dx-candidates tbody tr")) == 2)
+    assert browser.find_element(By.ID, "dx-present").get_attribute("value") == "splenomegaly\nanaemia"
