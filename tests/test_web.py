@@ -327,9 +327,13 @@ def test_javascript_iris_are_never_links(server, browser):
     from selenium.webdriver.common.by import By
 
     _open(browser, server.base_url + "/#/")
-    _set_query(browser, 'SELECT ?x ?y WHERE { BIND(IRI("javascript:alert(1)") AS ?x) BIND(IRI("https://example.org/a") AS ?y) }')
+    _set_query(browser, 'SELECT ?x ?y ?z WHERE { BIND(IRI("javascript:alert(1)") AS ?x) BIND(IRI("https://example.org/a") AS ?y) '
+                        """BIND("<img src=x onerror='window.pwned=1'>" AS ?z) }""")
     assert "1 row" in _run_and_wait(browser)
     assert "javascript:alert(1)" in " ".join(_rows(browser))
+    # markup in a literal is shown as text, never run
+    assert "<img src=x onerror='window.pwned=1'>" in " ".join(_rows(browser))
+    assert browser.execute_script("return window.pwned === undefined && !document.querySelector('#yasr img')")
     hrefs = [a.get_attribute("href") or "" for a in browser.find_elements(By.CSS_SELECTOR, "a")]
     assert not [h for h in hrefs if h.lower().startswith("javascript:")]
     assert "https://example.org/a" in hrefs
