@@ -412,6 +412,20 @@ def test_class_page_from_a_type_tag(server, browser):
     _wait(browser, lambda d: d.find_element(By.ID, "entity-label").text == "myelofibrosis")
 
 
+def test_property_page_and_its_assertions(server, browser):
+    from selenium.webdriver.common.by import By
+
+    _open(browser, server.base_url + "/#/entity/treats")
+    _wait(browser, lambda d: d.find_element(By.ID, "property-label").text == "treats")
+    text = {k: browser.find_element(By.ID, "property-" + k).text for k in ("domain", "range", "inverse", "match", "iri")}
+    assert text == {"domain": "intervention", "range": "treatable condition", "inverse": "treated by",
+                    "match": "biolink:treats", "iri": "https://w3id.org/axialkg/treats (object property)"}
+    _shot(browser, "property")
+    browser.find_element(By.CSS_SELECTOR, "#property-uses a").click()
+    _wait(browser, lambda d: any("abaloparatide" in r and "osteoporosis" in r for r in _rows(d)))
+    assert "?subject axkg:treats ?object" in browser.execute_script("return axialkg.state.yasqe.getValue()")
+
+
 def test_neighbourhood_expands_hides_faq_and_keeps_labels_apart(server, browser):
     from selenium.webdriver.common.by import By
 

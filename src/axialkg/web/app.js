@@ -2,7 +2,7 @@
 // interactive neighbourhood (Cytoscape.js), search and the diagnose form. No build step; the vendored
 // libraries are plain scripts loaded before this module. Named-query values go to /api/query/NAME as
 // URL parameters, which the server binds; SPARQL the page writes itself lives in queries.js.
-import { PREFIXES, TERMS, CLASS_INFO, CLASS_PARENTS, CLASS_CHILDREN, CLASS_MEMBERS, bindValues } from "./queries.js";
+import { PREFIXES, TERMS, CLASS_INFO, CLASS_PARENTS, CLASS_CHILDREN, CLASS_MEMBERS, PROPERTY_INFO, bindValues } from "./queries.js";
 import { resolverUrl } from "./resolvers.js";
 
 const NS = PREFIXES.axkg;
@@ -68,9 +68,15 @@ const slugOf = (iri) => (iri.startsWith(NS) ? iri.slice(NS.length) : null);
 const entityHref = (iri) => "#/entity/" + encodeURIComponent(slugOf(iri));
 const isWebUrl = (url) => /^https?:\/\//i.test(url);
 
+// "https://w3id.org/biolink/vocab/treats" -> "biolink:treats" with the project's prefixes, else the IRI.
+function curie(iri) {
+  for (const [p, ns] of Object.entries(PREFIXES)) if (iri.startsWith(ns) && iri.length > ns.length) return `${p}:${iri.slice(ns.length)}`;
+  return iri;
+}
+
 function entityLink(iri, label) {
   if (slugOf(iri)) return el("a", { href: entityHref(iri), class: "entity", title: iri }, label || slugOf(iri));
-  if (isWebUrl(iri)) return el("a", { href: iri, class: "external", title: iri, rel: "noopener noreferrer" }, label || iri);
+  if (isWebUrl(iri)) return el("a", { href: iri, class: "external", title: iri, rel: "noopener noreferrer" }, label || curie(iri));
   return el("span", { class: "iri", title: iri }, label || iri);  // javascript:, data:, urn: ... never a link
 }
 
@@ -491,7 +497,7 @@ function showResultGraph(iri, label) {
 // ---- entity and class pages ------------------------------------------------------------------
 
 function showView(id) {
-  for (const v of ["query-view", "entity-view", "class-view", "diagnose-view"]) $(v).hidden = v !== id;
+  for (const v of ["query-view", "entity-view", "class-view", "property-view", "diagnose-view"]) $(v).hidden = v !== id;
 }
 
 async function showEntity(slug) {
@@ -503,7 +509,7 @@ async function showEntity(slug) {
   try {
     ({ body: e } = await getJSON("/api/entity/" + encodeURIComponent(slug)));
   } catch (err) {
-    if (err.status === 404 && await showClass(slug)) return;
+    if (err.status === 404 && (await showClass(slug) || await showProperty(slug))) return;
     $("entity-label").textContent = err.message;
     const near = await nearNames(slug);  // suggestions as links to their pages
     if (near.length) $("entity-iri").replaceChildren("did you mean: ", ...near.flatMap((t, i) => [i ? ", " : "", entityLink(t.iri, t.label)]));
@@ -551,6 +557,28 @@ async function showClass(slug) {
   $("class-count").textContent = `(${members.length})`;
   $("class-members").replaceChildren(...members.map((r) => el("li", {}, entityLink(r.member.value, r.label.value),
     r.via.value !== cls.iri ? el("span", { class: "muted" }, " — ", entityLink(r.via.value, slugOf(r.via.value))) : null)));
+  return true;
+}
+
+// A schema property: definition, domain, range, inverse, mappings, and a query of its assertions.
+async function showProperty(slug) {
+  const prop = { iri: NS + slug };
+  let rows;
+  try { rows = await select(PROPERTY_INFO, { property: prop }); } catch (e) { return false; }
+  if (!rows.length) return false;
+  showView("property-view");
+  const label = rows[0].label.value;
+  document.title = `${label} — axialkg`;
+  $("property-label").textContent = label;
+  $("property-iri").textContent = `${prop.iri} (${rows[0].kind.value.split("#")[1].replace("Property", " property").toLowerCase()})`;
+  $("property-definition").textContent = rows[0].definition ? rows[0].definition.value : "";
+  const distinct = (v) => [...new Set(rows.filter((r) => r[v]).map((r) => r[v].value))];
+  const links = (v) => { const iris = distinct(v); return iris.length ? iris.flatMap((iri, i) => [i ? ", " : "", entityLink(iri, labelOf(iri))]) : ["—"]; };
+  for (const v of ["domain", "range", "inverse", "match"]) $("property-" + v).replaceChildren(...links(v));
+  const uses = rows[0].uses ? Number(rows[0].uses.value) : 0;
+  const query = `SELECT ?subject ?object WHERE {\n  ?subject axkg:${slug} ?object .\n} ORDER BY ?subject ?object`;
+  $("property-uses").replaceChildren(`${uses} subject${uses === 1 ? "" : "s"} — `,
+    el("a", { href: "#/sparql?" + new URLSearchParams({ query }).toString() }, "list its assertions in the workbench"));
   return true;
 }
 

@@ -100,3 +100,17 @@ export function whereGroupStart(query) {
   if (firstOpen >= 0) return firstOpen;
   throw new Error("no WHERE group to bind the parameters in");
 }
+
+// A property: label, definition, kind, domain, range, inverse, mappings, and how often it is asserted
+// (?property bound by bindValues).
+export const PROPERTY_INFO = PROLOGUE + `SELECT ?label ?definition ?kind ?domain ?range ?inverse ?match
+    (COUNT(DISTINCT ?use) AS ?uses) WHERE {
+  VALUES ?kind { owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
+  ?property a ?kind ; rdfs:label ?label .
+  OPTIONAL { ?property obo:IAO_0000115 ?definition }
+  OPTIONAL { ?property rdfs:domain ?domain . FILTER(isIRI(?domain)) }
+  OPTIONAL { ?property rdfs:range ?range . FILTER(isIRI(?range)) }
+  OPTIONAL { { ?property owl:inverseOf ?inverse } UNION { ?inverse owl:inverseOf ?property } }
+  OPTIONAL { ?property skos:exactMatch ?match }
+  OPTIONAL { ?use ?property ?anything }
+} GROUP BY ?property ?label ?definition ?kind ?domain ?range ?inverse ?match`;
