@@ -576,7 +576,7 @@ async function showProperty(slug) {
   const links = (v) => { const iris = distinct(v); return iris.length ? iris.flatMap((iri, i) => [i ? ", " : "", entityLink(iri, labelOf(iri))]) : ["—"]; };
   for (const v of ["domain", "range", "inverse", "match"]) $("property-" + v).replaceChildren(...links(v));
   const uses = rows[0].uses ? Number(rows[0].uses.value) : 0;
-  const query = `SELECT ?subject ?object WHERE {\n  ?subject axkg:${slug} ?object .\n} ORDER BY ?subject ?object`;
+  const query = `PREFIX axkg: <${NS}>\nSELECT ?subject ?object WHERE {\n  ?subject axkg:${slug} ?object .\n} ORDER BY ?subject ?object`;
   $("property-uses").replaceChildren(`${uses} subject${uses === 1 ? "" : "s"} — `,
     el("a", { href: "#/sparql?" + new URLSearchParams({ query }).toString() }, "list its assertions in the workbench"));
   return true;
