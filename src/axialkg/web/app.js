@@ -551,7 +551,7 @@ async function showClass(slug) {
   $("class-label").textContent = label;
   $("class-iri").textContent = cls.iri + " (class)";
   $("class-definition").textContent = info[0].definition ? info[0].definition.value : info[0].comment ? info[0].comment.value : "";
-  const links = (rows, v) => (rows.length ? rows.map((r) => entityLink(r[v].value, r.label && r.label.value)) : ["—"]);
+  const links = (rows, v) => (rows.length ? rows.flatMap((r, i) => [i ? ", " : "", entityLink(r[v].value, r.label && r.label.value)]) : ["—"]);
   $("class-parents").replaceChildren(...links(parents, "parent"));
   $("class-children").replaceChildren(...links(children, "child"));
   $("class-count").textContent = `(${members.length})`;
