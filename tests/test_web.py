@@ -455,6 +455,12 @@ def test_neighbourhood_expands_hides_faq_and_keeps_labels_apart(server, browser)
     g = _graph(browser, "entity-graph")
     assert "primary myelofibrosis" in g["visible"] or "myelofibrosis" in g["visible"]
     assert apart(g["boxes"])
+    # hovering an edge names the relation and the sources of its claim
+    browser.execute_script("const cy = axialkg.graphs['entity-graph'].cy; cy.edges().filter((e) => "
+                           "e.data('target') === 'https://w3id.org/axialkg/jak2' && e.data('source').endsWith('/ruxolitinib'))"
+                           ".emit('mouseover')")
+    assert browser.find_element(By.CSS_SELECTOR, "#entity-graph .graph-help").text == \
+        "ruxolitinib — targets → JAK2 (sources: FDA Access Data)"
     # zoom and drag are on
     assert browser.execute_script("const cy = axialkg.graphs['entity-graph'].cy; "
                                   "return cy.userZoomingEnabled() && cy.userPanningEnabled() && !cy.autoungrabify()")

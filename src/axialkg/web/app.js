@@ -377,8 +377,16 @@ async function neighbourhood(box, iri) {
   window.axialkg.graphs[box.id] = graph;
   cy.on("tap", "node", (ev) => expand(graph, ev.target.id()));
   cy.on("dbltap", "node", (ev) => { if (slugOf(ev.target.id())) location.hash = entityHref(ev.target.id()); });
-  cy.on("mouseover", "edge", (ev) => ev.target.addClass("hover"));
-  cy.on("mouseout", "edge", (ev) => ev.target.removeClass("hover"));
+  // hovering names an edge's relation and the sources of its claim, or a node's label and category
+  const help = info.textContent;
+  cy.on("mouseover", "edge", (ev) => {
+    ev.target.addClass("hover");
+    const d = ev.target.data(), name = (id) => cy.getElementById(id).data("label");
+    info.textContent = `${name(d.source)} — ${d.label} → ${name(d.target)}` + (d.sources ? ` (sources: ${d.sources})` : "");
+  });
+  cy.on("mouseover", "node", (ev) => { info.textContent = `${ev.target.data("label")} (${ev.target.data("category")})`; });
+  cy.on("mouseout", "edge", (ev) => { ev.target.removeClass("hover"); info.textContent = help; });
+  cy.on("mouseout", "node", () => { info.textContent = help; });
   await expand(graph, iri, true);
   return graph;
 }
