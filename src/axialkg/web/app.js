@@ -1,18 +1,23 @@
-// axialkg web page: named queries, a results table, entity pages and a neighbourhood graph.
-// Plain JS, no build step, no libraries. Parameter values go to the server as URL parameters of
-// /api/query/NAME, which binds them as RDF terms; this script never pastes them into SPARQL.
-"use strict";
+// axialkg web page: a SPARQL workbench (Yasqe editor, Yasr results), entity and class pages, an
+// interactive neighbourhood (Cytoscape.js), search and the diagnose form. No build step; the vendored
+// libraries are plain scripts loaded before this module. Named-query values go to /api/query/NAME as
+// URL parameters, which the server binds; SPARQL the page writes itself lives in queries.js.
+import { PREFIXES, TERMS, CLASS_INFO, CLASS_PARENTS, CLASS_CHILDREN, CLASS_MEMBERS, PROPERTY_INFO, bindValues } from "./queries.js";
+import { resolverUrl } from "./resolvers.js";
 
-const NS = "https://w3id.org/axialkg/";
+const NS = PREFIXES.axkg;
+const Yasqe = window.Yasqe.default || window.Yasqe;
+const Yasr = window.Yasr.default || window.Yasr;
 const $ = (id) => document.getElementById(id);
-const state = { queries: [], current: null };
+const state = { queries: [], current: null, terms: null, yasqe: null, yasr: null, raw: null, original: "" };
+window.axialkg = { graphs: {}, state };  // the page's live objects, for the console and the browser tests
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (k === "class") node.className = v;
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
+    else if (v !== null && v !== undefined) node.setAttribute(k, v);
   }
   for (const c of children.flat()) {
     if (c !== null && c !== undefined) node.append(c instanceof Node ? c : String(c));
@@ -20,29 +25,207 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+class HttpError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
 async function getJSON(url, options) {
   const response = await fetch(url, options);
   let body;
   try { body = await response.json(); } catch (e) { body = { error: response.statusText }; }
-  if (!response.ok) throw new Error(body.error || response.statusText);
+  if (!response.ok) throw new HttpError(response.status, body.error || response.statusText);
   return { body, truncated: response.headers.get("X-Axialkg-Truncated") };
 }
 
+// A route answers unless it says 404 (absent) or 501 (present but not implemented on this server).
+async function routeExists(url) {
+  try {
+    const response = await fetch(url);
+    return response.status !== 404 && response.status !== 501;
+  } catch (e) { return false; }
+}
+
+async function sparql(query, accept) {
+  const response = await fetch("/sparql", {
+    method: "POST",
+    headers: { "Content-Type": "application/sparql-query", Accept: accept || "application/sparql-results+json" },
+    body: query,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new HttpError(response.status, text.trim() || response.statusText);
+  return { text, contentType: (response.headers.get("Content-Type") || "").split(";")[0],
+           truncated: response.headers.get("X-Axialkg-Truncated") };
+}
+
+async function select(query, bindings) {
+  const { text } = await sparql(bindValues(query, bindings || {}));
+  return JSON.parse(text).results.bindings;
+}
+
+// ---- links: graph IRIs open the page, http(s) opens the resolver, anything else is text ----------
+
 const slugOf = (iri) => (iri.startsWith(NS) ? iri.slice(NS.length) : null);
 const entityHref = (iri) => "#/entity/" + encodeURIComponent(slugOf(iri));
+const isWebUrl = (url) => /^https?:\/\//i.test(url);
+
+// "https://w3id.org/biolink/vocab/treats" -> "biolink:treats" with the project's prefixes, else the IRI.
+function curie(iri) {
+  for (const [p, ns] of Object.entries(PREFIXES)) if (iri.startsWith(ns) && iri.length > ns.length) return `${p}:${iri.slice(ns.length)}`;
+  return iri;
+}
 
 function entityLink(iri, label) {
-  const slug = slugOf(iri);
-  if (!slug) return el("a", { href: iri, class: "external", title: iri }, label || iri);
-  return el("a", { href: entityHref(iri), class: "entity", title: iri }, label || slug);
+  if (slugOf(iri)) return el("a", { href: entityHref(iri), class: "entity", title: iri }, label || slugOf(iri));
+  if (isWebUrl(iri)) return el("a", { href: iri, class: "external", title: iri, rel: "noopener noreferrer" }, label || curie(iri));
+  return el("span", { class: "iri", title: iri }, label || iri);  // javascript:, data:, urn: ... never a link
 }
 
-function setStatus(text, isError) {
-  $("status").textContent = text;
-  $("status").className = isError ? "error" : "muted";
+function xrefLink(curie) {
+  const url = resolverUrl(curie);
+  if (!url || !isWebUrl(url)) return el("span", { class: "tag mono" }, curie);
+  return el("a", { href: url, class: "tag mono xref", title: url, rel: "noopener noreferrer", target: "_blank" }, curie);
 }
 
-// ---- named queries --------------------------------------------------------------------------
+function setStatus(text, isError, suggest) {
+  const status = $("status");
+  status.replaceChildren(text);
+  status.className = isError ? "error" : "muted";
+  if (isError && suggest) {
+    const names = suggestionsIn(text);
+    if (names.length) status.append(" ", ...names.map((n) => el("button", { type: "button", class: "mini suggestion", onclick: () => suggest(n) }, n)));
+  }
+}
+
+// "…; did you mean: a, b?" → ["a", "b"]
+function suggestionsIn(message) {
+  const m = /did you mean:?\s*(.+?)\??$/i.exec(message);
+  return m ? m[1].split(/,\s*/).map((s) => s.trim().replace(/^'|'$/g, "")).filter(Boolean) : [];
+}
+
+// ---- the term index (autocomplete, names for edited named queries) ------------------------
+
+async function terms() {
+  if (!state.terms) {
+    state.terms = select(TERMS).then((rows) => rows.map((r) => ({ iri: r.term.value, label: r.label ? r.label.value : "" })))
+      .catch(() => []);
+  }
+  return state.terms;
+}
+
+// Terms whose slug or label contains the text, or shares its first word: "did you mean" material.
+async function nearNames(text) {
+  const low = text.toLowerCase().replace(/^axkg:/, "");
+  const all = (await terms()).filter((t) => slugOf(t.iri) && !/^[A-Z]/.test(slugOf(t.iri)) && t.label);
+  const stem = low.slice(0, Math.max(4, Math.floor(low.length * 0.6)));
+  const score = (t) => (t.label.toLowerCase() === low ? 0 : slugOf(t.iri).startsWith(low) ? 1 :
+                        t.label.toLowerCase().includes(low) || slugOf(t.iri).includes(low) ? 2 :
+                        slugOf(t.iri).startsWith(stem) || t.label.toLowerCase().startsWith(stem) ? 3 : 9);
+  return all.map((t) => [score(t), t]).filter(([s]) => s < 9).sort((a, b) => a[0] - b[0] || a[1].label.localeCompare(b[1].label))
+    .slice(0, 5).map(([, t]) => t);
+}
+
+async function resolveName(value) {
+  const v = value.trim();
+  if (/^https?:\/\//.test(v)) return v;
+  const all = await terms();
+  const low = v.toLowerCase().replace(/^axkg:/, "");
+  const hit = all.find((t) => slugOf(t.iri) === low) || all.find((t) => t.label.toLowerCase() === low) ||
+              all.find((t) => slugOf(t.iri).toLowerCase() === low);
+  if (hit) return hit.iri;
+  const near = await nearNames(v);
+  throw new Error(`no entity '${v}'` + (near.length ? "; did you mean: " + near.map((t) => slugOf(t.iri)).join(", ") + "?" : ""));
+}
+
+// ---- editor ---------------------------------------------------------------------------
+
+function registerCompleters() {
+  // The bundled prefix.cc list with the project's prefixes first (it lacks axkg, oboInOwl, biolink).
+  const ours = Object.entries(PREFIXES).map(([p, ns]) => `${p}: <${ns}>`);
+  const bundled = Yasqe.Autocompleters.prefixes;
+  Yasqe.registerAutocompleter({
+    ...bundled, name: "axkg-prefixes", persistenceId: null,
+    get: async (yasqe, token) => {
+      const known = new Set(ours.map((l) => l.split(":")[0]));
+      const rest = (await bundled.get(yasqe, token)).filter((l) => !known.has(l.split(":")[0]));
+      return [...ours, ...rest];
+    },
+  }, false);
+  Yasqe.registerAutocompleter({
+    name: "axkg-terms", bulk: true, autoShow: true, persistenceId: null,
+    isValidCompletionPosition: (yasqe) => /^axkg:/.test(yasqe.getCompleteToken().string),
+    preProcessToken: (yasqe, token) => ({ ...token, autocompletionString: token.string }),
+    get: async () => (await terms()).map((t) => "axkg:" + slugOf(t.iri)),
+    postprocessHints: (yasqe, hints) => {
+      const labels = new Map((Array.isArray(state.termsDone) ? state.termsDone : []).map((t) => ["axkg:" + slugOf(t.iri), t.label]));
+      return hints.map((h) => ({ ...h, displayText: labels.has(h.text) ? `${h.text}  ${labels.get(h.text)}` : h.text }));
+    },
+  }, false);
+}
+
+const COMPLETERS = ["axkg-prefixes", "variables", "axkg-terms"];
+
+function makeEditor(value) {
+  registerCompleters();
+  // Yasqe merges its config into the defaults index by index, so a shorter list would keep the LOV
+  // completers ("property", "class": requests to lov.linkeddata.es); set the defaults themselves.
+  Yasqe.defaults.autocompleters = [...COMPLETERS];
+  const yasqe = new Yasqe($("editor"), {
+    value, persistenceId: null, showQueryButton: false, resizeable: true, editorHeight: "240px",
+    autocompleters: [...COMPLETERS], createShareableLink: null,
+    requestConfig: { endpoint: "/sparql", method: "POST" },  // Yasqe's own runner, if ever reached: never its dbpedia default
+  });
+  yasqe.on("change", () => markEdited());
+  yasqe.addKeyMap({ "Ctrl-Enter": () => run(), "Cmd-Enter": () => run() });
+  return yasqe;
+}
+
+function makeResults() {
+  const yasr = new Yasr($("yasr"), {
+    prefixes: PREFIXES, persistenceId: null, pluginOrder: ["table", "response"], defaultPlugin: "table",
+    plugins: { table: { dynamicConfig: { openIriInNewWindow: false } } },
+  });
+  // Yasr writes IRIs as <a href=IRI>: make graph IRIs open their page (with a neighbourhood button) and
+  // turn every non-http(s) link back into text, whenever a table is (re)drawn, paged or sorted.
+  new MutationObserver(() => fixLinks($("yasr"))).observe($("yasr"), { childList: true, subtree: true });
+  return yasr;
+}
+
+function fixLinks(root) {
+  for (const a of root.querySelectorAll("a[href]:not([data-fixed])")) {
+    const href = a.getAttribute("href");
+    a.dataset.fixed = "1";
+    if (href.startsWith("#")) continue;
+    if (slugOf(href)) {
+      a.setAttribute("href", entityHref(href));
+      a.classList.add("entity");
+      a.removeAttribute("target");
+      a.title = href;
+      const label = labelOf(href);
+      if (label) a.textContent = label;
+      const button = el("button", { type: "button", class: "mini", title: "show its neighbourhood", "data-fixed": "1",
+                                   onclick: (ev) => { ev.preventDefault(); showResultGraph(href, label); } }, "◎");
+      a.after(" ", button);
+    } else if (!isWebUrl(href)) {
+      a.replaceWith(el("span", { class: "iri", title: href }, a.textContent));
+    } else {
+      a.rel = "noopener noreferrer";
+    }
+  }
+}
+
+function labelOf(iri) {
+  const all = Array.isArray(state.termsDone) ? state.termsDone : [];
+  const t = all.find((x) => x.iri === iri);
+  return t ? t.label : null;
+}
+
+function markEdited() {
+  const edited = !!state.current && state.yasqe.getValue() !== state.original;
+  $("query-description").classList.toggle("edited", edited);
+  $("edited-note").hidden = !edited;
+}
+
+// ---- named queries ----------------------------------------------------------------------
 
 async function loadQueries() {
   try {
@@ -52,28 +235,32 @@ async function loadQueries() {
     setStatus("could not list the named queries: " + e.message, true);
     return;
   }
-  const select = $("query-select");
-  for (const q of state.queries) select.append(el("option", { value: q.name }, q.title ? `${q.name} — ${q.title}` : q.name));
+  const selectBox = $("query-select");
+  for (const q of state.queries) selectBox.append(el("option", { value: q.name }, q.title ? `${q.name} — ${q.title}` : q.name));
 }
 
-function pickQuery(name, values) {
+function pickQuery(name, values, text) {
   const q = state.queries.find((x) => x.name === name) || null;
   state.current = q;
   $("query-select").value = q ? q.name : "";
-  $("query-description").textContent = q ? q.description || "" : "Write any read-only SPARQL query.";
+  $("query-description").replaceChildren(q ? q.description || "" : "Write any read-only SPARQL query; the usual prefixes need no PREFIX line.",
+    el("span", { id: "edited-note", class: "muted", hidden: "" }, " — edited: runs through /sparql with the parameters below bound"));
   const form = $("params");
   form.replaceChildren();
-  if (!q) return;
-  for (const p of q.parameters) {
-    const id = "param-" + p.name;
-    const input = el("input", { id, name: p.name, type: "text", placeholder: p.default || p.name });
-    if (values && values[p.name] !== undefined) input.value = values[p.name];
-    else if (p.default) input.value = p.default;
-    form.append(el("label", { for: id, title: p.description || "" }, p.name), input,
-                el("span", { class: "muted" }, p.description || ""));
+  if (q) {
+    for (const p of q.parameters) {
+      const id = "param-" + p.name;
+      const input = el("input", { id, name: p.name, type: "text", placeholder: p.default || p.name, list: "term-names" });
+      if (values && values[p.name] !== undefined) input.value = values[p.name];
+      else if (p.default) input.value = p.default;
+      form.append(el("label", { for: id, title: p.description || "" }, p.name), input,
+                  el("span", { class: "muted" }, p.description || ""));
+    }
   }
-  $("sparql").value = q.sparql || "";
-  $("sparql").dataset.original = $("sparql").value;
+  state.original = q ? q.sparql || "" : "";
+  if (text !== undefined) state.yasqe.setValue(text);
+  else if (q) state.yasqe.setValue(state.original);
+  markEdited();
 }
 
 function paramValues() {
@@ -84,149 +271,227 @@ function paramValues() {
   return values;
 }
 
-// ---- running ------------------------------------------------------------------------------
+// ---- running ----------------------------------------------------------------------------
+
+function shareUrl(q, values, text) {
+  const qs = new URLSearchParams(values);
+  if (!q) return "#/sparql?" + new URLSearchParams({ query: text }).toString();
+  if (text !== undefined) qs.set("_sparql", text);
+  const s = qs.toString();
+  return "#/query/" + encodeURIComponent(q.name) + (s ? "?" + s : "");
+}
 
 async function run() {
   const q = state.current;
-  const edited = q && $("sparql").value !== $("sparql").dataset.original;
+  const text = state.yasqe.getValue();
+  const edited = !!q && text !== state.original;
+  const values = paramValues();
   setStatus("running…");
   const started = performance.now();
   try {
-    let result, truncated;
+    let response, truncated;
+    state.routing = true;
+    history.replaceState(null, "", shareUrl(q, values, edited || !q ? text : undefined));
+    state.routing = false;
     if (q && !edited) {
-      const values = paramValues();
       const qs = new URLSearchParams(values).toString();
-      history.replaceState(null, "", "#/query/" + encodeURIComponent(q.name) + (qs ? "?" + qs : ""));
-      ({ body: result, truncated } = await getJSON("/api/query/" + encodeURIComponent(q.name) + (qs ? "?" + qs : "")));
+      const got = await getJSON("/api/query/" + encodeURIComponent(q.name) + (qs ? "?" + qs : ""));
+      truncated = got.truncated;
+      response = { data: JSON.stringify(got.body), contentType: "application/sparql-results+json" };
     } else {
-      const response = await fetch("/sparql", {
-        method: "POST",
-        headers: { "Content-Type": "application/sparql-query", Accept: "application/sparql-results+json" },
-        body: $("sparql").value,
-      });
-      const text = await response.text();
-      if (!response.ok) throw new Error(text.trim() || response.statusText);
-      result = JSON.parse(text);
-      truncated = response.headers.get("X-Axialkg-Truncated");
-      result.labels = await labelsFor(result);
+      const bindings = {};
+      for (const [name, value] of Object.entries(values)) bindings[name] = { iri: await resolveName(value) };
+      const got = await sparql(bindValues(text, bindings), "application/sparql-results+json, text/turtle;q=0.9");
+      truncated = got.truncated;
+      response = { data: got.text, contentType: got.contentType };
     }
-    renderResults(result, truncated);
-    const n = result.results ? result.results.bindings.length : 1;
-    setStatus(`${n} row${n === 1 ? "" : "s"} in ${Math.round(performance.now() - started)} ms` +
-              (edited ? " (edited text run as your own SPARQL; parameters not applied)" : ""));
+    await terms().then((t) => { state.termsDone = t; });
+    const ms = Math.round(performance.now() - started);
+    state.raw = response;
+    state.yasr.setResponse({ ...response, status: 200, executionTime: ms });
+    $("truncated").hidden = !truncated;
+    $("truncated").textContent = truncated ? "Results truncated: " + truncated : "";
+    $("download-csv").disabled = $("download-json").disabled = false;
+    const n = rowCount(state.yasr);
+    setStatus(`${n} ${state.yasr.results.getType() === "ttl" ? "triple" : "row"}${n === 1 ? "" : "s"} in ${ms} ms` +
+              (edited ? " (your edited text, parameters bound)" : ""));
   } catch (e) {
-    $("results").replaceChildren();
-    setStatus(e.message, true);
+    setStatus(e.message, true, (name) => {
+      const input = $("params").querySelector("input");
+      if (input) { input.value = name; run(); }
+    });
   }
 }
 
-async function labelsFor(result) {
-  const iris = new Set();
-  for (const row of (result.results || { bindings: [] }).bindings) {
-    for (const t of Object.values(row)) if (t.type === "uri" && t.value.startsWith(NS)) iris.add(t.value);
-  }
-  if (!iris.size) return {};
-  try {
-    const { body } = await getJSON("/api/labels", { method: "POST", body: JSON.stringify([...iris]) });
-    return body;
-  } catch (e) { return {}; }
+function rowCount(yasr) {
+  const b = yasr.results && yasr.results.getBindings();
+  return b ? b.length : 1;
 }
 
-function cell(term, labels) {
-  if (!term) return el("td", {});
-  if (term.type === "uri") {
-    const td = el("td", {}, entityLink(term.value, labels[term.value]));
-    if (slugOf(term.value)) {
-      td.append(" ", el("button", { type: "button", class: "mini", title: "show its neighbourhood",
-                                    onclick: () => showResultGraph(term.value, labels[term.value]) }, "◎"));
-    }
-    return td;
-  }
-  if (term.type === "bnode") return el("td", { class: "muted" }, "_:" + term.value);
-  return el("td", {}, term.value);
+function download(kind) {
+  const results = state.yasr.results;
+  if (!results) return;
+  const csv = kind === "csv";
+  const body = csv ? results.asCsv() : (state.raw.contentType.includes("json") ? state.raw.data : JSON.stringify(results.getAsJson(), null, 1));
+  const blob = new Blob([body], { type: csv ? "text/csv" : "application/json" });
+  const a = el("a", { href: URL.createObjectURL(blob), download: `${state.current ? state.current.name : "query"}.${kind}` });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-function renderResults(result, truncated) {
-  const table = $("results");
-  table.replaceChildren();
-  $("truncated").hidden = !truncated;
-  $("truncated").textContent = truncated ? "Results truncated: " + truncated : "";
-  if (result.boolean !== undefined) {
-    table.append(el("tr", {}, el("td", {}, String(result.boolean))));
-    return;
-  }
-  const vars = result.head.vars;
-  const labels = result.labels || {};
-  table.append(el("thead", {}, el("tr", {}, vars.map((v) => el("th", {}, v)))));
-  const tbody = el("tbody", {});
-  for (const row of result.results.bindings) tbody.append(el("tr", {}, vars.map((v) => cell(row[v], labels))));
-  table.append(tbody);
-}
+// ---- neighbourhood (Cytoscape.js: zoom, drag, tap to expand, legend by category) ---------------
 
-// ---- neighbourhood graph (radial layout: centre, then hop rings) ----------------------------
+const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+                 "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#17becf"];
+const HIDDEN_BY_DEFAULT = new Set(["question"]);  // FAQ nodes: many, and they say little about structure
 
-const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 function colour(category) {
   let h = 0;
   for (const ch of category || "") h = (h * 31 + ch.charCodeAt(0)) >>> 0;
   return PALETTE[h % PALETTE.length];
 }
 
-function svg(tag, attrs, text) {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
+async function neighbourhood(box, iri) {
+  const legend = el("div", { class: "legend" });
+  const canvas = el("div", { class: "cy" });
+  const info = el("p", { class: "muted graph-help" }, "Scroll to zoom, drag to move; click a node to expand it, double-click to open its page.");
+  box.replaceChildren(info, legend, canvas);
+  const cy = cytoscape({
+    container: canvas, minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3,
+    style: [
+      { selector: "node", style: { "background-color": "data(colour)", label: "data(short)", "font-size": 11,
+                                   "text-valign": "bottom", "text-margin-y": 3, "text-background-color": "#fff",
+                                   "text-background-opacity": 0.8, "text-background-padding": 1, width: 14, height: 14 } },
+      { selector: "node.centre", style: { width: 22, height: 22, "font-weight": "bold", "font-size": 13 } },
+      { selector: "node.expanded", style: { "border-width": 2, "border-color": "#1f3556" } },
+      { selector: ".off", style: { display: "none" } },
+      { selector: "edge", style: { width: 1.2, "line-color": "#9aa5b5", "curve-style": "bezier", "target-arrow-shape": "triangle",
+                                   "target-arrow-color": "#9aa5b5", "arrow-scale": 0.7 } },
+      { selector: "edge:selected, edge.hover", style: { label: "data(label)", "font-size": 9, color: "#444", width: 2.5, "line-color": "#2f5d9b" } },
+      { selector: "node:selected", style: { "border-width": 3, "border-color": "#e15759" } },
+    ],
+  });
+  const graph = { cy, box, hidden: new Set(HIDDEN_BY_DEFAULT), legend };
+  window.axialkg.graphs[box.id] = graph;
+  cy.on("tap", "node", (ev) => expand(graph, ev.target.id()));
+  cy.on("dbltap", "node", (ev) => { if (slugOf(ev.target.id())) location.hash = entityHref(ev.target.id()); });
+  // hovering names an edge's relation and the sources of its claim, or a node's label and category
+  const help = info.textContent;
+  cy.on("mouseover", "edge", (ev) => {
+    ev.target.addClass("hover");
+    const d = ev.target.data(), name = (id) => cy.getElementById(id).data("label");
+    info.textContent = `${name(d.source)} — ${d.label} → ${name(d.target)}` + (d.sources ? ` (sources: ${d.sources})` : "");
+  });
+  cy.on("mouseover", "node", (ev) => { info.textContent = `${ev.target.data("label")} (${ev.target.data("category")})`; });
+  cy.on("mouseout", "edge", (ev) => { ev.target.removeClass("hover"); info.textContent = help; });
+  cy.on("mouseout", "node", () => { info.textContent = help; });
+  await expand(graph, iri, true);
+  return graph;
 }
 
-async function drawGraph(target, iri) {
-  target.replaceChildren(svg("text", { x: 20, y: 30, class: "muted" }, "loading…"));
+async function expand(graph, iri, first) {
+  const { cy } = graph;
+  if (!slugOf(iri) || cy.getElementById(iri).hasClass("expanded")) return;
   let data;
   try {
     ({ body: data } = await getJSON("/api/neighbors/" + encodeURIComponent(slugOf(iri)) + "?hops=1"));
   } catch (e) {
-    target.replaceChildren(svg("text", { x: 20, y: 30, class: "error" }, e.message));
+    graph.box.querySelector(".graph-help").textContent = e.message;
     return;
   }
-  const W = 760, H = 460, cx = W / 2, cy = H / 2;
-  const pos = new Map();
-  const centre = data.nodes.find((n) => n.iri === data.center) || data.nodes[0];
-  const others = data.nodes.filter((n) => n !== centre)
-    .sort((a, b) => (a.category || "").localeCompare(b.category || "") || a.label.localeCompare(b.label));
-  pos.set(centre.id, [cx, cy]);
-  const r = Math.min(W, H) / 2 - 40;
-  others.forEach((n, i) => {
-    const a = (2 * Math.PI * i) / Math.max(others.length, 1) - Math.PI / 2;
-    pos.set(n.id, [cx + 1.45 * r * Math.cos(a), cy + r * Math.sin(a)]);
-  });
-  target.replaceChildren();
-  const edges = svg("g", { class: "edges" });
-  for (const e of data.edges) {
-    const [x1, y1] = pos.get(e.source) || [cx, cy];
-    const [x2, y2] = pos.get(e.target) || [cx, cy];
-    const line = svg("line", { x1, y1, x2, y2 });
-    const sources = (e.sources || []).join(", ");
-    line.append(svg("title", {}, `${e.label || e.predicate}${sources ? " — sources: " + sources : ""}`));
-    edges.append(line);
-    if (data.edges.length <= 16) {  // name the relation on the edge while that stays readable
-      edges.append(svg("text", { x: x1 + 0.55 * (x2 - x1), y: y1 + 0.55 * (y2 - y1) - 3, class: "edge-label",
-                                 "text-anchor": "middle" }, e.label || ""));
-    }
-  }
-  target.append(edges);
-  const nodes = svg("g", { class: "nodes" });
+  const added = [];
   for (const n of data.nodes) {
-    const [x, y] = pos.get(n.id);
-    const g = svg("g", { class: "node" + (n === centre ? " centre" : ""), transform: `translate(${x},${y})` });
-    g.append(svg("circle", { r: n === centre ? 11 : 7, fill: colour(n.category) }));
-    g.append(svg("title", {}, `${n.label} (${n.category || "entity"})`));
-    const label = n.label.length > 28 ? n.label.slice(0, 27) + "…" : n.label;
-    g.append(svg("text", { x: x < cx - 5 ? -10 : 10, y: 4, "text-anchor": x < cx - 5 ? "end" : "start" }, label));
-    if (slugOf(n.iri)) g.addEventListener("click", () => { location.hash = entityHref(n.iri); });
-    nodes.append(g);
+    if (cy.getElementById(n.id).nonempty()) continue;
+    const short = n.label.length > 30 ? n.label.slice(0, 29) + "…" : n.label;
+    added.push({ group: "nodes", data: { id: n.id, label: n.label, short, category: n.category || "entity", colour: colour(n.category) },
+                 classes: n.iri === data.center && first ? "centre" : "" });
   }
-  target.append(nodes);
-  target.setAttribute("aria-label", `graph of ${centre.label} and ${others.length} neighbours`);
+  for (const e of data.edges) {
+    const id = `${e.source} ${e.predicate} ${e.target}`;
+    if (cy.getElementById(id).nonempty()) continue;
+    added.push({ group: "edges", data: { id, source: e.source, target: e.target, label: e.label || "", sources: (e.sources || []).join(", ") } });
+  }
+  const centre = cy.getElementById(iri);
+  const at = centre.nonempty() ? centre.position() : { x: 0, y: 0 };
+  // new nodes start on a spiral round the expanded one (golden angle): the same layout on every load
+  let k = 0;
+  cy.add(added.map((x) => {
+    if (x.group !== "nodes") return x;
+    k++;
+    const angle = k * 2.39996, radius = 30 + 6 * k;
+    return { ...x, position: { x: at.x + radius * Math.cos(angle), y: at.y + radius * Math.sin(angle) } };
+  }));
+  cy.getElementById(iri).addClass("expanded");
+  applyHidden(graph);
+  drawLegend(graph);
+  await layout(graph);
+}
+
+function applyHidden(graph) {
+  graph.cy.nodes().forEach((n) => {
+    n.toggleClass("off", graph.hidden.has(n.data("category")) && !n.hasClass("centre"));
+  });
+}
+
+function layout(graph) {
+  return new Promise((resolve) => {
+    const visible = graph.cy.elements().not(".off");
+    const run = visible.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false,
+                                 nodeRepulsion: () => 9000, idealEdgeLength: () => 80, padding: 20, numIter: 1500 });
+    run.one("layoutstop", () => { separate(graph.cy); graph.cy.fit(graph.cy.elements().not(".off"), 20); updateCount(graph); resolve(); });
+    run.run();
+  });
+}
+
+// Force-directed layouts leave some labels touching: push overlapping label boxes apart until none do.
+function separate(cy) {
+  const nodes = cy.nodes().not(".off").toArray();
+  for (let round = 0; round < 400; round++) {
+    let moved = false;
+    const boxes = nodes.map((n) => n.boundingBox({ includeLabels: true, includeOverlays: false }));
+    for (let i = 0; i < nodes.length; i++) {
+      for (let j = i + 1; j < nodes.length; j++) {
+        const a = boxes[i], b = boxes[j];
+        const dx = Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1);
+        const dy = Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1);
+        if (dx <= 0 || dy <= 0) continue;
+        moved = true;
+        const pi = nodes[i].position(), pj = nodes[j].position();
+        const vertical = dy < dx;
+        const push = (vertical ? dy : dx) / 2 + 1;
+        const sign = vertical ? (pi.y <= pj.y ? -1 : 1) : (pi.x <= pj.x ? -1 : 1);
+        const shift = vertical ? { x: 0, y: sign * push } : { x: sign * push, y: 0 };
+        nodes[i].position({ x: pi.x + shift.x, y: pi.y + shift.y });
+        nodes[j].position({ x: pj.x - shift.x, y: pj.y - shift.y });
+        boxes[i] = nodes[i].boundingBox({ includeLabels: true, includeOverlays: false });
+        boxes[j] = nodes[j].boundingBox({ includeLabels: true, includeOverlays: false });
+      }
+    }
+    if (!moved) return;
+  }
+}
+
+function drawLegend(graph) {
+  const counts = new Map();
+  graph.cy.nodes().forEach((n) => counts.set(n.data("category"), (counts.get(n.data("category")) || 0) + 1));
+  const items = [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([category, count]) => {
+    const box = el("input", { type: "checkbox", "data-category": category });
+    box.checked = !graph.hidden.has(category);
+    box.addEventListener("change", () => {
+      if (box.checked) graph.hidden.delete(category); else graph.hidden.add(category);
+      applyHidden(graph);
+      layout(graph);
+    });
+    return el("label", { class: "legend-item" }, box, el("span", { class: "swatch", "data-colour": colour(category) }), `${category} (${count})`);
+  });
+  graph.legend.replaceChildren(...items);
+  for (const s of graph.legend.querySelectorAll(".swatch")) s.style.backgroundColor = s.dataset.colour;
+}
+
+function updateCount(graph) {
+  graph.box.dataset.nodes = String(graph.cy.nodes().not(".off").length);
 }
 
 function showResultGraph(iri, label) {
@@ -234,31 +499,37 @@ function showResultGraph(iri, label) {
   const a = $("result-graph-title");
   a.textContent = label || slugOf(iri);
   a.href = entityHref(iri);
-  drawGraph($("result-graph"), iri);
+  neighbourhood($("result-graph"), iri);
 }
 
-// ---- entity page ---------------------------------------------------------------------------
+// ---- entity and class pages ------------------------------------------------------------------
+
+function showView(id) {
+  for (const v of ["query-view", "entity-view", "class-view", "property-view", "diagnose-view"]) $(v).hidden = v !== id;
+}
 
 async function showEntity(slug) {
-  $("query-view").hidden = true;
-  $("entity-view").hidden = false;
+  showView("entity-view");
   $("entity-label").textContent = "loading…";
-  for (const id of ["entity-iri", "entity-types", "entity-definition", "entity-synonyms", "entity-xrefs"]) $(id).replaceChildren();
-  $("entity-claims").replaceChildren();
+  for (const id of ["entity-iri", "entity-types", "entity-definition", "entity-synonyms", "entity-xrefs", "entity-claims", "entity-graph"]) $(id).replaceChildren();
+  delete window.axialkg.graphs["entity-graph"];
   let e;
   try {
     ({ body: e } = await getJSON("/api/entity/" + encodeURIComponent(slug)));
   } catch (err) {
+    if (err.status === 404 && (await showClass(slug) || await showProperty(slug))) return;
     $("entity-label").textContent = err.message;
+    const near = await nearNames(slug);  // suggestions as links to their pages
+    if (near.length) $("entity-iri").replaceChildren("did you mean: ", ...near.flatMap((t, i) => [i ? ", " : "", entityLink(t.iri, t.label)]));
     return;
   }
   document.title = `${e.label} — axialkg`;
   $("entity-label").textContent = e.label;
   $("entity-iri").textContent = e.iri;
-  $("entity-types").replaceChildren(...e.types.map((t) => el("span", { class: "tag", title: t.iri }, t.label)));
+  $("entity-types").replaceChildren(...e.types.map((t) => el("a", { class: "tag", href: slugOf(t.iri) ? entityHref(t.iri) : null, title: t.iri }, t.label)));
   $("entity-definition").textContent = e.definition || "";
   $("entity-synonyms").textContent = e.synonyms.length ? e.synonyms.join("; ") : "—";
-  $("entity-xrefs").replaceChildren(...(e.xrefs.length ? e.xrefs.map((x) => el("span", { class: "tag mono" }, x)) : ["—"]));
+  $("entity-xrefs").replaceChildren(...(e.xrefs.length ? e.xrefs.map(xrefLink) : ["—"]));
   const table = $("entity-claims");
   table.append(el("thead", {}, el("tr", {}, ["", "relation", "entity", "sources"].map((h) => el("th", {}, h)))));
   const tbody = el("tbody", {});
@@ -271,36 +542,193 @@ async function showEntity(slug) {
       el("td", { title: c.section ? "from the article section: " + c.section.label : "" }, sources || "—")));
   }
   table.append(tbody);
-  drawGraph($("entity-graph"), e.iri);
+  neighbourhood($("entity-graph"), e.iri);
 }
 
-// ---- routing (#/, #/query/NAME?x=y, #/entity/SLUG; also /entity/SLUG) ---------------------
+// A schema class: definition, parents, children, members (through subclasses too). False if none.
+async function showClass(slug) {
+  const cls = { iri: NS + slug };
+  let info;
+  try { info = await select(CLASS_INFO, { class: cls }); } catch (e) { return false; }
+  if (!info.length) return false;
+  showView("class-view");
+  const [parents, children, members] = await Promise.all(
+    [CLASS_PARENTS, CLASS_CHILDREN, CLASS_MEMBERS].map((q) => select(q, { class: cls })));
+  const label = info[0].label.value;
+  document.title = `${label} — axialkg`;
+  $("class-label").textContent = label;
+  $("class-iri").textContent = cls.iri + " (class)";
+  $("class-definition").textContent = info[0].definition ? info[0].definition.value : info[0].comment ? info[0].comment.value : "";
+  const links = (rows, v) => (rows.length ? rows.flatMap((r, i) => [i ? ", " : "", entityLink(r[v].value, r.label && r.label.value)]) : ["—"]);
+  $("class-parents").replaceChildren(...links(parents, "parent"));
+  $("class-children").replaceChildren(...links(children, "child"));
+  $("class-count").textContent = `(${members.length})`;
+  $("class-members").replaceChildren(...members.map((r) => el("li", {}, entityLink(r.member.value, r.label.value),
+    r.via.value !== cls.iri ? el("span", { class: "muted" }, " — ", entityLink(r.via.value, slugOf(r.via.value))) : null)));
+  return true;
+}
+
+// A schema property: definition, domain, range, inverse, mappings, and a query of its assertions.
+async function showProperty(slug) {
+  const prop = { iri: NS + slug };
+  let rows;
+  try { rows = await select(PROPERTY_INFO, { property: prop }); } catch (e) { return false; }
+  if (!rows.length) return false;
+  showView("property-view");
+  const label = rows[0].label.value;
+  document.title = `${label} — axialkg`;
+  $("property-label").textContent = label;
+  $("property-iri").textContent = `${prop.iri} (${rows[0].kind.value.split("#")[1].replace("Property", " property").toLowerCase()})`;
+  $("property-definition").textContent = rows[0].definition ? rows[0].definition.value : "";
+  const distinct = (v) => [...new Set(rows.filter((r) => r[v]).map((r) => r[v].value))];
+  const links = (v) => { const iris = distinct(v); return iris.length ? iris.flatMap((iri, i) => [i ? ", " : "", entityLink(iri, labelOf(iri))]) : ["—"]; };
+  for (const v of ["domain", "range", "inverse", "match"]) $("property-" + v).replaceChildren(...links(v));
+  const uses = rows[0].uses ? Number(rows[0].uses.value) : 0;
+  const query = `PREFIX axkg: <${NS}>\nSELECT ?subject ?object WHERE {\n  ?subject axkg:${slug} ?object .\n} ORDER BY ?subject ?object`;
+  $("property-uses").replaceChildren(`${uses} subject${uses === 1 ? "" : "s"} — `,
+    el("a", { href: "#/sparql?" + new URLSearchParams({ query }).toString() }, "list its assertions in the workbench"));
+  return true;
+}
+
+// ---- search box (shown when the server has /api/search) -----------------------------------------
+
+function setupSearch() {
+  const input = $("search"), list = $("search-list");
+  let timer = null, active = -1, results = [];
+  const go = (r) => { list.hidden = true; input.value = ""; if (slugOf(r.iri)) location.hash = entityHref(r.iri); };
+  const draw = () => {
+    list.replaceChildren(...results.map((r, i) => el("li", { role: "option", class: i === active ? "active" : "", "data-iri": r.iri,
+      onmousedown: (ev) => { ev.preventDefault(); go(r); } },
+      el("span", { class: "label" }, r.label), el("span", { class: "muted" }, ` ${r.category || ""}`),
+      r.matched && r.matched !== r.label ? el("span", { class: "muted matched" }, ` — ${r.matched}`) : null)));
+    list.hidden = !results.length;
+  };
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    const q = input.value.trim();
+    if (!q) { results = []; draw(); return; }
+    timer = setTimeout(async () => {
+      try {
+        const { body } = await getJSON("/api/search?" + new URLSearchParams({ q, limit: "10" }));
+        if (input.value.trim() === q) { results = body.results; active = -1; draw(); }
+      } catch (e) { results = []; draw(); }
+    }, 150);
+  });
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "ArrowDown") { active = Math.min(active + 1, results.length - 1); draw(); ev.preventDefault(); }
+    else if (ev.key === "ArrowUp") { active = Math.max(active - 1, 0); draw(); ev.preventDefault(); }
+    else if (ev.key === "Escape") { list.hidden = true; }
+  });
+  $("search-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (results.length) go(results[Math.max(active, 0)]);
+  });
+  input.addEventListener("blur", () => setTimeout(() => { list.hidden = true; }, 100));
+}
+
+// ---- diagnose form (shown when the server has /api/diagnose) -------------------------------------
+
+async function diagnose(ev) {
+  if (ev) ev.preventDefault();
+  const lines = (id) => $(id).value.split(/\n|;/).map((s) => s.trim()).filter(Boolean);
+  const qs = new URLSearchParams();
+  for (const f of lines("dx-present")) qs.append("present", f);
+  for (const f of lines("dx-absent")) qs.append("absent", f);
+  if ($("dx-prior").value) qs.set("prior", $("dx-prior").value);
+  if ($("dx-top").value) qs.set("top", $("dx-top").value);
+  state.routing = true;
+  history.replaceState(null, "", "#/diagnose?" + qs.toString());
+  state.routing = false;
+  $("dx-status").textContent = "ranking…";
+  $("dx-status").className = "muted";
+  let d;
+  try {
+    ({ body: d } = await getJSON("/api/diagnose?" + qs.toString()));
+  } catch (e) {
+    $("dx-status").textContent = e.message;
+    $("dx-status").className = "error";
+    return;
+  }
+  $("dx-status").textContent = `${d.candidates.length} causes; prior: ${d.prior}`;
+  const pct = (p) => (100 * p).toFixed(p < 0.001 ? 2 : 1) + " %";
+  const evidence = (items) => el("ul", { class: "evidence" }, items.map((s) => el("li", {}, entityLink(s.finding, s.label),
+    ` LR ${s.likelihood_ratio.toFixed(2)}`, s.sources && s.sources.length ? el("span", { class: "muted" }, ` (${s.sources.join(", ")})`) : null)));
+  const rows = d.candidates.map((c, i) => el("tr", {},
+    el("td", {}, i + 1), el("td", {}, entityLink(c.cause, c.label)), el("td", { class: "num" }, pct(c.probability)),
+    el("td", {}, evidence(c.supporting || [])), el("td", {}, evidence(c.opposing || []))));
+  $("dx-candidates").replaceChildren(
+    el("thead", {}, el("tr", {}, ["#", "cause", "probability", "supporting", "opposing"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows));
+  const labelOfCause = new Map(d.candidates.map((c) => [c.cause, c.label]));
+  const top = (list) => (list && list.length ? `${labelOfCause.get(list[0].cause) || slugOf(list[0].cause)} ${pct(list[0].probability)}` : "—");
+  $("dx-tests").replaceChildren(
+    el("thead", {}, el("tr", {}, ["test", "expected information gain (bits)", "leader if positive", "leader if negative"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, (d.next_tests || []).map((t) => el("tr", {}, el("td", {}, entityLink(t.test, t.label)),
+      el("td", { class: "num" }, t.expected_information_gain.toFixed(3)), el("td", {}, top(t.if_positive)), el("td", {}, top(t.if_negative))))));
+}
+
+function showDiagnose(qs) {
+  showView("diagnose-view");
+  document.title = "diagnose — axialkg";
+  const p = new URLSearchParams(qs || "");
+  if (p.has("present") || p.has("absent")) {
+    $("dx-present").value = p.getAll("present").join("\n");
+    $("dx-absent").value = p.getAll("absent").join("\n");
+    $("dx-prior").value = p.get("prior") || "";
+    if (p.get("top")) $("dx-top").value = p.get("top");
+    diagnose();
+  }
+}
+
+// ---- routing: #/, #/query/NAME?x=y[&_sparql=…], #/sparql?query=…, #/entity/SLUG, #/diagnose?… -------
 
 function route() {
-  const hash = decodeURIComponent(location.hash.slice(1));
-  const path = location.pathname;
+  if (state.routing) return;
+  const raw = location.hash.slice(1);
+  const [path, qs] = [raw.split("?")[0], raw.includes("?") ? raw.slice(raw.indexOf("?") + 1) : ""];
+  const hash = decodeURIComponent(path);
   if (hash.startsWith("/entity/")) return showEntity(hash.slice(8));
-  if (!hash && path.startsWith("/entity/")) return showEntity(decodeURIComponent(path.slice(8)));
-  $("entity-view").hidden = true;
-  $("query-view").hidden = false;
+  if (!hash && location.pathname.startsWith("/entity/")) return showEntity(decodeURIComponent(location.pathname.slice(8)));
+  if (hash === "/diagnose") return showDiagnose(qs);
+  showView("query-view");
   document.title = "axialkg — axial osteosclerosis knowledge graph";
+  const params = Object.fromEntries(new URLSearchParams(qs));
   if (hash.startsWith("/query/")) {
-    const [name, qs] = hash.slice(7).split("?");
-    if (!state.current || state.current.name !== name) {
-      pickQuery(name, Object.fromEntries(new URLSearchParams(qs || "")));
-      if (state.current) run();
-    }
+    const name = hash.slice(7);
+    const text = params._sparql;
+    delete params._sparql;
+    pickQuery(name, params, text);
+    if (state.current) run();
+  } else if (hash === "/sparql" && params.query) {
+    pickQuery("", {}, params.query);
+    run();
   }
 }
 
 async function init() {
-  $("query-select").addEventListener("change", (ev) => { pickQuery(ev.target.value); $("results").replaceChildren(); });
+  state.yasqe = makeEditor(`PREFIX axkg: <${NS}>
+SELECT ?drug ?cause WHERE {
+  ?drug axkg:treats ?cause .
+} LIMIT 20`);
+  state.yasr = makeResults();
+  $("query-select").addEventListener("change", (ev) => { pickQuery(ev.target.value); });
   $("run").addEventListener("click", run);
+  $("download-csv").addEventListener("click", () => download("csv"));
+  $("download-json").addEventListener("click", () => download("json"));
   $("params").addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
-  $("sparql").addEventListener("keydown", (ev) => { if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) run(); });
+  $("diagnose-form").addEventListener("submit", diagnose);
   window.addEventListener("hashchange", route);
-  await loadQueries();
+  pickQuery("");
+  const [, hasSearch, hasDiagnose] = await Promise.all([loadQueries(), routeExists("/api/search?q=a&limit=1"), routeExists("/api/diagnose")]);
+  if (hasSearch) { $("search-form").hidden = false; setupSearch(); }
+  $("nav-diagnose").hidden = !hasDiagnose;
+  terms().then((t) => {
+    state.termsDone = t;
+    const list = el("datalist", { id: "term-names" }, t.filter((x) => x.label).map((x) => el("option", { value: slugOf(x.iri) }, x.label)));
+    document.body.append(list);
+  });
   route();
+  document.body.dataset.ready = "1";
 }
 
 init();
