@@ -1,6 +1,12 @@
 """The query workers of ``axialkg serve``: one process each, one store each, jobs in and answers
 out over a socket pair. pyoxigraph cannot be interrupted from another thread, so a query that
 overruns its timeout is stopped by killing its worker, which is then replaced in the background.
+
+Cheap queries keep answering while runaway ones run: the queue is bounded (a full queue answers
+503 at once), a query that has run longer than ``long_after`` seconds counts as long and at most
+``max_long`` long queries run at once (one client at most ``per_client_long`` of them: a query
+beyond its share is stopped with 503), and each worker's address space is capped
+(``memory_mb``): a query that needs more kills only its worker.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from ..errors import QueryError
 from ..stores import StoreSpec
 
 log = logging.getLogger("axialkg.serve")
+QUEUE_WAIT = 15.0  # seconds a query may wait for a worker (at least; the query timeout if longer)
 
 
 def _worker_main(conn, spec: StoreSpec) -> None:
@@ -40,6 +47,8 @@ def _worker_main(conn, spec: StoreSpec) -> None:
             answer = ("ok", backend.run(*job))
         except QueryError as exc:
             answer = ("error", exc.status, str(exc))
+        except MemoryError:
+            answer = ("error", 503, "query stopped: it needed more memory than a worker may use")
         except Exception as exc:  # noqa: BLE001 - a bug or a store failure: a 500 with the message, worker lives on
             answer = ("error", 500, f"{exc.__class__.__name__}: {exc}")
         try:
@@ -49,9 +58,14 @@ def _worker_main(conn, spec: StoreSpec) -> None:
 
 
 def _worker_entry() -> None:
-    """``python -c`` entry of a worker: argv = [fd of its socket, store spec as JSON]."""
+    """``python -c`` entry of a worker: argv = [fd of its socket, store spec as JSON, memory cap in MB]."""
     from multiprocessing.connection import Connection
 
+    cap = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+    if cap > 0:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (cap << 20, cap << 20))
     conn = Connection(int(sys.argv[1]))
     try:
         _worker_main(conn, StoreSpec(**json.loads(sys.argv[2])))
@@ -63,7 +77,7 @@ class _Worker:
     """A worker is a plain subprocess (not multiprocessing's spawn, which re-runs the caller's
     ``__main__``) talking pickled tuples over a socketpair."""
 
-    def __init__(self, spec: StoreSpec):
+    def __init__(self, spec: StoreSpec, memory_mb: int = 0):
         import socket
         import subprocess
         from multiprocessing.connection import Connection
@@ -74,11 +88,12 @@ class _Worker:
         env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from axialkg.server.workers import _worker_entry; _worker_entry()",
-             str(child.fileno()), json.dumps(dataclasses.asdict(spec))],
+             str(child.fileno()), json.dumps(dataclasses.asdict(spec)), str(memory_mb)],
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
         child.close()
         self.conn = Connection(parent.detach())
         self.info: dict = {}
+        self.stopped: str | None = None  # why the pool killed it mid-job, said to that job's client
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         if not self.conn.poll(timeout):
@@ -102,17 +117,36 @@ class _Worker:
             self.conn.close()
 
 
-class WorkerPool:
-    """A fixed number of query processes; a job that overruns its timeout kills its worker."""
+@dataclasses.dataclass
+class _Running:
+    worker: _Worker
+    client: str
+    started: float
+    long: bool = False
 
-    def __init__(self, spec: StoreSpec, size: int = 2):
+
+class WorkerPool:
+    """A fixed number of query processes; a job that overruns its timeout or its share kills its worker."""
+
+    def __init__(self, spec: StoreSpec, size: int = 2, *, memory_mb: int = 0, queue_limit: int | None = None,
+                 long_after: float = 0.5, max_long: int | None = None, per_client_long: int | None = None):
         self.spec = spec
         self.size = max(1, size)
+        self.memory_mb = memory_mb
+        self.queue_limit = queue_limit if queue_limit is not None else 8 * self.size
+        self.long_after = long_after
+        # a worker always stays free for short queries (unless there is only one)
+        self.max_long = max_long if max_long is not None else max(1, self.size - 1)
+        self.per_client_long = per_client_long if per_client_long is not None else self.max_long
         self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._running: dict[int, _Running] = {}
+        self._waiting = 0
         self._closed = False
         self.info: dict = {}
         self.restarts = 0
-        workers = [_Worker(spec) for _ in range(self.size)]
+        self.stopped_long = 0
+        workers = [_Worker(spec, memory_mb) for _ in range(self.size)]
         try:
             for w in workers:
                 w.wait_ready()
@@ -123,13 +157,14 @@ class WorkerPool:
         self.info = workers[0].info
         for w in workers:
             self._idle.put(w)
+        threading.Thread(target=self._watch, daemon=True, name="axialkg-worker-watch").start()
 
     def _replace(self) -> None:
         """Start a worker in place of a killed one (in the background: the caller answers at once)."""
         def start():
             while not self._closed:
                 try:
-                    w = _Worker(self.spec)
+                    w = _Worker(self.spec, self.memory_mb)
                     w.wait_ready()
                 except Exception as exc:  # noqa: BLE001 - keep trying; the pool must refill
                     log.error("restarting a query worker failed: %s", exc)
@@ -143,28 +178,76 @@ class WorkerPool:
         self.restarts += 1
         threading.Thread(target=start, daemon=True, name="axialkg-worker-restart").start()
 
-    def run(self, job: tuple, timeout: float | None):
-        """Run ``job`` on an idle worker; its answer, or QueryError (503 on timeout or no worker)."""
+    def _watch(self) -> None:
+        """Mark jobs that run long; stop the newest long ones beyond the pool's or their client's share."""
+        while not self._closed:
+            time.sleep(0.05)
+            now = time.monotonic()
+            with self._lock:
+                running = list(self._running.values())
+                for r in running:
+                    if not r.long and now - r.started > self.long_after:
+                        r.long = True
+                longs = sorted((r for r in running if r.long and r.worker.stopped is None), key=lambda r: r.started)
+                per_client: dict[str, int] = {}
+                for i, r in enumerate(longs):
+                    per_client[r.client] = per_client.get(r.client, 0) + 1
+                    if i >= self.max_long:
+                        why = f"stopped: {self.max_long} long queries are already running; try again later"
+                    elif per_client[r.client] > self.per_client_long:
+                        why = f"stopped: this client already runs {self.per_client_long} long queries"
+                    else:
+                        continue
+                    r.worker.stopped = why
+                    per_client[r.client] -= 1
+                    self.stopped_long += 1
+                    try:
+                        r.worker.proc.kill()
+                    except OSError:
+                        pass
+
+    def run(self, job: tuple, timeout: float | None, client: str = ""):
+        """Run ``job`` on an idle worker; its answer, or QueryError (503 on timeout, a full queue,
+        a share exceeded or no worker)."""
         if self._closed:
             raise QueryError(503, "server is shutting down")
-        started = time.monotonic()
+        with self._lock:
+            if self._waiting >= self.queue_limit and self._idle.empty():
+                raise QueryError(503, f"server busy: {self._waiting} queries are waiting; try again")
+            self._waiting += 1
+        wait = max(timeout, QUEUE_WAIT) if timeout else None  # a killed worker takes seconds to replace
         try:
-            worker = self._idle.get(timeout=timeout if timeout else None)
+            worker = self._idle.get(timeout=wait)
         except queue.Empty:
-            raise QueryError(503, f"all query workers busy for {timeout:g} s; try again") from None
-        left = None if not timeout else max(0.05, timeout - (time.monotonic() - started))
+            raise QueryError(503, f"all query workers busy for {wait:g} s; try again") from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+        left = timeout or None  # the query's own time starts when a worker takes it
+        with self._lock:
+            self._running[id(worker)] = _Running(worker, client, time.monotonic())
         try:
-            worker.conn.send(job)
-            ready = worker.conn.poll(left)
-            answer = worker.conn.recv() if ready else None
-        except (EOFError, OSError):
+            try:
+                worker.conn.send(job)
+                ready = worker.conn.poll(left)
+                answer = worker.conn.recv() if ready else None
+            except (EOFError, OSError):
+                answer = ("died",)
+        finally:
+            with self._lock:
+                self._running.pop(id(worker), None)
+        if answer is None or answer[0] == "died":
+            why = worker.stopped
             worker.kill()
+            code = worker.proc.returncode
             self._replace()
-            raise QueryError(500, "the query worker died; it has been restarted") from None
-        if answer is None:
-            worker.kill()
-            self._replace()
-            raise QueryError(503, f"query stopped: it ran longer than the {timeout:g} s timeout")
+            if why:
+                raise QueryError(503, f"query {why}")
+            if answer is None:
+                raise QueryError(503, f"query stopped: it ran longer than the {timeout:g} s timeout")
+            if self.memory_mb and code is not None and code < 0:  # killed by the allocator's abort
+                raise QueryError(503, f"query stopped: it needed more than the {self.memory_mb} MB a worker may use")
+            raise QueryError(500, "the query worker died; it has been restarted")
         self._idle.put(worker)
         if answer[0] == "error":
             raise QueryError(answer[1], answer[2])
@@ -172,6 +255,14 @@ class WorkerPool:
 
     def close(self) -> None:
         self._closed = True
+        with self._lock:
+            busy = [r.worker for r in self._running.values()]
+        for w in busy:
+            w.stopped = "stopped: the server is shutting down"
+            try:
+                w.proc.kill()
+            except OSError:
+                pass
         while True:
             try:
                 self._idle.get_nowait().kill()

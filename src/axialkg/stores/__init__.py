@@ -44,6 +44,7 @@ class StoreSpec:
     timeout: float | None = None
     reasoned: bool = False             # answer over the OWL 2 RL closure (see axialkg.reasoned)
     read_only: bool = False            # open without writing (an on-disk store shared by several processes)
+    reload: bool = False               # an on-disk store: replace what it holds with the release
 
     @classmethod
     def parse(cls, text: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,
@@ -131,7 +132,7 @@ def _memory(spec: StoreSpec) -> Store:
 def _on_disk(spec: StoreSpec) -> Store:
     from .embedded import OxigraphStore
 
-    return OxigraphStore.on_disk(spec.location or "", graph=spec.graph)
+    return OxigraphStore.on_disk(spec.location or "", graph=spec.graph, read_only=spec.read_only, reload=spec.reload)
 
 
 @register("rdflib")
