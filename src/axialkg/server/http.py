@@ -278,11 +278,11 @@ class App:
         raise QueryError(415, f"unsupported Content-Type {ctype or '(none)'}: use {_QUERY_TYPE} or {_FORM_TYPE}")
 
     async def _query(self, request: Request, text: str, params) -> Response:
+        if not text.strip():
+            raise QueryError(400, "empty query")
         a = analyse(text)
         if a.is_update:
             raise QueryError(403, READ_ONLY)
-        if not text.strip():
-            raise QueryError(400, "empty query")
         protocol.refuse_services(a, self.config.allow_service)
         graphs = []
         for name in ("default-graph-uri", "named-graph-uri"):
