@@ -90,6 +90,12 @@ class _GuardedH11(H11Protocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
+        sock = transport.get_extra_info("socket")
+        if sock is not None:  # head and body leave as separate writes: no Nagle delay between them
+            try:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:
+                pass
         self._arm_head_deadline()
 
     def on_response_complete(self) -> None:

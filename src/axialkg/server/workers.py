@@ -25,6 +25,8 @@ from ..errors import QueryError
 from ..stores import StoreSpec
 
 log = logging.getLogger("axialkg.serve")
+KNOWN_LONG_FOR = 300.0  # seconds a query that ran long is remembered as long
+LONG_NICENESS = 10
 QUEUE_WAIT = 15.0  # seconds a query may wait for a worker (at least; the query timeout if longer)
 
 
@@ -94,6 +96,7 @@ class _Worker:
         self.conn = Connection(parent.detach())
         self.info: dict = {}
         self.stopped: str | None = None  # why the pool killed it mid-job, said to that job's client
+        self.niceness = 0
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         if not self.conn.poll(timeout):
@@ -123,6 +126,15 @@ class _Running:
     client: str
     started: float
     long: bool = False
+    job: tuple = ()
+
+
+def _renice(worker: _Worker, niceness: int) -> None:
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.proc.pid, niceness)
+        worker.niceness = niceness
+    except OSError:
+        pass
 
 
 class WorkerPool:
@@ -146,7 +158,8 @@ class WorkerPool:
         self.info: dict = {}
         self.restarts = 0
         self.stopped_long = 0
-        workers = [_Worker(spec, memory_mb) for _ in range(self.size)]
+        self._known_long: dict[str, float] = {}  # job → when it last ran long (a runaway comes back)
+        workers = [_Worker(spec, memory_mb) for _ in range(self.size + 1)]
         try:
             for w in workers:
                 w.wait_ready()
@@ -155,12 +168,21 @@ class WorkerPool:
                 w.kill()
             raise
         self.info = workers[0].info
+        self._spare: queue.Queue[_Worker] = queue.Queue()  # started and ready: takes a killed worker's place at once
+        self._spare.put(workers.pop())
         for w in workers:
             self._idle.put(w)
         threading.Thread(target=self._watch, daemon=True, name="axialkg-worker-watch").start()
 
     def _replace(self) -> None:
-        """Start a worker in place of a killed one (in the background: the caller answers at once)."""
+        """Put the spare in place of a killed worker and start a new one (in the background: the
+        caller answers at once)."""
+        try:
+            self._idle.put(self._spare.get_nowait())
+            into = self._spare
+        except queue.Empty:
+            into = self._idle
+
         def start():
             while not self._closed:
                 try:
@@ -173,7 +195,7 @@ class WorkerPool:
                 if self._closed:
                     w.kill()
                 else:
-                    self._idle.put(w)
+                    into.put(w)
                 return
         self.restarts += 1
         threading.Thread(target=start, daemon=True, name="axialkg-worker-restart").start()
@@ -188,6 +210,8 @@ class WorkerPool:
                 for r in running:
                     if not r.long and now - r.started > self.long_after:
                         r.long = True
+                        self._remember_long(r.job)
+                        _renice(r.worker, LONG_NICENESS)  # cheap queries on the other workers come first
                 longs = sorted((r for r in running if r.long and r.worker.stopped is None), key=lambda r: r.started)
                 per_client: dict[str, int] = {}
                 for i, r in enumerate(longs):
@@ -206,6 +230,15 @@ class WorkerPool:
                     except OSError:
                         pass
 
+    def _remember_long(self, job: tuple) -> None:
+        if len(self._known_long) > 4096:
+            self._known_long.clear()
+        self._known_long[repr(job)] = time.monotonic()
+
+    def _is_known_long(self, job: tuple) -> bool:
+        seen = self._known_long.get(repr(job))
+        return seen is not None and time.monotonic() - seen < KNOWN_LONG_FOR
+
     def run(self, job: tuple, timeout: float | None, client: str = ""):
         """Run ``job`` on an idle worker; its answer, or QueryError (503 on timeout, a full queue,
         a share exceeded or no worker)."""
@@ -214,6 +247,13 @@ class WorkerPool:
         with self._lock:
             if self._waiting >= self.queue_limit and self._idle.empty():
                 raise QueryError(503, f"server busy: {self._waiting} queries are waiting; try again")
+            known_long = self._is_known_long(job)
+            if known_long and self.size > 1:
+                # a query that ran long before may take a worker only if one stays free for others
+                longs = sum(1 for r in self._running.values() if r.long)
+                if longs >= self.max_long or self._idle.qsize() < 2:
+                    raise QueryError(503, "server busy: this query ran long before and the workers for long "
+                                          "queries are taken; try again later")
             self._waiting += 1
         wait = max(timeout, QUEUE_WAIT) if timeout else None  # a killed worker takes seconds to replace
         try:
@@ -225,7 +265,9 @@ class WorkerPool:
                 self._waiting -= 1
         left = timeout or None  # the query's own time starts when a worker takes it
         with self._lock:
-            self._running[id(worker)] = _Running(worker, client, time.monotonic())
+            self._running[id(worker)] = _Running(worker, client, time.monotonic(), long=known_long, job=job)
+        if known_long:
+            _renice(worker, LONG_NICENESS)
         try:
             try:
                 worker.conn.send(job)
@@ -248,7 +290,13 @@ class WorkerPool:
             if self.memory_mb and code is not None and code < 0:  # killed by the allocator's abort
                 raise QueryError(503, f"query stopped: it needed more than the {self.memory_mb} MB a worker may use")
             raise QueryError(500, "the query worker died; it has been restarted")
-        self._idle.put(worker)
+        if worker.niceness:
+            _renice(worker, 0)
+        if worker.niceness:  # not allowed to raise its priority again: a fresh worker instead
+            worker.kill()
+            self._replace()
+        else:
+            self._idle.put(worker)
         if answer[0] == "error":
             raise QueryError(answer[1], answer[2])
         return answer[1]
@@ -263,11 +311,12 @@ class WorkerPool:
                 w.proc.kill()
             except OSError:
                 pass
-        while True:
-            try:
-                self._idle.get_nowait().kill()
-            except queue.Empty:
-                break
+        for q in (self._idle, self._spare):
+            while True:
+                try:
+                    q.get_nowait().kill()
+                except queue.Empty:
+                    break
 
 
 __all__ = ["WorkerPool"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from ..errors import UsageError
@@ -125,7 +126,7 @@ def register(engine: str) -> Callable:
 def _memory(spec: StoreSpec) -> Store:
     from .embedded import OxigraphStore
 
-    return OxigraphStore.in_memory(graph=spec.graph)
+    return OxigraphStore.in_memory(graph=spec.graph, source=Path(spec.location) if spec.location else None)
 
 
 @register("oxigraph")
