@@ -241,7 +241,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="release only, 3 s loads")
     ap.add_argument("--seconds", type=float, help="seconds per load (default 10; 3 with --quick)")
-    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=min(4, max(2, os.cpu_count() or 2)), help="as serve's default")
     ap.add_argument("--worker-memory", type=int, default=1024)
     ap.add_argument("--out", type=Path, default=HERE / "results")
     ap.add_argument("--child", help=argparse.SUPPRESS)

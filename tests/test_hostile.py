@@ -6,6 +6,7 @@ store, which must keep every triple."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import socket
 import threading
 import time
@@ -501,3 +502,101 @@ def test_foreign_on_disk_store_is_not_cleared(tmp_path):
         assert call(srv, "/sparql?query=" + urllib.parse.quote("INSERT DATA { <a:b> <a:b> 1 }"))[0] == 403
     finally:
         stop(srv)
+
+
+# ---- the remote connector and the command line ------------------------------------------------------
+class Dripper(Listener):
+    """Answers a valid HTTP head, then one byte of body every 0.3 s."""
+
+    def _serve(self):
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._drip, args=(conn,), daemon=True).start()
+
+    def _drip(self, conn):
+        with conn:
+            try:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                             b"Content-Length: 100000\r\n\r\n")
+                for _ in range(200):
+                    conn.sendall(b" ")
+                    time.sleep(0.3)
+            except OSError:
+                pass
+
+
+def test_remote_timeout_holds_for_the_whole_request():
+    from axialkg.errors import AxialKGError
+    from axialkg.stores import StoreSpec, open_store
+
+    drip = Dripper()
+    try:
+        store = open_store(StoreSpec.parse(f"http://user:s3cret@127.0.0.1:{drip.port}/sparql", timeout=2))
+        started = time.monotonic()
+        with pytest.raises(AxialKGError) as err:
+            store.query("ASK {}")
+        took = time.monotonic() - started
+        assert took < 15, f"a dripping server held the client {took:.0f} s against --timeout 2"  # 3 tries of 2 s
+        assert "s3cret" not in str(err.value) and "\n" not in str(err.value)
+    finally:
+        drip.close()
+
+
+def _cli(*args, timeout=180):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "axialkg", *args], capture_output=True, timeout=timeout)
+
+
+def test_export_to_a_fifo_writes_in_place(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = {}
+
+    def reader():
+        with open(fifo, "rb") as fh:
+            got["data"] = fh.read()
+    t = threading.Thread(target=reader)
+    t.start()
+    r = _cli("export", "--format", "ntriples", "--out", str(fifo))
+    t.join(60)
+    assert r.returncode == 0, r.stderr
+    assert got["data"].count(b"\n") > 9000
+    assert fifo.is_fifo()
+
+
+def test_export_to_standard_output():
+    r = _cli("export", "--format", "ntriples", "--out", "-")
+    assert r.returncode == 0 and r.stdout.count(b"\n") > 9000
+    assert b"wrote" in r.stderr and b"wrote" not in r.stdout
+
+
+@pytest.mark.parametrize("args,says", [
+    (["export", "--format", "turtle", "--out", "/dev/full"], "No space left"),
+    (["export", "--format", "kgx", "--out", "-"], "directory"),
+])
+def test_export_bad_targets_one_line(args, says):
+    import os
+
+    if args[-1] == "/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    r = _cli(*args)
+    err = r.stderr.decode()
+    assert r.returncode == 2 and says in err and err.count("\n") == 1 and "Traceback" not in err
+    if args[-1] == "/dev/full":
+        assert not Path("/dev/full").is_file()
+
+
+def test_serve_bad_options_one_line():
+    for args, says in [(["--allow-service", "http://x/"], "--allow-service"), (["--worker-memory", "10"], "--worker-memory")]:
+        r = _cli("serve", "--port", "0", *args, timeout=60)
+        err = r.stderr.decode()
+        assert r.returncode == 2 and says in err and "Traceback" not in err, err
