@@ -94,10 +94,15 @@ class OxigraphStore:
     @classmethod
     def in_memory(cls, *, graph: str | None = None, source: Path | None = None) -> "OxigraphStore":
         """The release (or ``source``, Turtle) loaded into a store in memory."""
+        from ..rdfio import syntax_for_path
+
         store = ox.Store()
-        store.bulk_load(path=str(_source(source)), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(graph) if graph else None)
-        return cls(store, StoreSpec("memory", graph=graph))
+        path = _source(source)
+        syntax = syntax_for_path(path)
+        quads = syntax is not None and syntax.quads  # N-Quads or TriG keep their named graphs
+        store.bulk_load(path=str(path), format=syntax.ox() if quads and syntax else ox.RdfFormat.TURTLE,
+                        to_graph=ox.NamedNode(graph) if graph and not quads else None)
+        return cls(store, StoreSpec("memory", str(source) if source else None, graph=graph))
 
     @classmethod
     def on_disk(cls, directory: str | Path, *, graph: str | None = None, source: Path | None = None,
