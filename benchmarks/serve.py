@@ -81,10 +81,17 @@ def start_ours(data: Path | None, workers: int, timeout: float, worker_memory: i
     port = free_port()
     cfg = {"port": port, "data": str(data) if data else None, "workers": workers, "timeout": timeout,
            "worker_memory": worker_memory}
+    log = tempfile.NamedTemporaryFile(prefix="axialkg-serve-bench-", suffix=".log", delete=False)
     proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(cfg)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}/sparql"
-    wait_up(url, proc)
+    try:
+        wait_up(url, proc, timeout=1200)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}: {Path(log.name).read_text(errors='replace')[-800:]}") from None
+    finally:
+        log.close()
+        os.unlink(log.name)
     return url, proc
 
 

@@ -98,7 +98,7 @@ class _Worker:
         self.stopped: str | None = None  # why the pool killed it mid-job, said to that job's client
         self.niceness = 0
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
+    def wait_ready(self, timeout: float = 900.0) -> None:  # a large store takes minutes to load
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError("query worker did not start in time")
