@@ -10,8 +10,10 @@ security headers on every answer, and the access log.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
+import signal
 import socket
 import threading
 import time
@@ -410,6 +412,26 @@ class App:
                            "allow_service": list(cfg.allow_service), **self.pool.info})
 
 
+class _Uvicorn(uvicorn.Server):
+    """uvicorn's server, stopped by SIGINT/SIGTERM without re-raising them afterwards, so the
+    workers are closed and the command exits 0."""
+
+    @contextlib.contextmanager
+    def capture_signals(self):
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def stop(*_):
+            self.should_exit = True
+        old = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            yield
+        finally:
+            for s, handler in old.items():
+                signal.signal(s, handler)
+
+
 class AxialKGServer:
     """A bound socket, the worker pool and a uvicorn server for the app; ``serve_forever`` runs it
     (in any thread), ``shutdown`` stops it, ``server_close`` releases the socket and workers."""
@@ -435,9 +457,9 @@ class AxialKGServer:
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
         self.app = App(config, pool, f"{shown}:{port}")
-        self._uvicorn = uvicorn.Server(uvicorn.Config(
+        self._uvicorn = _Uvicorn(uvicorn.Config(
             self.app, http=_GuardedH11, lifespan="off", log_config=None, access_log=False, server_header=False,
-            date_header=True, timeout_keep_alive=5, timeout_graceful_shutdown=2, limit_concurrency=512,
+            date_header=True, timeout_keep_alive=5, timeout_graceful_shutdown=1, limit_concurrency=512,
             h11_max_incomplete_event_size=MAX_HEAD))
         self._stopped = threading.Event()
         self._stopped.set()
