@@ -31,8 +31,8 @@ MIX = [
     "SELECT ?l WHERE { <https://w3id.org/axialkg/ruxolitinib> <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
     "ASK { ?s a <http://www.w3.org/2002/07/owl#NamedIndividual> }",
     "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } LIMIT 20",
-    "SELECT ?c (COUNT(?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c ORDER BY DESC(?n) LIMIT 5",
-]
+    "SELECT ?p ?o WHERE { <https://w3id.org/axialkg/ruxolitinib> ?p ?o }",
+]  # cheap at every scale: throughput of the servers, not of one heavy query
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ACCEPT = "application/sparql-results+json"
 

@@ -21,6 +21,16 @@ from ..vocab import NAMESPACE
 from . import protocol
 
 
+def _plain(hit) -> dict:
+    """A search hit as JSON-ready data (the layer's Hit dataclass, or a dict)."""
+    import dataclasses
+
+    for name in ("to_json", "as_dict"):
+        if hasattr(hit, name):
+            return getattr(hit, name)()
+    return dataclasses.asdict(hit) if dataclasses.is_dataclass(hit) else dict(hit)
+
+
 def open_backend(spec: StoreSpec) -> "Backend":
     return Backend(spec)
 
@@ -110,7 +120,7 @@ class Backend:
         if search is None:
             raise QueryError(501, "search is not available in this version")
         hits = search(text, category=category, limit=limit)
-        return {"results": [h.to_json() if hasattr(h, "to_json") else h for h in hits]}
+        return {"results": [_plain(h) for h in hits]}
 
     def op_diagnose(self, args: dict) -> dict:
         diagnose = getattr(self.kg, "diagnose", None)

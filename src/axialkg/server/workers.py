@@ -263,6 +263,14 @@ class WorkerPool:
         finally:
             with self._lock:
                 self._waiting -= 1
+        with self._lock:  # it may have become known as long while it waited
+            if not known_long and self.size > 1 and self._is_known_long(job):
+                known_long = True
+                longs = sum(1 for r in self._running.values() if r.long)
+                if longs >= self.max_long or self._idle.qsize() < 1:
+                    self._idle.put(worker)
+                    raise QueryError(503, "server busy: this query ran long before and the workers for long "
+                                          "queries are taken; try again later")
         left = timeout or None  # the query's own time starts when a worker takes it
         with self._lock:
             self._running[id(worker)] = _Running(worker, client, time.monotonic(), long=known_long, job=job)
