@@ -28,7 +28,7 @@ def _plain(hit) -> dict:
     for name in ("to_json", "as_dict"):
         if hasattr(hit, name):
             return getattr(hit, name)()
-    return dataclasses.asdict(hit) if dataclasses.is_dataclass(hit) else dict(hit)
+    return dataclasses.asdict(hit) if dataclasses.is_dataclass(hit) and not isinstance(hit, type) else dict(hit)
 
 
 def open_backend(spec: StoreSpec) -> "Backend":

@@ -407,7 +407,7 @@ class App:
 
     async def api_info(self, request: Request) -> Response:
         cfg = self.config
-        return self._json({"version": __version__, "namespace": NAMESPACE, "store": protocol.redact(cfg.store),
+        return self._json({"version": __version__, "namespace": NAMESPACE, "store": protocol.redact(str(cfg.store) if cfg.store else None),
                            "reasoned": cfg.reasoned, "timeout": cfg.timeout, "max_results": cfg.max_results,
                            "allow_service": list(cfg.allow_service), **self.pool.info})
 
