@@ -20,10 +20,50 @@ def register(sub) -> None:
                                    "nodes and edges tables; graphml the entity network. Written atomically.")
     p.add_argument("--format", required=True, choices=FORMAT_NAMES, help="the export format")
     p.add_argument("--out", required=True, type=Path, metavar="PATH",
-                   help="the file to write (a directory for kgx and csv)")
+                   help="the file to write (a directory for kgx and csv); '-' writes to standard output, and a "
+                        "device or FIFO is written in place, never replaced by a file")
     add_store_options(p, formats=False)
     add_quiet_option(p)
     p.set_defaults(handler=run)
+
+
+def _in_place(out: Path) -> bool:
+    """``-``, or an existing target that is not a regular file or directory (a FIFO, /dev/null, a tty)."""
+    import stat
+
+    if str(out) == "-":
+        return True
+    try:
+        mode = out.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_in_place(args, out: Path) -> int:
+    import sys
+
+    from ..errors import UsageError
+    from ..export import FILE, render, sink
+    from .query import open_kg
+
+    if sink(args.format).kind != FILE:
+        raise UsageError(f"--out {out}: {args.format} writes a directory, not a stream")
+    r = render(args.format, open_kg(args))
+    data = r.data if isinstance(r.data, bytes) else b""
+    try:
+        if str(out) == "-":
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            with open(out, "wb", buffering=0) as fh:  # written in place: a device or FIFO stays what it is
+                fh.write(data)
+    except OSError as exc:
+        raise UsageError(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    what = f"{r.triples} triples" if r.triples is not None else f"{r.nodes} nodes, {r.edges} edges"
+    print(f"wrote {args.format} ({what}) → {'standard output' if str(out) == '-' else out}", file=sys.stderr)
+    return 0
 
 
 def run(args) -> int:
@@ -31,6 +71,8 @@ def run(args) -> int:
     from ..export import check_out, export
     from .query import open_kg
 
+    if _in_place(args.out):
+        return _write_in_place(args, args.out)
     try:
         check_out(args.format, args.out)  # before the store is opened; the export checks again
     except UsageError as exc:

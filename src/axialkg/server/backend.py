@@ -11,6 +11,7 @@ cross the process pipe.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import AxialKGError, QueryError
 from ..queries import catalogue, internal
@@ -20,8 +21,30 @@ from ..vocab import NAMESPACE
 from . import protocol
 
 
+def _plain(hit) -> dict:
+    """A search hit as JSON-ready data (the layer's Hit dataclass, or a dict)."""
+    import dataclasses
+
+    for name in ("to_json", "as_dict"):
+        if hasattr(hit, name):
+            return getattr(hit, name)()
+    return dataclasses.asdict(hit) if dataclasses.is_dataclass(hit) and not isinstance(hit, type) else dict(hit)
+
+
 def open_backend(spec: StoreSpec) -> "Backend":
     return Backend(spec)
+
+
+def prepare(spec: StoreSpec, *, reasoned: bool = False, reload: bool = False) -> StoreSpec:
+    """The spec the workers open. An on-disk store is loaded (or refused) once here, in the
+    parent, and then opened read-only by every worker, which a store's lock allows."""
+    spec = replace(spec, reasoned=reasoned or spec.reasoned)
+    if spec.engine != "oxigraph":
+        return spec
+    from ..stores import open_store
+
+    open_store(replace(spec, reload=reload, reasoned=False)).close()
+    return replace(spec, read_only=True)
 
 
 def slug_iri(slug: str) -> str:
@@ -47,10 +70,17 @@ class Backend:
             raise
         except AxialKGError as exc:  # unknown entity, bad parameter, malformed SPARQL, endpoint down
             raise QueryError(404 if op in ("entity", "neighbors") else 400, str(exc)) from None
+        except TypeError as exc:  # a parameter the method does not take (search, diagnose)
+            if op in ("search", "diagnose"):
+                raise QueryError(400, str(exc)) from None
+            raise
 
     # ---- SPARQL protocol ---------------------------------------------------------------
-    def op_sparql(self, text, accept, override, default_graphs, named_graphs, limit) -> dict:
-        result = self.kg.store.query(with_prefixes(text), limit=limit, default_graphs=default_graphs or None,
+    def op_sparql(self, text, accept, override, default_graphs, named_graphs, limit, base=None) -> dict:
+        text = with_prefixes(text)
+        if base:  # relative IRIs resolve against the endpoint (a BASE of the query's own comes later and wins)
+            text = f"BASE <{base}> " + text
+        result = self.kg.store.query(text, limit=limit, default_graphs=default_graphs or None,
                                      named_graphs=named_graphs or None)
         key, mime = protocol.negotiate(accept, graph=result.kind == "graph", override=override)
         if result.kind != "graph" and mime.startswith("text/"):
@@ -84,6 +114,19 @@ class Backend:
         rows = doc["results"]["bindings"] = doc["results"]["bindings"][:limit]
         iris = [t["value"] for row in rows for t in row.values() if t["type"] == "uri"]
         return {**doc, "labels": self.op_labels(iris), "truncated": len(result.rows) > limit, "name": name}
+
+    def op_search(self, text: str, category: str | None, limit: int) -> dict:
+        search = getattr(self.kg, "search", None)
+        if search is None:
+            raise QueryError(501, "search is not available in this version")
+        hits = search(text, category=category, limit=limit)
+        return {"results": [_plain(h) for h in hits]}
+
+    def op_diagnose(self, args: dict) -> dict:
+        diagnose = getattr(self.kg, "diagnose", None)
+        if diagnose is None:
+            raise QueryError(501, "diagnosis is not available in this version")
+        return diagnose(**args).to_json()
 
     def op_entity(self, slug: str) -> dict:
         info = self.kg.entity(slug_iri(slug))

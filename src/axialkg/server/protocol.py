@@ -6,6 +6,10 @@ line and the Python API use; this module only picks the format a client asked fo
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
+from ..errors import QueryError
 from ..rdfio import BY_NAME
 from ..results import RESULT_MEDIA_TYPES
 
@@ -14,14 +18,16 @@ RESULT_TYPES = RESULT_MEDIA_TYPES
 GRAPH_TYPES = {
     "turtle": "text/turtle",
     "ntriples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",  # SPARQLWrapper's default for CONSTRUCT/DESCRIBE
     "jsonld": "application/ld+json",
 }
 # other names clients use for the same things (Accept values and ?format= values)
 _ALIASES = {
     "application/json": ("json", "jsonld"),
-    "application/xml": ("xml", None), "text/xml": ("xml", None),
+    "application/xml": ("xml", "rdfxml"), "text/xml": ("xml", "rdfxml"),
     "text/plain": (None, "ntriples"), "application/x-turtle": (None, "turtle"),
-    "json": ("json", "jsonld"), "xml": ("xml", None), "csv": ("csv", None), "tsv": ("tsv", None),
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "rdfxml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
+    "rdf/xml": (None, "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
     "turtle": (None, "turtle"), "ttl": (None, "turtle"), "nt": (None, "ntriples"),
     "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"),
     "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
@@ -49,12 +55,15 @@ def _accept_list(accept: str) -> list[tuple[str, float]]:
 def negotiate(accept: str, graph: bool, override: str | None = None) -> tuple[str, str]:
     """(key, media type) for a result: ``graph`` for CONSTRUCT/DESCRIBE, else SELECT/ASK.
 
-    ``override`` is a ``?format=`` value (a short name or a media type) and wins over Accept.
+    ``override`` is a ``?format=`` value (a short name or a media type): it wins over Accept when
+    it names a format of this kind of result, and is ignored otherwise (then Accept decides).
     Nothing acceptable falls back to the default rather than a 406: a client gets something readable.
     """
     table = GRAPH_TYPES if graph else RESULT_TYPES
     by_type = {v: k for k, v in table.items()}
-    candidates = [(override.lower(), 1.0)] if override else _accept_list(accept or "*/*")
+    candidates = _accept_list(accept or "*/*")
+    if override:
+        candidates = [(override.strip().lower(), 1.0)] + candidates
     for mime, q in candidates:
         if q <= 0:
             continue
@@ -64,6 +73,8 @@ def negotiate(accept: str, graph: bool, override: str | None = None) -> tuple[st
         named = alias[1 if graph else 0] if alias else None
         if named:
             return named, table[named]
+        if mime == override_key(override):
+            continue  # an unknown ?format= value: fall back to Accept
         if mime in ("*/*", "*") or (mime.endswith("/*") and any(t.startswith(mime[:-1]) for t in by_type)):
             key = next(k for k, t in table.items() if mime in ("*/*", "*") or t.startswith(mime[:-1]))
             return key, table[key]
@@ -71,10 +82,84 @@ def negotiate(accept: str, graph: bool, override: str | None = None) -> tuple[st
     return key, table[key]
 
 
+def override_key(override: str | None) -> str | None:
+    return override.strip().lower() if override else None
+
+
+def refuse_services(analysis, allowed: tuple[str, ...] = ()) -> None:
+    """Refuse (400) a query whose ``SERVICE`` would make this server send a request, unless every
+    target is an absolute http(s) IRI on a host the operator allowed (``HOST`` or ``HOST:PORT``).
+    A variable, a prefixed name or a relative IRI as target is refused: its host is not known here."""
+    for target in analysis.services:
+        if not _allowed(target, allowed):
+            shown = target if len(target) <= 80 else target[:77] + "..."
+            raise QueryError(400, f"SERVICE {shown!r} refused: this endpoint makes no outbound requests"
+                             + (f" except to {', '.join(allowed)}" if allowed else " (the operator can allow a "
+                                "host with --allow-service HOST)"))
+
+
+def _allowed(target: str, allowed: tuple[str, ...]) -> bool:
+    if not allowed:
+        return False
+    try:
+        parts = urlsplit(target)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not host:
+        return False
+    port = port or (443 if parts.scheme == "https" else 80)
+    for entry in allowed:
+        name, _, want = entry.lower().rpartition(":") if entry.count(":") == 1 else (entry.lower(), "", "")
+        if name == host and (not want or want == str(port)):
+            return True
+    return False
+
+
+_HOST = re.compile(r"(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+def safe_host(header: str | None, fallback: str) -> str:
+    """The request's Host header when it is a plain host[:port], else ``fallback`` (never pasted raw)."""
+    return header if header and _HOST.fullmatch(header) else fallback
+
+
+_ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f]+")
+
+
+def is_absolute_iri(text: str) -> bool:
+    return bool(_ABSOLUTE_IRI.fullmatch(text))
+
+
+def redact(url: str | None) -> str:
+    """A store spec or URL without the password of any ``user:password@`` in it."""
+    if not url:
+        return "oxigraph"
+    return re.sub(r"(//[^/@:\s]*):[^/@\s]*@", r"\1:***@", url)
+
+
+def void_description(endpoint: str, info: dict) -> str:
+    """A VoID description of the served dataset, in Turtle."""
+    triples = info.get("triples")
+    size = f" ;\n    void:triples {int(triples)}" if triples is not None else ""
+    version = info.get("version")
+    ver = f' ;\n    owl:versionInfo "{version}"' if isinstance(version, str) and version.isprintable() \
+        and '"' not in version and "\\" not in version else ""
+    return f"""@prefix void: <http://rdfs.org/ns/void#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+
+<{endpoint.rsplit("/", 1)[0]}/.well-known/void#dataset> a void:Dataset ;
+    dcterms:title "axialkg: the knowledge graph of axial osteosclerosis" ;
+    void:uriSpace "https://w3id.org/axialkg/" ;
+    void:sparqlEndpoint <{endpoint}>{size}{ver} .
+"""
+
+
 def service_description(endpoint: str, triples: int | None) -> str:
     """A W3C SPARQL 1.1 Service Description of this endpoint, in Turtle."""
     formats = ", ".join(f"fmt:{n}" for n in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
-                                             "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD"))
+                                             "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD"))
     size = f" ;\n            void:triples {int(triples)}" if triples is not None else ""
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix fmt: <http://www.w3.org/ns/formats/> .
@@ -107,4 +192,6 @@ def convert_turtle(ttl: str, accept: str, override: str | None) -> tuple[str, by
     return mime, ox.serialize(triples, format=BY_NAME[key].ox()) or b""
 
 
-__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "convert_turtle", "negotiate", "service_description"]
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "convert_turtle", "negotiate", "refuse_services", "safe_host",
+           "is_absolute_iri", "redact", "void_description",
+           "service_description"]

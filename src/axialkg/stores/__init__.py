@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from ..errors import UsageError
@@ -44,6 +45,7 @@ class StoreSpec:
     timeout: float | None = None
     reasoned: bool = False             # answer over the OWL 2 RL closure (see axialkg.reasoned)
     read_only: bool = False            # open without writing (an on-disk store shared by several processes)
+    reload: bool = False               # an on-disk store: replace what it holds with the release
 
     @classmethod
     def parse(cls, text: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,
@@ -124,14 +126,14 @@ def register(engine: str) -> Callable:
 def _memory(spec: StoreSpec) -> Store:
     from .embedded import OxigraphStore
 
-    return OxigraphStore.in_memory(graph=spec.graph)
+    return OxigraphStore.in_memory(graph=spec.graph, source=Path(spec.location) if spec.location else None)
 
 
 @register("oxigraph")
 def _on_disk(spec: StoreSpec) -> Store:
     from .embedded import OxigraphStore
 
-    return OxigraphStore.on_disk(spec.location or "", graph=spec.graph)
+    return OxigraphStore.on_disk(spec.location or "", graph=spec.graph, read_only=spec.read_only, reload=spec.reload)
 
 
 @register("rdflib")

@@ -70,6 +70,14 @@ def _source(source: Path | None) -> Path:
     return source
 
 
+def _marker(path: Path) -> dict:
+    try:
+        state = json.loads((path / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
 class OxigraphStore:
     """A pyoxigraph Store behind the Store protocol. Make one with :meth:`in_memory`,
     :meth:`on_disk` or :meth:`from_data`."""
@@ -86,18 +94,36 @@ class OxigraphStore:
     @classmethod
     def in_memory(cls, *, graph: str | None = None, source: Path | None = None) -> "OxigraphStore":
         """The release (or ``source``, Turtle) loaded into a store in memory."""
+        from ..rdfio import syntax_for_path
+
         store = ox.Store()
-        store.bulk_load(path=str(_source(source)), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(graph) if graph else None)
-        return cls(store, StoreSpec("memory", graph=graph))
+        path = _source(source)
+        syntax = syntax_for_path(path)
+        quads = syntax is not None and syntax.quads  # N-Quads or TriG keep their named graphs
+        store.bulk_load(path=str(path), format=syntax.ox() if quads and syntax else ox.RdfFormat.TURTLE,
+                        to_graph=ox.NamedNode(graph) if graph and not quads else None)
+        return cls(store, StoreSpec("memory", str(source) if source else None, graph=graph))
 
     @classmethod
-    def on_disk(cls, directory: str | Path, *, graph: str | None = None, source: Path | None = None) -> "OxigraphStore":
-        """A persistent store in ``directory``, loaded with the release on first use."""
+    def on_disk(cls, directory: str | Path, *, graph: str | None = None, source: Path | None = None,
+                read_only: bool = False, reload: bool = False) -> "OxigraphStore":
+        """A persistent store in ``directory``, loaded with the release on first use. It is never
+        cleared unless it holds only an earlier load of ours, or ``reload`` says to replace it.
+        ``read_only``: opened without a lock, as several serve workers do; it must hold the release."""
         path = Path(directory).expanduser()
         source = _source(source)
-        self = cls(cls._open_dir(path), StoreSpec("oxigraph", str(directory), graph=graph), directory=path)
-        self.loaded_now = self._ensure_loaded(path, source)
+        spec = StoreSpec("oxigraph", str(directory), graph=graph, read_only=read_only)
+        if read_only:
+            state = _marker(path)
+            if state.get("release_sha256") != release_digest(source) or (graph or "") not in state.get("graphs", []):
+                raise AxialKGError(f"store {path} does not hold this release; open it once read-write to load it")
+            try:
+                store = ox.Store.read_only(str(path))
+            except OSError as exc:
+                raise AxialKGError(f"cannot open store {path} read-only: {str(exc).splitlines()[0]}") from None
+            return cls(store, spec, directory=None, loaded_now=False)
+        self = cls(cls._open_dir(path), spec, directory=path)
+        self.loaded_now = self._ensure_loaded(path, source, reload=reload)
         return self
 
     @classmethod
@@ -121,18 +147,21 @@ class OxigraphStore:
                 raise AxialKGError(f"store {path} is in use by another process") from None
             raise AxialKGError(f"cannot open store {path}: {msg}") from None
 
-    def _ensure_loaded(self, path: Path, source: Path) -> bool:
-        """Load the release into this graph unless the marker says this very release is there."""
+    def _ensure_loaded(self, path: Path, source: Path, *, reload: bool = False) -> bool:
+        """Load the release into this graph unless the marker says this very release is there.
+        Quads the marker does not account for (another dataset, or additions) are never cleared
+        without ``reload``."""
         marker = path / MARKER
         digest = release_digest(source)
-        try:
-            state = json.loads(marker.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            state = {}
+        state = _marker(path)
         key = self.graph or ""
-        if state.get("release_sha256") == digest and key in state.get("graphs", []):
+        if not reload and state.get("release_sha256") == digest and key in state.get("graphs", []):
             return False
-        if state.get("release_sha256") != digest:
+        held = len(self.store)
+        if held and not reload and held != state.get("quads"):
+            raise AxialKGError(f"store {path} holds {held} quads that are not (only) an axialkg release; pass "
+                               "--reload to replace them with the release, or use another directory")
+        if reload or state.get("release_sha256") != digest:
             self.store.clear()  # another release (or a half-finished load): start again
             state = {"release_sha256": digest, "graphs": []}
         elif self.graph:
@@ -142,6 +171,7 @@ class OxigraphStore:
         self.store.flush()
         state["graphs"] = sorted(set(state.get("graphs", [])) | {key})
         state["source"] = str(source)
+        state["quads"] = len(self.store)
         write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
         return True
 

@@ -46,7 +46,10 @@ class Answer:
 
 
 def base_of(url: str) -> str:
-    return url.split("?", 1)[0]
+    """The URL as errors show it: no query string, no password."""
+    import re
+
+    return re.sub(r"(//[^/@:\s]*):[^/@\s]*@", r"\1:***@", url.split("?", 1)[0])
 
 
 def _origin(url: str) -> tuple:
@@ -130,11 +133,11 @@ class SparqlHttp:
         import httpx
 
         target = url
+        deadline = time.monotonic() + self.timeout  # for the whole request, not per socket read
         try:
             auth = self._auth(url)
             for _ in range(MAX_REDIRECTS + 1):
-                response = self._http().request(method, target, content=data, headers=headers,
-                                                **({"auth": auth} if auth is not None else {}))
+                response = self._fetch(method, target, data, headers, auth, deadline)
                 if response.is_redirect and "location" in response.headers:
                     nxt = urllib.parse.urljoin(target, response.headers["location"])
                     if _origin(nxt) != _origin(url):
@@ -163,6 +166,23 @@ class SparqlHttp:
             raise HttpError(f"HTTP {code} from {base_of(url)}" + (f": {said}" if said and code != 401 else ""),
                             status=code)
         return Answer(response.content, response.headers.get("Content-Type", ""))
+
+    def _fetch(self, method: str, url: str, data: bytes | None, headers: dict, auth, deadline: float):
+        """One request whose answer must arrive by ``deadline``: a server that drips its answer is cut."""
+        import httpx
+
+        request = self._http().build_request(method, url, content=data, headers=headers)
+        response = self._http().send(request, stream=True, **({"auth": auth} if auth is not None else {}))
+        try:
+            chunks = []
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer did not arrive in time", request=request)
+            response._content = b"".join(chunks)  # as Response.read() would leave it
+        finally:
+            response.close()
+        return response
 
     def _status(self, url: str) -> int | None:
         """The HTTP status of a body-less GET with our credentials (None if there is no answer)."""

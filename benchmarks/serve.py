@@ -1,0 +1,294 @@
+"""Benchmark of ``axialkg serve``: throughput beside ``oxigraph serve`` on the same data and query
+mix, and fairness under runaway queries (cheap clients' p99, errors, memory of server + workers).
+
+    python benchmarks/serve.py                 # release and a synthetic 10^6 graph, ~3 minutes
+    python benchmarks/serve.py --quick         # release only, short runs
+
+Writes benchmarks/results/serve.md and serve.json. Clients are threads of this process with one
+persistent connection each, the same client code for both servers, so the ratio compares the
+servers (the client's own cost caps both alike).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+MIX = [
+    "SELECT ?l WHERE { <https://w3id.org/axialkg/ruxolitinib> <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+    "ASK { ?s a <http://www.w3.org/2002/07/owl#NamedIndividual> }",
+    "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?o } LIMIT 20",
+    "SELECT ?p ?o WHERE { <https://w3id.org/axialkg/ruxolitinib> ?p ?o }",
+]  # cheap at every scale: throughput of the servers, not of one heavy query
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ACCEPT = "application/sparql-results+json"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, proc: subprocess.Popen, timeout: float = 300) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def oxigraph_binary() -> str:
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.is_file() else "oxigraph"
+
+
+def start_oxigraph(data: Path, work: Path):
+    loc = work / "oxigraph"
+    subprocess.run([oxigraph_binary(), "load", "--location", str(loc), "--file", str(data)], check=True,
+                   capture_output=True)
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary(), "serve-read-only", "--location", str(loc), "--bind",
+                             f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_up(url, proc)
+    return url, proc
+
+
+def start_ours(data: Path | None, workers: int, timeout: float, worker_memory: int):
+    port = free_port()
+    cfg = {"port": port, "data": str(data) if data else None, "workers": workers, "timeout": timeout,
+           "worker_memory": worker_memory}
+    log = tempfile.NamedTemporaryFile(prefix="axialkg-serve-bench-", suffix=".log", delete=False)
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(cfg)],
+                            stdout=subprocess.DEVNULL, stderr=log)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        wait_up(url, proc, timeout=1200)
+    except RuntimeError as exc:
+        raise RuntimeError(f"{exc}: {Path(log.name).read_text(errors='replace')[-800:]}") from None
+    finally:
+        log.close()
+        os.unlink(log.name)
+    return url, proc
+
+
+def child(cfg: dict) -> None:
+    """Our server on a StoreSpec (the data file in memory), as ``axialkg serve`` runs it."""
+    from axialkg.server import ServerConfig, serve
+    from axialkg.stores import StoreSpec
+
+    spec = StoreSpec("memory", cfg["data"]) if cfg["data"] else None
+    serve(ServerConfig(port=cfg["port"], store=spec, workers=cfg["workers"], timeout=cfg["timeout"],  # type: ignore[arg-type]
+                       worker_memory=cfg["worker_memory"], quiet=True))
+
+
+def client(url: str, queries: list[str], stop_at: float, out: list, timeout: float = 60) -> None:
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    i = 0
+    while time.monotonic() < stop_at:
+        q = queries[i % len(queries)]
+        i += 1
+        t = time.monotonic()
+        try:
+            conn.request("GET", parts.path + "?query=" + urllib.parse.quote(q), headers={"Accept": ACCEPT})
+            r = conn.getresponse()
+            r.read()
+            status = r.status
+            if r.getheader("Connection", "").lower() == "close":
+                conn.close()
+                conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        except (OSError, http.client.HTTPException):
+            status = 0
+            conn.close()
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+        out.append((time.monotonic() - t, status))
+    conn.close()
+
+
+def tree_rss_mb(pid: int) -> float:
+    import psutil
+
+    try:
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+    except psutil.Error:
+        return 0.0
+    total = 0
+    for q in procs:
+        try:
+            total += q.memory_info().rss
+        except psutil.Error:
+            pass
+    return total / 2**20
+
+
+def load(url: str, pid: int, clients: list[list[str]], seconds: float) -> dict:
+    stop_at = time.monotonic() + seconds
+    outs: list[list] = [[] for _ in clients]
+    threads = [threading.Thread(target=client, args=(url, qs, stop_at, out)) for qs, out in zip(clients, outs)]
+    peak = 0.0
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    while any(t.is_alive() for t in threads):
+        peak = max(peak, tree_rss_mb(pid))
+        time.sleep(0.2)
+    took = time.monotonic() - started
+    return {"outs": outs, "seconds": took, "peak_rss_mb": round(peak, 1)}
+
+
+def summary(outs: list[list], seconds: float) -> dict:
+    lat = sorted(x for out in outs for x, _ in out)
+    errors = sum(1 for out in outs for _, s in out if s != 200)
+    if not lat:
+        return {"requests": 0, "errors": errors}
+    p = lambda f: round(lat[min(len(lat) - 1, int(f * len(lat)))] * 1000, 1)  # noqa: E731
+    return {"requests": len(lat), "errors": errors, "rps": round(len(lat) / seconds, 1), "p50_ms": p(0.5),
+            "p99_ms": p(0.99), "max_ms": round(lat[-1] * 1000, 1), "mean_ms": round(statistics.mean(lat) * 1000, 2)}
+
+
+def throughput(data: Path, work: Path, seconds: float, workers: int) -> dict:
+    out = {}
+    url, proc = start_oxigraph(data, work)
+    try:
+        load(url, proc.pid, [MIX] * 8, 2)  # warm up
+        r = load(url, proc.pid, [MIX[i:] + MIX[:i] for i in range(4)] * 2, seconds)
+        out["oxigraph"] = {**summary(r["outs"], r["seconds"]), "peak_rss_mb": r["peak_rss_mb"]}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    url, proc = start_ours(data, workers, 30, 0)
+    try:
+        load(url, proc.pid, [MIX] * 8, 2)
+        r = load(url, proc.pid, [MIX[i:] + MIX[:i] for i in range(4)] * 2, seconds)
+        out["axialkg"] = {**summary(r["outs"], r["seconds"]), "peak_rss_mb": r["peak_rss_mb"]}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    out["ratio"] = round(out["axialkg"].get("rps", 0) / max(out["oxigraph"].get("rps", 1), 1e-9), 2)
+    return out
+
+
+def fairness(seconds: float, workers: int, worker_memory: int, timeout: float, work: Path) -> dict:
+    """8 clients, 4 of them sending runaway queries; what the other 4 see, on ours and on oxigraph."""
+    from axialkg.resources import release_path
+
+    res = {}
+    clients = [[RUNAWAY]] * 4 + [MIX] * 4
+    url, proc = start_ours(None, workers, timeout, worker_memory)
+    try:
+        r = load(url, proc.pid, clients, seconds)
+        res["axialkg"] = {"cheap": summary(r["outs"][4:], r["seconds"]), "runaway": summary(r["outs"][:4], r["seconds"]),
+                          "peak_rss_mb": r["peak_rss_mb"],
+                          "memory_cap_mb": workers * worker_memory + 300 if worker_memory else None}
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    url, proc = start_oxigraph(release_path("ttl"), work / "fair")
+    try:
+        r = load(url, proc.pid, clients, seconds)
+        res["oxigraph"] = {"cheap": summary(r["outs"][4:], r["seconds"]), "runaway": summary(r["outs"][:4], r["seconds"]),
+                           "peak_rss_mb": r["peak_rss_mb"]}
+    finally:
+        proc.kill()
+        proc.wait(30)
+    return res
+
+
+def report(doc: dict) -> str:
+    lines = ["# `axialkg serve` benchmark", "", f"Run {doc['when']} on {doc['cpus']} CPUs (shared); "
+             f"{doc['seconds']} s per load, 8 loopback clients (threads, one persistent connection each).", "",
+             "## Throughput beside `oxigraph serve` (same data, same query mix)", "",
+             "| scale | axialkg req/s | oxigraph req/s | ratio | axialkg p99 ms | oxigraph p99 ms | errors (ours/theirs) |",
+             "|---|---|---|---|---|---|---|"]
+    for name, t in doc["throughput"].items():
+        a, o = t["axialkg"], t["oxigraph"]
+        lines.append(f"| {name} | {a.get('rps')} | {o.get('rps')} | {t['ratio']} | "
+                     f"{a.get('p99_ms')} | {o.get('p99_ms')} | {a['errors']}/{o['errors']} |")
+    f = doc.get("fairness")
+    if f:
+        a, o = f["axialkg"], f["oxigraph"]
+        lines += ["", f"## Runaway queries: 4 clients send `{RUNAWAY}`, 4 send the cheap mix (release, timeout "
+                  f"{doc['fair_timeout']} s, {doc['workers']} workers, --worker-memory {doc['worker_memory']})", "",
+                  "| server | cheap requests | cheap p99 ms | cheap max ms | cheap errors | runaway answers (non-200) "
+                  "| peak RSS MB (server + workers) |",
+                  "|---|---|---|---|---|---|---|",
+                  f"| axialkg | {a['cheap'].get('requests')} | {a['cheap'].get('p99_ms')} | {a['cheap'].get('max_ms')} | "
+                  f"{a['cheap']['errors']} | {a['runaway'].get('requests')} ({a['runaway']['errors']}) | {a['peak_rss_mb']} "
+                  f"(cap {a['memory_cap_mb']}) |",
+                  f"| oxigraph | {o['cheap'].get('requests')} | {o['cheap'].get('p99_ms')} | {o['cheap'].get('max_ms')} | "
+                  f"{o['cheap']['errors']} | {o['runaway'].get('requests')} ({o['runaway']['errors']}) | {o['peak_rss_mb']} |"]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="release only, 3 s loads")
+    ap.add_argument("--seconds", type=float, help="seconds per load (default 10; 3 with --quick)")
+    ap.add_argument("--workers", type=int, default=min(4, max(2, os.cpu_count() or 2)), help="as serve's default")
+    ap.add_argument("--worker-memory", type=int, default=1024)
+    ap.add_argument("--out", type=Path, default=HERE / "results")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--report-only", action="store_true", help="rewrite serve.md from serve.json")
+    args = ap.parse_args(argv)
+    if args.child:
+        child(json.loads(args.child))
+        return 0
+    if args.report_only:
+        (args.out / "serve.md").write_text(report(json.loads((args.out / "serve.json").read_text())))
+        return 0
+    from axialkg.resources import release_path
+
+    seconds = args.seconds or (3 if args.quick else 10)
+    doc: dict = {"when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "cpus": os.cpu_count(), "seconds": seconds,
+                 "workers": args.workers, "worker_memory": args.worker_memory, "fair_timeout": 10, "throughput": {}}
+    with tempfile.TemporaryDirectory(prefix="axialkg-serve-bench-") as tmp:
+        work = Path(tmp)
+        scales = [("release", release_path("ttl"))]
+        if not args.quick:
+            import synth
+
+            m = synth.ensure(work / "synth-1e6.nt", 1_000_000)
+            scales.append(("synth-1e6", Path(m["file"])))
+        for name, data in scales:
+            print(f"throughput at {name} ...", file=sys.stderr)
+            (work / name).mkdir()
+            doc["throughput"][name] = throughput(data, work / name, seconds, args.workers)
+            print(json.dumps(doc["throughput"][name]), file=sys.stderr)
+        print("runaway fairness ...", file=sys.stderr)
+        (work / "fair").mkdir()
+        doc["fairness"] = fairness(seconds, args.workers, args.worker_memory, 10, work)
+        print(json.dumps(doc["fairness"]), file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "serve.json").write_text(json.dumps(doc, indent=2) + "\n")
+    (args.out / "serve.md").write_text(report(doc))
+    print(report(doc))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
