@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Iterable
 
 from ..errors import UsageError
-from ..names import Resolver
 from .model import Evidence, Model
 from .priors import describe
 from .rank import done_tests, next_tests, posterior, priors, score
@@ -130,7 +129,7 @@ def model_of(kg) -> Model:
 
 def resolve_findings(kg, model: Model, values: list[str]) -> list[Finding]:
     """Each value (label, synonym, HPO CURIE or IRI) as a finding, symptom or HPO term of the graph."""
-    terms = Resolver(model.term_rows) if model.term_rows else None
+    terms = model.term_resolver
     out = []
     for value in values:
         try:
@@ -201,7 +200,7 @@ def diagnose(kg, present: Iterable[str] = (), absent: Iterable[str] = (), *,
                             support(s.opposing), s.note) for s in scored]
     post = posterior(model, p_iris, a_iris, prior_w)
     suggested = []
-    for t, gain, pos, neg in next_tests(model, post, done_tests(model, p_iris + a_iris), tests):
+    for t, gain, pos, neg in (next_tests(model, post, done_tests(model, p_iris + a_iris), tests) if tests else ()):
         def best(p):
             return [(c, model.causes[c].label, v) for c, v in sorted(p.items(), key=lambda x: -x[1])[:3]]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from ..names import Resolver
 from ..queries import internal
 from ..vocab import NAMESPACE
 
@@ -84,6 +85,7 @@ class Model:
         self._read_tests(store)
         self._implied: dict[str, frozenset[str]] = {}
         self._down_count: dict[str, int] | None = None
+        self._terms: Resolver | None = None
 
     # ---- reading ---------------------------------------------------------------------------
     def _read_features(self, store) -> None:
@@ -165,6 +167,13 @@ class Model:
             t = self.tests.setdefault(r["test"].value, Test(r["test"].value, r["label"].value))
             self.labels[t.iri] = t.label
             (t.shows if r["kind"].value == "shows" else t.indicates).add(r["target"].value)
+
+    @property
+    def term_resolver(self) -> Resolver | None:
+        """HPO terms by label, exact synonym or CURIE (made on first use)."""
+        if self._terms is None and self.term_rows:
+            self._terms = Resolver(self.term_rows)
+        return self._terms
 
     # ---- the hierarchy ---------------------------------------------------------------------
     def implied(self, node: str) -> frozenset[str]:
