@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import statistics
 import sys
@@ -123,14 +122,19 @@ def make_rankers(model, ont, rng: random.Random):
         post = posterior(model, p, a, prior) if p or a else dict(prior)
         return sorted(post, key=lambda c: (-post[c], c)), post
 
+    memo: dict[tuple[str, ...], dict[str, float]] = {}
+
+    def similarities(terms: tuple[str, ...]) -> dict[str, float]:
+        if terms not in memo:
+            patient = HPOSet.from_queries(list(terms)) if terms else None
+            memo[terms] = {c: patient.similarity(s, kind="omim", method="resnik", combine="BMA")
+                           for c, s in cause_sets.items()} if patient is not None else {}
+        return memo[terms]
+
     def baseline(present, absent):
-        terms = sorted({curie(t) for f in present for t in hpo_terms_of(model, f)})
-        scores = {}
-        patient = HPOSet.from_queries(terms) if terms else None
-        for c in model.causes:
-            s = patient.similarity(cause_sets[c], kind="omim", method="resnik", combine="BMA") \
-                if patient is not None and c in cause_sets else 0.0
-            scores[c] = (s, rng.random())
+        terms = tuple(sorted({curie(t) for f in present for t in hpo_terms_of(model, f)}))
+        sims = similarities(terms)
+        scores = {c: (sims.get(c, 0.0), rng.random()) for c in model.causes}
         return sorted(scores, key=lambda c: (-scores[c][0], scores[c][1])), None
 
     return {"diagnose": ours, "Phenomizer-style baseline": baseline}

@@ -86,6 +86,8 @@ class Model:
         self._implied: dict[str, frozenset[str]] = {}
         self._down_count: dict[str, int] | None = None
         self._terms: Resolver | None = None
+        self._likelihoods: dict[tuple[str, str], Evidence] = {}
+        self.rates: dict[tuple[str, str], float] = {}  # (test, cause) → P(positive), filled by rank
 
     # ---- reading ---------------------------------------------------------------------------
     def _read_features(self, store) -> None:
@@ -220,7 +222,13 @@ class Model:
         return best
 
     def likelihood(self, cause_iri: str, query: str) -> Evidence:
-        """P(query | cause), with the evidence behind it."""
+        """P(query | cause), with the evidence behind it (worked out once per pair)."""
+        key = (cause_iri, query)
+        if key not in self._likelihoods:
+            self._likelihoods[key] = self._likelihood(cause_iri, query)
+        return self._likelihoods[key]
+
+    def _likelihood(self, cause_iri: str, query: str) -> Evidence:
         c = self.causes[cause_iri]
         article = self._best(c.claims, query, 1.0)
         if article is None:

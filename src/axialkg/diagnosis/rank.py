@@ -93,6 +93,12 @@ def score(model: Model, present: list[str], absent: list[str], prior: dict[str, 
 
 def positive_rate(model: Model, test: str, cause: str) -> float:
     """P(test positive | cause): the likeliest of the findings it shows, or that it points to the cause."""
+    if (test, cause) not in model.rates:
+        model.rates[test, cause] = _positive_rate(model, test, cause)
+    return model.rates[test, cause]
+
+
+def _positive_rate(model: Model, test: str, cause: str) -> float:
     t = model.tests[test]
     c = model.causes[cause]
     p = max((model.likelihood(cause, f).probability for f in t.shows), default=0.0)
