@@ -153,3 +153,48 @@ def test_a_phenopacket_that_is_not_one(run, tmp_path):
     bad.write_text(json.dumps({"phenotypicFeatures": [{"type": {}}]}))
     code, _, err = run("diagnose", "--phenopacket", bad)
     assert code == 2 and "type.id" in err
+
+
+# ---- the rules, by changing the graph (each on a fresh store of its own) -------------------------
+
+def fresh(update: str):
+    import axialkg
+    from axialkg.diagnosis import model_of
+
+    kg = axialkg.open()
+    kg.update("PREFIX axkg: <https://w3id.org/axialkg/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + update)
+    return kg, model_of(kg)
+
+
+def test_form_of_links_match_a_broader_finding():
+    # renal osteodystrophy shows the rugger-jersey spine; once that is a form of endplate sclerosis,
+    # a patient with endplate sclerosis matches the claim fully
+    kg, model = fresh("INSERT DATA { axkg:rugger-jersey-spine axkg:formOf axkg:endplate-sclerosis }")
+    ev = model.likelihood(AX + "renal-osteodystrophy", AX + "endplate-sclerosis")
+    assert (ev.kind, ev.via, ev.probability) == ("article", AX + "rugger-jersey-spine", 0.7)
+    import axialkg
+    from axialkg.diagnosis import model_of
+
+    plain = model_of(axialkg.open()).likelihood(AX + "renal-osteodystrophy", AX + "endplate-sclerosis")
+    assert plain.kind != "article" and plain.probability < 0.7
+
+
+def test_a_hedge_lowers_the_claims_band():
+    kg, model = fresh("""INSERT { ?ax axkg:hedge axkg:hedge-selected-cases } WHERE {
+        ?ax owl:annotatedSource axkg:myelofibrosis ; owl:annotatedTarget axkg:splenomegaly }""")
+    # the stated claim's 0.7 falls to 0.15; the red flag (splenomegaly suggests myelofibrosis, 0.5) now leads
+    ev = model.likelihood(AX + "myelofibrosis", AX + "splenomegaly")
+    assert (ev.kind, ev.probability) == ("red-flag", 0.5)
+    kg, model = fresh("""INSERT { ?ax axkg:hedge axkg:hedge-selected-cases } WHERE {
+        ?ax owl:annotatedSource axkg:systemic-mastocytosis ; owl:annotatedTarget axkg:elevated-tryptase }""")
+    assert model.likelihood(AX + "systemic-mastocytosis", AX + "elevated-tryptase").probability == 0.15
+
+
+def test_removing_an_article_claim_falls_back_to_hpo():
+    kg, model = fresh("DELETE DATA { axkg:myelofibrosis axkg:hasSymptom axkg:splenomegaly }")
+    assert model.likelihood(AX + "myelofibrosis", AX + "splenomegaly").kind == "red-flag"
+    kg, model = fresh("DELETE DATA { axkg:myelofibrosis axkg:hasSymptom axkg:splenomegaly . "
+                      "axkg:red-flag-myelofibrosis-activity axkg:suggests axkg:myelofibrosis }")
+    ev = model.likelihood(AX + "myelofibrosis", AX + "splenomegaly")
+    assert ev.kind == "hpo" and ev.sources and all(s.startswith("HPO ") for s in ev.sources)
+    assert ev.probability < 0.7
