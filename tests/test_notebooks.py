@@ -27,6 +27,7 @@ NOTEBOOKS = {
                             "ruxolitinib", "JAK inhibitor"]),
     "03-paths.ipynb": (2, ["ruxolitinib", "myelofibrosis", "axial osteosclerosis"]),
     "04-interchange.ipynb": (0, ["kgx", "myelofibrosis", "server stopped"]),
+    "05-diagnose.ipynb": (3, ["myelofibrosis", "next test", "likelihood_ratio"]),
 }
 
 

@@ -425,6 +425,14 @@ class KnowledgeGraph:
                      "category_label": info.types[0] if info.types else None}
         return neighborhood_of(G, center, hops, directed=directed, alone=alone)
 
+    def diagnose(self, present: Iterable[str] = (), absent: Iterable[str] = (), *, top: int | None = 10,
+                 prior: str = "article", tests: int = 3):
+        """The differential for a patient's findings: causes by posterior, evidence, next tests
+        (see :mod:`axialkg.diagnosis`); ``.to_json()`` gives the shape the endpoint returns."""
+        from .diagnosis import diagnose
+
+        return diagnose(self, present, absent, top=top, prior=prior, tests=tests)
+
     def close(self) -> None:
         self.store.close()
 

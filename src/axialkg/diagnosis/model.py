@@ -1,0 +1,264 @@
+"""The differential's knowledge, read once from the store: causes, what the article says each shows
+(with its hedge and sources), HPO annotations, the finding hierarchy, and the tests.
+
+P(finding | cause) comes from the article first: a claim's hedge gives its frequency band. Where the
+article is silent, an HPO annotation gives its frequency, discounted when it has none or when the
+cause is grounded to a narrower disease (one HPO disease must not pull a broad cause ahead). Matching
+runs up the hierarchy (HPO is-a, the graph's *form of* links, a finding's HPO mapping): a cause that
+shows a finding more specific than the patient's matches fully; one that shows only a broader one
+matches partly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..names import Resolver
+from ..queries import internal
+from ..vocab import NAMESPACE
+
+HEDGE_BANDS = {"hedge-stated": 0.7, "hedge-possible": 0.4, "hedge-limited-evidence": 0.3,
+               "hedge-selected-cases": 0.15}
+STATED = 0.7
+RED_FLAG = 0.5           # a red flag's feature suggests the cause: a likely, not a stated, finding
+PATTERN_SHARE = 0.5      # a feature of the pattern itself, for every cause
+PARENT_SHARE = 0.6       # a subtype inherits its group's claims, a group its subtypes', at this share
+HPO_NO_FREQUENCY = 0.3   # an HPO row without frequency
+HPO_NARROW = 0.6         # the cause is grounded to a narrower disease
+HPO_CAP = 0.9
+PARTIAL = 0.25           # the cause shows only a broader finding than the patient's
+PARTIAL_MAX_DESCENDANTS = 25  # broader terms than this say nothing
+EXCLUDED = 0.01          # HPO says the disease does not show it
+BACKGROUND = {"well": 0.02, "some": 0.05, "little": 0.1}
+
+
+@dataclass
+class Evidence:
+    """Why a cause gives a finding the probability it does."""
+
+    probability: float
+    kind: str                   # article | red-flag | pattern | group | hpo | hpo-excluded | background
+    via: str | None = None      # the feature or HPO term that matched
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Cause:
+    iri: str
+    label: str
+    secondary: bool
+    parents: set[str] = field(default_factory=set)
+    children: set[str] = field(default_factory=set)
+    claims: dict[str, list[tuple[float, str, list[str]]]] = field(default_factory=dict)  # feature → (p, kind, sources)
+    hpo: list[tuple[str, float, str, list[str]]] = field(default_factory=list)  # (term, p, kind, sources)
+
+    @property
+    def knowledge(self) -> str:
+        if len(self.hpo) >= 5:
+            return "well"
+        return "some" if len(self.claims) >= 2 else "little"
+
+
+@dataclass
+class Test:
+    iri: str
+    label: str
+    shows: set[str] = field(default_factory=set)
+    indicates: set[str] = field(default_factory=set)
+
+
+class Model:
+    """Everything ``diagnose`` needs, from a handful of internal queries."""
+
+    def __init__(self, store):
+        self.labels: dict[str, str] = {}
+        self.up: dict[str, set[str]] = defaultdict(set)   # node → the nodes directly broader (or equal)
+        self._read_features(store)
+        self._read_terms(store)
+        self.causes: dict[str, Cause] = {}
+        self._read_causes(store)
+        self.pattern_claims: dict[str, list[tuple[float, str, list[str]]]] = {}
+        self._read_claims(store)
+        self._read_hpo(store)
+        self.tests: dict[str, Test] = {}
+        self._read_tests(store)
+        self._implied: dict[str, frozenset[str]] = {}
+        self._down_count: dict[str, int] | None = None
+        self._terms: Resolver | None = None
+        self._likelihoods: dict[tuple[str, str], Evidence] = {}
+        self.rates: dict[tuple[str, str], float] = {}  # (test, cause) → P(positive), filled by rank
+
+    # ---- reading ---------------------------------------------------------------------------
+    def _read_features(self, store) -> None:
+        self.features: set[str] = set()
+        for r in store.query(internal("diagnosis-features")):
+            f = r["feature"].value
+            self.features.add(f)
+            self.labels[f] = r["label"].value
+            key = r["key"].value if r.get("key") else None
+            value = r["value"].value if r.get("value") else None
+            if key == "exact" and value:
+                hp = _hp_iri(value)
+                self.up[f].add(hp)
+                self.up[hp].add(f)
+            elif key == "narrow" and value and value.startswith(_HP):
+                self.up[value].add(f)
+            elif key == "formOf" and value:
+                self.up[f].add(value)
+
+    def _read_terms(self, store) -> None:
+        self.term_rows: list[tuple[str, str, int]] = []   # for a names.Resolver: (iri, text, kind)
+        for r in store.query(internal("diagnosis-terms")):
+            t, key, value = r["term"].value, r["key"].value, r["value"].value
+            if key == "label":
+                self.labels.setdefault(t, value)
+                self.term_rows.append((t, value, 0))
+            elif key == "synonym":
+                self.term_rows.append((t, value, 1))
+            elif key == "curie":
+                self.term_rows.append((t, value, 2))
+            elif key == "parent":
+                self.up[t].add(value)
+
+    def _read_causes(self, store) -> None:
+        for r in store.query(internal("diagnosis-causes")):
+            c = r["cause"].value
+            cause = self.causes.setdefault(c, Cause(c, r["label"].value, r["secondary"].value == "true"))
+            self.labels[c] = cause.label
+            if r.get("parent"):
+                cause.parents.add(r["parent"].value)
+        for c in self.causes.values():
+            for p in c.parents:
+                if p in self.causes:
+                    self.causes[p].children.add(c.iri)
+
+    def _read_claims(self, store) -> None:
+        grouped: dict[tuple[str, str, str], tuple[str | None, list[str]]] = {}
+        for r in store.query(internal("diagnosis-claims")):
+            key = (r["subject"].value, r["feature"].value, r["via"].value)
+            hedge = r["hedge"].value if r.get("hedge") else None
+            prev = grouped.setdefault(key, (hedge, []))
+            if r.get("sourceLabel") and r["sourceLabel"].value not in prev[1]:
+                prev[1].append(r["sourceLabel"].value)
+        for (subject, feature, via), (hedge, sources) in sorted(grouped.items()):
+            red_flag = not via.startswith(NAMESPACE + "has")
+            p = RED_FLAG if red_flag else HEDGE_BANDS.get(hedge.removeprefix(NAMESPACE) if hedge else "", STATED)
+            entry = (p, "red-flag" if red_flag else "article", sorted(sources))
+            if subject in self.causes:
+                self.causes[subject].claims.setdefault(feature, []).append(entry)
+            elif not red_flag:
+                self.pattern_claims.setdefault(feature, []).append(entry)
+
+    def _read_hpo(self, store) -> None:
+        for r in store.query(internal("diagnosis-hpo")):
+            c = r["cause"].value
+            if c not in self.causes:
+                continue
+            src = f"HPO {r['disease'].value}" + (f" ({r['evidence'].value})" if r.get("evidence") else "")
+            if r["property"].value.endswith("lacksPhenotype"):
+                self.causes[c].hpo.append((r["term"].value, EXCLUDED, "hpo-excluded", [src]))
+                continue
+            p = float(r["frequency"].value) if r.get("frequency") else HPO_NO_FREQUENCY
+            if r["grounding"].value == "narrow":
+                p *= HPO_NARROW
+            self.causes[c].hpo.append((r["term"].value, min(p, HPO_CAP), "hpo", [src]))
+
+    def _read_tests(self, store) -> None:
+        for r in store.query(internal("diagnosis-tests")):
+            t = self.tests.setdefault(r["test"].value, Test(r["test"].value, r["label"].value))
+            self.labels[t.iri] = t.label
+            (t.shows if r["kind"].value == "shows" else t.indicates).add(r["target"].value)
+
+    @property
+    def term_resolver(self) -> Resolver | None:
+        """HPO terms by label, exact synonym or CURIE (made on first use)."""
+        if self._terms is None and self.term_rows:
+            self._terms = Resolver(self.term_rows)
+        return self._terms
+
+    # ---- the hierarchy ---------------------------------------------------------------------
+    def implied(self, node: str) -> frozenset[str]:
+        """The node and everything broader: what having it implies having."""
+        if node not in self._implied:
+            seen, todo = {node}, [node]
+            while todo:
+                for p in self.up.get(todo.pop(), ()):
+                    if p not in seen:
+                        seen.add(p)
+                        todo.append(p)
+            self._implied[node] = frozenset(seen)
+        return self._implied[node]
+
+    def descendants(self, node: str) -> int:
+        if self._down_count is None:
+            counts: dict[str, int] = defaultdict(int)
+            for n in list(self.up):
+                for a in self.implied(n):
+                    counts[a] += 1
+            self._down_count = dict(counts)
+        return self._down_count.get(node, 0)
+
+    def match(self, shown: str, query: str) -> float:
+        """1 when showing ``shown`` implies ``query``; PARTIAL when ``shown`` is a broader (but not
+        vague) finding than ``query``; 0 otherwise."""
+        if query in self.implied(shown):
+            return 1.0
+        if shown in self.implied(query) and self.descendants(shown) <= PARTIAL_MAX_DESCENDANTS:
+            return PARTIAL
+        return 0.0
+
+    # ---- likelihoods -----------------------------------------------------------------------
+    def _best(self, claims, query: str, share: float, kind: str | None = None):
+        best = None
+        for feature, entries in claims.items():
+            m = self.match(feature, query)
+            if not m:
+                continue
+            for p, k, sources in entries:
+                value = p * m * share
+                if best is None or value > best.probability:
+                    best = Evidence(value, kind or k, feature, list(sources))
+        return best
+
+    def likelihood(self, cause_iri: str, query: str) -> Evidence:
+        """P(query | cause), with the evidence behind it (worked out once per pair)."""
+        key = (cause_iri, query)
+        if key not in self._likelihoods:
+            self._likelihoods[key] = self._likelihood(cause_iri, query)
+        return self._likelihoods[key]
+
+    def _likelihood(self, cause_iri: str, query: str) -> Evidence:
+        c = self.causes[cause_iri]
+        article = self._best(c.claims, query, 1.0)
+        if article is None:
+            for other in sorted(c.parents | c.children):
+                if other in self.causes:
+                    found = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
+                    if found and (article is None or found.probability > article.probability):
+                        article = found
+        if article is not None:
+            return article
+        hpo = None
+        for term, p, kind, sources in c.hpo:
+            if kind == "hpo-excluded":
+                if term in self.implied(query):
+                    return Evidence(EXCLUDED, kind, term, list(sources))
+                continue
+            m = self.match(term, query)
+            if m and (hpo is None or p * m > hpo.probability):
+                hpo = Evidence(p * m, kind, term, list(sources))
+        pattern = self._best(self.pattern_claims, query, PATTERN_SHARE, "pattern")
+        floor = Evidence(BACKGROUND[c.knowledge], "background")
+        best = max((e for e in (hpo, pattern) if e is not None), key=lambda e: e.probability, default=floor)
+        return best if best.probability > floor.probability else floor
+
+
+_HP = "http://purl.obolibrary.org/obo/HP_"
+
+
+def _hp_iri(curie: str) -> str:
+    return _HP + curie.split(":", 1)[1]
+
+
+__all__ = ["Cause", "Evidence", "Model", "Test"]

@@ -1,0 +1,200 @@
+"""The differential on the release: real rankings, excluded findings, priors, next tests, the JSON
+shape of issue #16, phenopackets, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from axialkg.errors import UsageError
+
+AX = "https://w3id.org/axialkg/"
+MF = ["splenomegaly", "anaemia", "low marrow signal on MRI"]
+
+
+def prob(d, slug):
+    return next(c.probability for c in d.candidates if c.cause == AX + slug)
+
+
+def test_myelofibrosis_leads_for_splenomegaly_anaemia_and_low_marrow_signal(kg):
+    d = kg.diagnose(present=MF)
+    assert d.candidates[0].cause == AX + "myelofibrosis"
+    assert d.candidates[0].probability > 0.5
+    top = d.candidates[0]
+    assert {s.finding for s in top.supporting} == {AX + "splenomegaly", AX + "anaemia", AX + "low-marrow-signal-on-mri"}
+    assert all(s.likelihood_ratio > 1 and s.sources for s in top.supporting)
+    # sickle cell disease shows all three in HPO or the article, but its narrow groundings must not win
+    assert prob(d, "sickle-cell-disease") < top.probability / 2
+
+
+def test_article_causes_hpo_does_not_annotate_rank(kg):
+    assert kg.diagnose(present=["high PTH", "reduced kidney function"]).candidates[0].cause == AX + "renal-osteodystrophy"
+    assert kg.diagnose(present=["mottled enamel", "raised fluoride level"]).candidates[0].cause in \
+        {AX + "skeletal-fluorosis", AX + "endemic-fluorosis"}
+    assert kg.diagnose(present=["raised PSA", "increased uptake on bone scan"]).candidates[0].cause == AX + "osteoblastic-metastases"
+
+
+def test_absent_findings_lower_the_causes_that_predict_them(kg):
+    base = kg.diagnose(present=["low marrow signal on MRI"], top=None)
+    without_tryptase = kg.diagnose(present=["low marrow signal on MRI"], absent=["raised tryptase"], top=None)
+    assert prob(without_tryptase, "systemic-mastocytosis") < prob(base, "systemic-mastocytosis") / 2
+    mf = next(c for c in kg.diagnose(present=["anaemia"], absent=["splenomegaly"], top=None).candidates
+              if c.cause == AX + "myelofibrosis")
+    assert [s.finding for s in mf.opposing] == [AX + "splenomegaly"] and mf.opposing[0].likelihood_ratio < 1
+
+
+def test_findings_match_through_the_hpo_hierarchy(kg):
+    # hepatosplenomegaly (HP:0001433) is a kind of splenomegaly: a patient with it matches the article's
+    # splenomegaly claim of myelofibrosis; given as an HPO CURIE that no entity of ours maps to
+    d = kg.diagnose(present=["HP:0001433", "anaemia", "low marrow signal on MRI"])
+    assert d.findings[0].iri == "http://purl.obolibrary.org/obo/HP_0001433"
+    assert d.findings[0].label == "Hepatosplenomegaly"
+    assert d.candidates[0].cause == AX + "myelofibrosis"
+    assert any(s.finding.endswith("HP_0001433") for s in d.candidates[0].supporting)
+
+
+def test_the_prior_is_stated_and_overridable(kg):
+    article = kg.diagnose(present=["diffuse osteosclerosis"], top=None)
+    uniform = kg.diagnose(present=["diffuse osteosclerosis"], prior="uniform", top=None)
+    assert "common causes" in article.prior and "myelofibrosis" in article.prior
+    assert uniform.prior == "uniform"
+    assert prob(article, "myelofibrosis") > prob(uniform, "myelofibrosis")
+    with pytest.raises(UsageError, match="unknown prior"):
+        kg.diagnose(present=["anaemia"], prior="flat")
+
+
+def test_next_tests_by_information_gain_skip_tests_done(kg):
+    d = kg.diagnose(present=MF)
+    assert d.next_tests and d.next_tests == sorted(d.next_tests, key=lambda t: -t.expected_information_gain)
+    t = d.next_tests[0]
+    assert t.expected_information_gain > 0
+    assert abs(sum(p for _, _, p in t.if_positive) - 1) < 1 or len(t.if_positive) == 3
+    # MRI showed the low marrow signal already: it is not suggested again
+    assert AX + "mri" not in {t.test for t in d.next_tests}
+    done = kg.diagnose(present=["abnormal blood cells"], tests=30)
+    assert AX + "complete-blood-count-and-smear" not in {t.test for t in done.next_tests}
+    assert AX + "complete-blood-count-and-smear" in {t.test for t in kg.diagnose(present=["splenomegaly"], tests=30).next_tests}
+
+
+def test_a_cause_known_little_says_so(kg):
+    d = kg.diagnose(present=["diffuse osteosclerosis"], top=None)
+    sparse = [c for c in d.candidates if c.note]
+    assert sparse and all("knows little" in c.note for c in sparse)
+    assert AX + "myelofibrosis" not in {c.cause for c in sparse}
+
+
+def test_json_shape(kg):
+    j = kg.diagnose(present=MF, absent=["raised tryptase"], top=3).to_json()
+    assert list(j) == ["findings", "absent", "prior", "candidates", "next_tests"]
+    assert j["findings"][0] == {"input": "splenomegaly", "iri": AX + "splenomegaly", "label": "enlarged spleen"} or \
+        j["findings"][0]["iri"] == AX + "splenomegaly"
+    assert [f["iri"] for f in j["absent"]] == [AX + "elevated-tryptase"]
+    assert len(j["candidates"]) == 3
+    probs = [c["probability"] for c in j["candidates"]]
+    assert probs == sorted(probs, reverse=True)
+    for c in j["candidates"]:
+        assert {"cause", "label", "probability", "supporting", "opposing"} <= set(c) <= \
+            {"cause", "label", "probability", "supporting", "opposing", "note"}
+        for s in c["supporting"] + c["opposing"]:
+            assert set(s) == {"finding", "label", "likelihood_ratio", "sources"}
+            assert isinstance(s["likelihood_ratio"], float) and isinstance(s["sources"], list)
+    for t in j["next_tests"]:
+        assert set(t) == {"test", "label", "expected_information_gain", "if_positive", "if_negative"}
+        assert all(set(x) == {"cause", "probability"} for x in t["if_positive"] + t["if_negative"])
+    json.dumps(j)
+
+
+def test_cli_table_and_json(run):
+    code, out, err = run("diagnose", "--finding", "splenomegaly", "--finding", "anaemia",
+                         "--finding", "low marrow signal on MRI", "--format", "json", "--top", "2")
+    assert code == 0, err
+    j = json.loads(out)
+    assert j["candidates"][0]["label"] == "myelofibrosis" and len(j["candidates"]) == 2
+    code, out, err = run("diagnose", "--finding", "splenomegaly", "--absent", "raised tryptase")
+    assert code == 0 and " myelofibrosis" in out.splitlines()[4] and "next test" in out
+
+
+def test_phenopacket_gives_the_same_answer_as_the_flags(run, tmp_path):
+    packet = {"id": "patient-1", "subject": {"id": "p1"}, "phenotypicFeatures": [
+        {"type": {"id": "HP:0001744", "label": "Splenomegaly"}},
+        {"type": {"id": "HP:0001903", "label": "Anemia"}},
+        {"type": {"id": "HP:0031901", "label": "Elevated serum tryptase"}, "excluded": True}],
+        "metaData": {"phenopacketSchemaVersion": "2.0"}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(packet))
+    code, from_packet, err = run("diagnose", "--phenopacket", path, "--format", "json")
+    assert code == 0, err
+    code, from_flags, _ = run("diagnose", "--finding", "HP:0001744", "--finding", "HP:0001903",
+                              "--absent", "HP:0031901", "--format", "json")
+    assert json.loads(from_packet) == json.loads(from_flags)
+    assert [f["iri"] for f in json.loads(from_packet)["absent"]] == [AX + "elevated-tryptase"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--finding", "splenomegally"], "did you mean"),
+    (["--finding", "myelofibrosis"], "not a finding"),
+    (["--finding", "anaemia", "--absent", "anemia"], "both present and absent"),
+    ([], "give a --finding"),
+    (["--finding", "anaemia", "--top", "0"], "--top"),
+    (["--phenopacket", "/nonexistent/p.json"], "cannot read phenopacket"),
+])
+def test_errors_are_one_line_exit_2(run, argv, message):
+    code, out, err = run("diagnose", *argv)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+def test_a_phenopacket_that_is_not_one(run, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    code, _, err = run("diagnose", "--phenopacket", bad)
+    assert code == 2 and "not JSON" in err and len(err.strip().splitlines()) == 1
+    bad.write_text(json.dumps({"phenotypicFeatures": [{"type": {}}]}))
+    code, _, err = run("diagnose", "--phenopacket", bad)
+    assert code == 2 and "type.id" in err
+
+
+# ---- the rules, by changing the graph (each on a fresh store of its own) -------------------------
+
+def fresh(update: str):
+    import axialkg
+    from axialkg.diagnosis import model_of
+
+    kg = axialkg.open()
+    kg.update("PREFIX axkg: <https://w3id.org/axialkg/>\nPREFIX owl: <http://www.w3.org/2002/07/owl#>\n" + update)
+    return kg, model_of(kg)
+
+
+def test_form_of_links_match_a_broader_finding():
+    # renal osteodystrophy shows the rugger-jersey spine; once that is a form of endplate sclerosis,
+    # a patient with endplate sclerosis matches the claim fully
+    kg, model = fresh("INSERT DATA { axkg:rugger-jersey-spine axkg:formOf axkg:endplate-sclerosis }")
+    ev = model.likelihood(AX + "renal-osteodystrophy", AX + "endplate-sclerosis")
+    assert (ev.kind, ev.via, ev.probability) == ("article", AX + "rugger-jersey-spine", 0.7)
+    import axialkg
+    from axialkg.diagnosis import model_of
+
+    plain = model_of(axialkg.open()).likelihood(AX + "renal-osteodystrophy", AX + "endplate-sclerosis")
+    assert plain.kind != "article" and plain.probability < 0.7
+
+
+def test_a_hedge_lowers_the_claims_band():
+    kg, model = fresh("""INSERT { ?ax axkg:hedge axkg:hedge-selected-cases } WHERE {
+        ?ax owl:annotatedSource axkg:myelofibrosis ; owl:annotatedTarget axkg:splenomegaly }""")
+    # the stated claim's 0.7 falls to 0.15; the red flag (splenomegaly suggests myelofibrosis, 0.5) now leads
+    ev = model.likelihood(AX + "myelofibrosis", AX + "splenomegaly")
+    assert (ev.kind, ev.probability) == ("red-flag", 0.5)
+    kg, model = fresh("""INSERT { ?ax axkg:hedge axkg:hedge-selected-cases } WHERE {
+        ?ax owl:annotatedSource axkg:systemic-mastocytosis ; owl:annotatedTarget axkg:elevated-tryptase }""")
+    assert model.likelihood(AX + "systemic-mastocytosis", AX + "elevated-tryptase").probability == 0.15
+
+
+def test_removing_an_article_claim_falls_back_to_hpo():
+    kg, model = fresh("DELETE DATA { axkg:myelofibrosis axkg:hasSymptom axkg:splenomegaly }")
+    assert model.likelihood(AX + "myelofibrosis", AX + "splenomegaly").kind == "red-flag"
+    kg, model = fresh("DELETE DATA { axkg:myelofibrosis axkg:hasSymptom axkg:splenomegaly . "
+                      "axkg:red-flag-myelofibrosis-activity axkg:suggests axkg:myelofibrosis }")
+    ev = model.likelihood(AX + "myelofibrosis", AX + "splenomegaly")
+    assert ev.kind == "hpo" and ev.sources and all(s.startswith("HPO ") for s in ev.sources)
+    assert ev.probability < 0.7
