@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
-from .paths import add_common, avoided, flag_names, hop_lines, open_kg, plural, write_json
+from .paths import add_common, add_stated_only, avoided, flag_names, hop_lines, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--damping", type=float, default=0.4, metavar="W", help="degree damping exponent (default 0.4)")
     p.add_argument("--limit", type=int, default=20, metavar="K", help="connections to show (default 20; 0: all)")
     p.add_argument("--paths", type=int, default=3, metavar="P", help="top paths explained per connection (default 3)")
+    add_stated_only(p)
     add_common(p)
     p.set_defaults(handler=run)
 
@@ -57,7 +58,7 @@ def run(args) -> int:
     with flag_names():
         found = kg.connect(source, target, from_category=args.from_category, to_category=args.to_category,
                            max_hops=args.max_hops, directed=args.directed, damping=args.damping,
-                           avoid_categories=avoided(args))
+                           avoid_categories=avoided(args), stated_only=args.stated_only)
     shown = found[:args.limit] if args.limit else found
     a = kg.resolver.display(kg.resolve(source)) if source else f"every {args.from_category}"
     b = kg.resolver.display(kg.resolve(target)) if target else f"every {args.to_category}"

@@ -124,10 +124,22 @@ class CompactGraph:
         self._succ = _Adjacency(self, forward=True)
         self._pred = _Adjacency(self, forward=False)
         self._source_cache: dict[int, tuple] = {}
+        self._ids: dict[str, int] = {}
 
     # ---- ids -----------------------------------------------------------------------------------
     def id_of(self, iri: str) -> int | None:
-        return self.by_iri.find(iri) if isinstance(iri, str) else None
+        got = self._ids.get(iri)
+        if got is None and isinstance(iri, str):
+            got = self.by_iri.find(iri)
+            if got is not None:
+                self._ids[iri] = got
+        return got
+
+    def iri(self, i: int) -> str:
+        """The IRI of node ``i`` (and its id remembered, so that looking it up costs no search)."""
+        got = self.iris[i]
+        self._ids[got] = i
+        return got
 
     def __contains__(self, iri) -> bool:
         return self.id_of(iri) is not None
@@ -264,7 +276,7 @@ class _Adjacency(Mapping):
             other = G.arrays["dst" if self.forward else "src"]
             got = {}
             for e in G.edges_of(u, self.forward).tolist():
-                v = G.iris[int(other[e])]
+                v = G.iri(int(other[e]))
                 attrs = G.edge_attrs(e)
                 got.setdefault(v, {})[attrs["predicate"]] = attrs
             self.cache[iri] = got

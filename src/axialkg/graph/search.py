@@ -167,7 +167,9 @@ def _edge_record(G, u: str, v: str, key: str, direction: str) -> dict:
     d = G._succ[u][v][key] if direction == FORWARD else G._succ[v][u][key]
     pred = d.get("predicate", key)
     return {"predicate": pred, "label": d.get("label") or local_name(pred), "direction": direction,
-            "sources": list(d.get("sources") or []), "further_sources": int(d.get("further_sources") or 0)}
+            "sources": list(d.get("sources") or []), "further_sources": int(d.get("further_sources") or 0),
+            "hedge": d.get("hedge") or "stated", "asserted_by": d.get("asserted_by") or "article",
+            "effect_direction": d.get("effect_direction")}
 
 
 def make_path(G, nodes: list[str], steps: list[tuple]) -> Path:
