@@ -69,7 +69,7 @@ def work(task: dict) -> dict:
 
 
 def _question(kg, task: dict, G) -> dict:
-    from axialkg import graph as P
+    from axialkg import graph as P  # noqa: N812 - P for the package, as the tests name it
 
     what = task["what"].removeprefix("nx-")
     t = time.perf_counter()
