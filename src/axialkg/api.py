@@ -276,6 +276,7 @@ class KnowledgeGraph:
                   for r in self.store.query(internal("schema"))]
         built = compact.build(
             claims=_plain(self.store.query(internal("graph-claims"))),
+            axioms=_plain(self.store.query(internal("graph-axioms"))),
             nodes=_plain(self.store.query(internal("graph-nodes"))),
             types=types, predicates={r["predicate"].value: r["label"].value
                                      for r in self.store.query(internal("graph-predicates"))},

@@ -193,6 +193,15 @@ class CompactGraph:
         keep = set(keep)
         return frozenset(x for x in (self.iris[int(i)] for i in self.member_ids(categories)) if x not in keep)
 
+    def with_arrays(self, arrays: dict) -> CompactGraph:
+        """The same nodes and metagraph over other edge arrays (a permuted graph)."""
+        other = object.__new__(CompactGraph)
+        other.__dict__.update(self.__dict__)
+        other.arrays, other.keep = arrays, None
+        other._node, other._succ, other._pred = _Nodes(other), _Adjacency(other, True), _Adjacency(other, False)
+        other._source_cache, other._ids = {}, dict(self._ids)
+        return other
+
     def restricted(self, keep: np.ndarray) -> CompactGraph:
         """The same graph with only the edges ``keep`` marks."""
         both = keep if self.keep is None else keep & self.keep
@@ -308,11 +317,33 @@ def load(path: Path, version: str) -> CompactGraph | None:
     return CompactGraph(arrays, meta)
 
 
+def _provenance(axioms: Iterable[dict]) -> dict[tuple, dict]:
+    """``graph-axioms`` rows grouped by claim (subject, predicate, object): its source labels, the
+    largest further-source count, the least hedge, asserter and direction, how many axioms."""
+    out: dict[tuple, dict] = {}
+    for r in axioms:
+        key = (r["subject"], r["predicate"], r["object"])
+        got = out.get(key)
+        if got is None:
+            got = out[key] = {"sources": set(), "furtherSources": 0, "axioms": set()}
+        got["axioms"].add(r["axiom"])
+        if r.get("sourceLabel"):
+            got["sources"].add(r["sourceLabel"])
+        if r.get("further"):
+            got["furtherSources"] = max(got["furtherSources"], int(r["further"]))
+        for k in ("hedge", "assertedBy", "effectDirection"):
+            v = r.get(k)
+            if v and (got.get(k) is None or v < got[k]):
+                got[k] = v
+    return out
+
+
 def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predicates: dict[str, str],
-          schema_triples: list, version: str = "") -> CompactGraph:
-    """The compact projection from plain rows: ``claims`` (``graph-claims``), ``nodes``
-    (``graph-nodes``: entity, label), ``types`` (entity → asserted class IRIs), ``predicates``
-    (object property → label) and the schema as triples. The same rules as
+          schema_triples: list, axioms: Iterable[dict] = (), version: str = "") -> CompactGraph:
+    """The compact projection from plain rows: ``claims`` (``graph-claims``: subject, predicate,
+    object; a hand-made row may carry its own ``sources``), ``axioms`` (``graph-axioms``),
+    ``nodes`` (``graph-nodes``: entity, label), ``types`` (entity → asserted class IRIs),
+    ``predicates`` (object property → label) and the schema as triples. The same rules as
     :func:`~.projection.project_edges` over ``graph-edges``: both ends labelled and of a class of
     ours, the category the least most specific class; an unsourced edge restating a sourced one
     between the same two entities is left out."""
@@ -332,16 +363,23 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
         specific = [c for c in mine if not any(o != c and c in schema.ancestors(o, unions=False) for o in mine)]
         category_of[iri] = min(specific or mine)
     pred_ids = {p: i for i, p in enumerate(sorted(predicates))}
+    provenance = _provenance(axioms)
+    none: dict = {}
     rows = []
+    seen = set()
     for r in claims:
         s, p, o = r["subject"], r["predicate"], r["object"]
-        if p not in pred_ids or s not in label_of or o not in label_of or s not in category_of \
-                or o not in category_of:
+        if p not in pred_ids or s not in category_of or o not in category_of or s not in label_of \
+                or o not in label_of or (s, p, o) in seen:
             continue
-        sources = SEPARATOR.join(sorted(x for x in (r.get("sources") or "").split(SEPARATOR) if x))
-        rows.append((s, pred_ids[p], o, sources, int(r.get("furtherSources") or 0),
-                     _code("hedge", r.get("hedges")), _code("asserted_by", r.get("assertedBy")),
-                     _code("effect_direction", r.get("effectDirection")), int(r.get("axioms") or 0)))
+        seen.add((s, p, o))
+        d = provenance.get((s, p, o), none)
+        named = d.get("sources") or [x for x in (r.get("sources") or "").split(SEPARATOR) if x]
+        rows.append((s, pred_ids[p], o, SEPARATOR.join(sorted(named)),
+                     int(d.get("furtherSources") or r.get("furtherSources") or 0),
+                     _code("hedge", d.get("hedge")), _code("asserted_by", d.get("assertedBy")),
+                     _code("effect_direction", d.get("effectDirection")), len(d.get("axioms") or ())))
+    del seen, provenance
     sourced = {(s, o) for s, _, o, src, *_ in rows if src}
     if sourced:  # an unsourced restatement (inverse, super-property) of a sourced claim goes
         rows = [r for r in rows if r[3] or ((r[0], r[2]) not in sourced and (r[2], r[0]) not in sourced)]
