@@ -63,7 +63,7 @@ class _Strings:
     def __init__(self, blob: np.ndarray, offsets: np.ndarray):
         self.blob, self.offsets = blob, offsets
         self._raw = blob.tobytes()
-        self._off = offsets.tolist()
+        self._off = offsets  # indexed one at a time: no list of a million offsets to make on load
 
     @classmethod
     def of(cls, texts: list[str]) -> _Strings:
@@ -77,24 +77,24 @@ class _Strings:
         return len(self._off) - 1
 
     def __getitem__(self, i: int) -> str:
-        return self._raw[self._off[i]:self._off[i + 1]].decode("utf-8")
+        return self._raw[int(self._off[i]):int(self._off[i + 1])].decode("utf-8")
 
 
 class _ByIri:
     """The node ids in IRI order, searched by bisection (no dict of a million IRIs to build)."""
 
     def __init__(self, iris: _Strings, order: np.ndarray):
-        self.iris, self.order = iris, order.tolist()
+        self.iris, self.order = iris, order
 
     def __len__(self) -> int:
         return len(self.order)
 
     def __getitem__(self, i: int) -> str:
-        return self.iris[self.order[i]]
+        return self.iris[int(self.order[i])]
 
     def find(self, iri: str) -> int | None:
         i = bisect.bisect_left(self, iri)
-        return self.order[i] if i < len(self.order) and self[i] == iri else None
+        return int(self.order[i]) if i < len(self.order) and self[i] == iri else None
 
 
 class CompactGraph:
@@ -401,18 +401,18 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
         node_catset[i] = j
     source_ids: dict[str, int] = {}
     source_texts: list[str] = []
-    m = len(rows)
-    cols = {k: np.zeros(m, dtype=t) for k, t in (("src", np.int32), ("dst", np.int32), ("pred", np.int16),
-                                                 ("srcset", np.int32), ("further", np.int32), ("hedge", np.int8),
-                                                 ("asserter", np.int8), ("effect", np.int8), ("axioms", np.int8))}
-    for e, (s, p, o, src, further, hedge, asserter, effect, axioms) in enumerate(rows):
-        sid = source_ids.get(src)
-        if sid is None:
-            sid = source_ids[src] = len(source_texts)
-            source_texts.append(src)
-        cols["src"][e], cols["dst"][e], cols["pred"][e], cols["srcset"][e] = ids[s], ids[o], p, sid
-        cols["further"][e], cols["hedge"][e], cols["asserter"][e] = further, hedge, asserter
-        cols["effect"][e], cols["axioms"][e] = effect, min(axioms, 127)
+    for row in rows:
+        if row[3] not in source_ids:
+            source_ids[row[3]] = len(source_texts)
+            source_texts.append(row[3])
+    columns = list(zip(*rows)) or [()] * 9
+    cols = {"src": np.array([ids[s] for s in columns[0]], dtype=np.int32),
+            "dst": np.array([ids[o] for o in columns[2]], dtype=np.int32),
+            "pred": np.array(columns[1], dtype=np.int16),
+            "srcset": np.array([source_ids[x] for x in columns[3]], dtype=np.int32),
+            "further": np.array(columns[4], dtype=np.int32), "hedge": np.array(columns[5], dtype=np.int8),
+            "asserter": np.array(columns[6], dtype=np.int8), "effect": np.array(columns[7], dtype=np.int8),
+            "axioms": np.minimum(np.array(columns[8], dtype=np.int64), 127).astype(np.int8)}
     pred_order = sorted(predicates)
     arrays = _csr(cols, len(used))
     iris, labels, srcs = _Strings.of(used), _Strings.of([label_of[x] or local_name(x) for x in used]), \

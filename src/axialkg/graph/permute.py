@@ -130,7 +130,7 @@ def judge(G: CompactGraph, connections: list[Connection], *, permutations: int =
             s, t = c.source["iri"], c.target["iri"]
             scores = [metapath_dwpc(H, s, t, m.metapath, damping) for m in c.metapaths]
             for m, got in zip(c.metapaths, scores):
-                if got >= m.dwpc * (1 - 1e-12):
+                if got >= (m.dwpc or 0.0) * (1 - 1e-12):
                     hits[i][str(m.metapath)] += 1
             if dwpc(scores) >= c.dwpc * (1 - 1e-12):
                 total_hits[i] += 1
