@@ -202,6 +202,72 @@ class CompactGraph:
         other._source_cache, other._ids = {}, dict(self._ids)
         return other
 
+    def meet(self, source: str, target: str, max_hops: int, directed: bool, blocked) -> tuple | None:
+        """:func:`~.search._meet` on the arrays: the bidirectional bounded search that bounds a
+        path search, with the same answer (the target ball as IRI → distance, the bound outside
+        it, the shortest length; None when no path fits)."""
+        a = self.arrays
+        s, t = self.id_of(source), self.id_of(target)
+        if s is None or t is None:
+            return None
+        banned = {i for i in (self.id_of(b) for b in blocked) if i is not None}
+        near: tuple[dict[int, int], dict[int, int]] = ({s: 0}, {t: 0})
+        frontier = [[s], [t]]
+        radius, done = [0, 0], [False, False]
+        while radius[0] + radius[1] < max_hops and not all(done):
+            side = 0 if done[1] or (not done[0] and len(frontier[0]) <= len(frontier[1])) else 1
+            dist, nxt, d = near[side], [], radius[side] + 1
+            first = side == 0  # the source side walks forward, the target side back
+            for u in frontier[side]:
+                found = a["dst" if first else "src"][self.edges_of(u, first)].tolist()
+                if not directed:
+                    found += a["src" if first else "dst"][self.edges_of(u, not first)].tolist()
+                for v in found:
+                    if v not in dist and v not in banned:
+                        dist[v] = d
+                        nxt.append(v)
+            frontier[side] = nxt
+            radius[side] = d
+            done[side] = not nxt
+        ds, dt = near
+        small, big = (ds, dt) if len(ds) <= len(dt) else (dt, ds)
+        best = min((small[v] + big[v] for v in small if v in big), default=None)
+        if best is None or best > max_hops:
+            return None
+        outside = max_hops + 1 if done[1] else radius[1] + 1
+        return _IriDistances(self, dt), outside, best
+
+    def ball(self, center: str, hops: int, directed: bool = False) -> tuple[dict[str, int], list[tuple]]:
+        """The nodes within ``hops`` of ``center`` (IRI → distance, in the order a breadth-first
+        search meets them) and the edges among them ``(u, v, predicate, attributes)``, from the
+        arrays: no node's whole adjacency is made into dicts."""
+        a = self.arrays
+        start = self.id_of(center)
+        if start is None:
+            raise KeyError(center)
+        dist = {start: 0}
+        frontier = [start]
+        for d in range(1, hops + 1):
+            nxt = []
+            for u in frontier:
+                near = a["dst"][self.edges_of(u, True)].tolist()
+                if not directed:
+                    near += a["src"][self.edges_of(u, False)].tolist()
+                for v in near:
+                    if v not in dist:
+                        dist[v] = d
+                        nxt.append(v)
+            frontier = nxt
+        inside = np.zeros(self.n, dtype=bool)
+        inside[list(dist)] = True
+        edges = []
+        for u in dist:
+            out = self.edges_of(u, True)
+            for e in out[inside[a["dst"][out]]].tolist():
+                attrs = self.edge_attrs(e)
+                edges.append((self.iri(u), self.iri(int(a["dst"][e])), attrs["predicate"], attrs))
+        return {self.iri(i): d for i, d in dist.items()}, edges
+
     def restricted(self, keep: np.ndarray) -> CompactGraph:
         """The same graph with only the edges ``keep`` marks."""
         both = keep if self.keep is None else keep & self.keep
@@ -234,6 +300,17 @@ class CompactGraph:
         meta = np.frombuffer(json.dumps(self.meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
         np.savez(buf, meta=meta, **self.arrays)
         write_atomic(path, buf.getvalue())
+
+
+class _IriDistances:
+    """Distances kept by node id, looked up by IRI (``dist.get(iri, default)``), as searches read them."""
+
+    def __init__(self, G: CompactGraph, by_id: dict[int, int]):
+        self.G, self.by_id = G, by_id
+
+    def get(self, iri: str, default=None):
+        i = self.G.id_of(iri)
+        return default if i is None else self.by_id.get(i, default)
 
 
 class _Nodes(Mapping):

@@ -85,6 +85,8 @@ def _meet(G, source: str, target: str, max_hops: int, directed: bool, blocked) -
     walking forward, and around the target, walking back) until their radii add up to
     ``max_hops``. Returns the target ball's distances, the lower bound on the distance to the
     target for a node outside it, and the shortest path length; None when no path fits."""
+    if hasattr(G, "meet"):  # a compact projection searches its arrays
+        return G.meet(source, target, max_hops, directed, blocked)
     succ, pred = G._succ, G._pred
     near = {source: 0}, {target: 0}
     frontier = [source], [target]
