@@ -100,7 +100,7 @@ def run(task: dict, timeout: float) -> dict:
     return out
 
 
-def scale(name: str, work_dir: Path, seed: int, networkx: bool, timeout: float) -> dict:
+def scale(name: str, work_dir: Path, seed: int, networkx, timeout: float, skip: set) -> dict:
     import synth
 
     n = int(float(name))
@@ -112,13 +112,13 @@ def scale(name: str, work_dir: Path, seed: int, networkx: bool, timeout: float) 
             "target": manifest["path"]["target"], "from": "Drug", "to": "Symptom"}
     res: dict = {"triples": manifest["triples"], "entities": manifest["entities"], "claims": manifest["claims"]}
     for what in ("load", "build", "path", "neighbors", "metapaths"):
-        if what == "metapaths" and n > 1_000_000:
+        if (what == "metapaths" and n > 1_000_000) or what in skip:
             continue
         res[what] = run({**base, "what": what}, timeout)
         print(f"  {name} {what}: {_brief(res[what])}", file=sys.stderr, flush=True)
     if networkx and (n <= 1_000_000 or networkx == "all"):
         for what in ("nx-path", "nx-neighbors", "nx-metapaths"):
-            if what == "nx-metapaths" and n > 1_000_000:
+            if (what == "nx-metapaths" and n > 1_000_000) or what.removeprefix("nx-") in skip:
                 continue
             res[what] = run({**base, "what": what}, timeout)
             print(f"  {name} {what}: {_brief(res[what])}", file=sys.stderr, flush=True)
@@ -172,6 +172,7 @@ def main() -> int:
     ap.add_argument("--networkx-1e7", action="store_true", help="also run the networkx peer above 10^6")
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--out", type=Path, default=HERE / "results" / "graph")
+    ap.add_argument("--skip", nargs="*", default=[], help="commands to leave out (path, neighbors, metapaths)")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -182,7 +183,8 @@ def main() -> int:
            "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start",
            "scales": {}}
     for name in args.scales:
-        doc["scales"][name] = scale(name, args.work, args.seed, "all" if args.networkx_1e7 else True, args.timeout)
+        doc["scales"][name] = scale(name, args.work, args.seed, "all" if args.networkx_1e7 else True, args.timeout,
+                                    set(args.skip))
         report(doc, args.out)
     print(args.out.with_suffix(".md").read_text())
     return 0

@@ -171,3 +171,34 @@ def test_connect_gives_one_score_however_asked(kg):
              score(from_category="JAK inhibitor", target="myelofibrosis"),
              score(source="ruxolitinib", to_category="Cause"), score(from_category="Intervention", to_category="Cause")]
     assert len(set(asked)) == 1 and asked[0] > 1
+
+
+def test_permutations_keep_every_degree_and_judge_a_connection(kg, C):
+    from collections import Counter
+
+    def degrees(G, end):  # per node, predicate and the other end's kind: the metaedge degrees
+        kinds = [G.catsets[c][2] for c in G.arrays["catset"].tolist()]
+        a = G.arrays
+        other = "dst" if end == "src" else "src"
+        return Counter(zip(a[end].tolist(), a["pred"].tolist(), (kinds[i] for i in a[other].tolist())))
+
+    H = P.permuted(C, seed=3)
+    assert degrees(H, "src") == degrees(C, "src") and degrees(H, "dst") == degrees(C, "dst")
+    assert (H.arrays["dst"] != C.arrays["dst"]).mean() > 0.5  # most edges moved
+    pairs = set(zip(H.arrays["src"].tolist(), H.arrays["pred"].tolist(), H.arrays["dst"].tolist()))
+    assert len(pairs) == H.number_of_edges() and not any(s == d for s, _, d in pairs)  # no duplicate, no loop
+    found = kg.connect("ruxolitinib", "myelofibrosis", max_hops=2)
+    for m in found[0].metapaths:  # the one-metapath DWPC is connect's
+        assert P.metapath_dwpc(C, found[0].source["iri"], found[0].target["iri"], m.metapath) == \
+            pytest.approx(m.dwpc)
+    judged = kg.judge(found, permutations=30, seed=1)
+    assert judged[0].permutations == 30 and 1 / 31 <= judged[0].p_value <= 1
+    assert set(judged[0].p_values) == {str(m.metapath) for m in found[0].metapaths}
+    assert kg.judge(found, permutations=30, seed=1)[0].p_values == judged[0].p_values  # seeded
+    assert judged[0].to_dict()["permutations"] == 30
+
+
+def test_cli_connect_states_the_permutations(capsys):
+    assert main(["connect", "ruxolitinib", "myelofibrosis", "--max-hops", "2", "--permutations", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "p-values against 20 degree-preserving permutations (seed 0)" in out and " p 0." in out

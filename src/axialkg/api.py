@@ -401,6 +401,18 @@ class KnowledgeGraph:
                        avoid_categories=self._avoided(avoid_categories), max_paths=max_paths)
 
     @gc_paused
+    def judge(self, connections: list[Connection], *, permutations: int = 1000, seed: int = 0,
+              damping: float = DAMPING, stated_only: bool = False) -> list:
+        """P-values for connections from :meth:`connect` (asked with the same ``damping`` and
+        ``stated_only``): each pair's DWPC against ``permutations`` degree-preserving edge
+        permutations (see :mod:`axialkg.graph.permute`)."""
+        from .graph import judge
+
+        check_limit(permutations, name="permutations")
+        return judge(self.projection(stated_only=stated_only), connections, permutations=permutations,
+                     seed=seed, damping=damping)
+
+    @gc_paused
     def neighbors(self, entity: str, hops: int = 1, *, directed: bool = False):
         """The neighbourhood subgraph (a MultiDiGraph) within ``hops`` hops of an entity, each node
         with its ``distance`` (see :func:`axialkg.graph.neighborhood_of`).
