@@ -39,30 +39,30 @@ def work(task: dict) -> dict:
     from axialkg.stores.embedded import OxigraphStore
 
     directory, source = Path(task["dir"]), Path(task["data"])
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     kg = KnowledgeGraph(OxigraphStore.on_disk(directory, source=source))
     opened = time.perf_counter() - t0
-    out: dict = {"open_s": opened, "loaded_now": kg.store.loaded_now}
+    out: dict = {"open_s": opened, "open_cpu_s": time.process_time() - c0, "loaded_now": kg.store.loaded_now}
     what = task["what"]
     if what == "load":
         out["triples"] = kg.store.triple_count()
     elif what == "build":
         (directory / PROJECTION_CACHE).unlink(missing_ok=True)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         G = kg.projection()
-        out.update(build_s=time.perf_counter() - t, nodes=len(G), edges=G.number_of_edges(),
+        out.update(build_s=time.perf_counter() - t, build_cpu_s=time.process_time() - c, nodes=len(G), edges=G.number_of_edges(),
                    cache_mb=(directory / PROJECTION_CACHE).stat().st_size / 2**20)
     elif what in ("path", "neighbors", "metapaths"):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         kg.projection()
-        out["cache_load_s"] = time.perf_counter() - t
+        out["cache_load_s"], out["cache_load_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         out.update(_question(kg, task, kg.projection()))
     elif what in ("nx-path", "nx-neighbors", "nx-metapaths"):
         t = time.perf_counter()
         G = kg.graph()
         out["networkx_build_s"] = time.perf_counter() - t
         out.update(_question(kg, task, G))
-    out["total_s"] = time.perf_counter() - t0
+    out["total_s"], out["cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
     out["peak_mb"] = _peak_mb()
     kg.close()
     return out
@@ -72,7 +72,7 @@ def _question(kg, task: dict, G) -> dict:
     from axialkg import graph as P  # noqa: N812 - P for the package, as the tests name it
 
     what = task["what"].removeprefix("nx-")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     if what == "path":
         found = P.find_paths(G, task["source"], task["target"], max_hops=4, limit=10)
         answer = [str(p) for p in found]
@@ -82,7 +82,7 @@ def _question(kg, task: dict, G) -> dict:
     else:
         found = P.count_metapaths(G, kg.category(task["from"]), kg.category(task["to"]), max_hops=4)
         answer = [[str(m.metapath), m.count] for m in found]
-    return {"question_s": time.perf_counter() - t, "answer": answer}
+    return {"question_s": time.perf_counter() - t, "question_cpu_s": time.process_time() - c, "answer": answer}
 
 
 def run(task: dict, timeout: float) -> dict:
