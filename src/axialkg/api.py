@@ -9,7 +9,9 @@ what users type and hand IRIs down to :mod:`axialkg.graph`.
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass, field
+import pathlib
 from typing import TYPE_CHECKING, Iterable
 
 from .errors import AxialKGError, UsageError
@@ -23,9 +25,37 @@ from .sparql import analyse, with_prefixes
 from .vocab import NAMESPACE, curie, local_name
 
 if TYPE_CHECKING:
+    from .graph.compact import CompactGraph
     from .graph.model import Connection, MetapathCount, Path
     from .search import Hit, SearchIndex
     from .stores import StoreSpec
+
+
+PROJECTION_CACHE = "axialkg-projection.npz"
+
+
+def _store_version(directory: pathlib.Path, graph: str | None) -> str:
+    """What identifies an on-disk store's contents: its marker (the release loaded, and how many
+    writes the store has taken since) and the graph asked for. (The table files are no guide:
+    compaction rewrites them in the background without a change.)"""
+    from .stores.embedded import MARKER
+
+    h = hashlib.sha256((graph or "").encode("utf-8") + b"\0")
+    try:
+        h.update((directory / MARKER).read_bytes())
+    except OSError:
+        h.update(b"no marker")
+    return h.hexdigest()
+
+
+def _text(t) -> str:
+    return f"_:{t.value}" if t.type == "bnode" else t.value
+
+
+def _plain(results) -> Iterable[dict]:
+    """Result rows as dicts of plain strings."""
+    for r in results:
+        yield {k: v.value for k, v in r.items()}
 
 
 @dataclass
@@ -91,6 +121,7 @@ class KnowledgeGraph:
         self._resolver: Resolver | None = None
         self._graph = None
         self._search: SearchIndex | None = None
+        self._projection: CompactGraph | None = None
 
     # ---- resolution ------------------------------------------------------------------------
     @property
@@ -186,6 +217,7 @@ class KnowledgeGraph:
         from .search import forget
 
         forget(self.store)
+        self._projection = None
 
     # ---- entities --------------------------------------------------------------------------
     def entity(self, value: str) -> EntityInfo:
@@ -291,6 +323,42 @@ class KnowledgeGraph:
             self._graph = project_edges(self.query("graph-edges"), schema=schema, types=types)
         return self._graph
 
+    def projection(self, *, stated_only: bool = False) -> CompactGraph:
+        """The compact projection (:mod:`axialkg.graph.compact`) the graph questions run on: built
+        once per KnowledgeGraph, and for an on-disk store cached beside it (``axialkg-projection.npz``)
+        and rebuilt only when the store changed. ``stated_only``: only claims stated plainly by the
+        article (no hedge, no curator or reasoner inference)."""
+        if self._projection is None:
+            self._projection = self._load_projection()
+        found = self._projection
+        return found.stated_only() if stated_only else found
+
+    def _load_projection(self) -> CompactGraph:
+        from .graph import compact
+
+        directory = getattr(self.store, "directory", None)
+        cache = version = None
+        if directory is not None and not self.reasoned:
+            cache, version = pathlib.Path(directory) / PROJECTION_CACHE, _store_version(pathlib.Path(directory), self.store.graph)
+            found = compact.load(cache, version)
+            if found is not None:
+                return found
+        types: dict[str, set[str]] = {}
+        for r in self.store.query(internal("entity-types")):
+            types.setdefault(r["entity"].value, set()).add(r["class"].value)
+        schema = [(_text(r["subject"]), r["predicate"].value, _text(r["object"]))
+                  for r in self.store.query(internal("schema"))]
+        built = compact.build(
+            claims=_plain(self.store.query(internal("graph-claims"))),
+            axioms=_plain(self.store.query(internal("graph-axioms"))),
+            nodes=_plain(self.store.query(internal("graph-nodes"))),
+            types=types, predicates={r["predicate"].value: r["label"].value
+                                     for r in self.store.query(internal("graph-predicates"))},
+            schema_triples=schema, version=version or "")
+        if cache is not None:
+            built.save(cache)
+        return built
+
     def category(self, name: str) -> str:
         """The class IRI a category names: class local name (``JAKInhibitor``), label (``JAK
         inhibitor``), CURIE or IRI, case and spaces aside.
@@ -304,7 +372,7 @@ class KnowledgeGraph:
         if not isinstance(name, str) or not name.strip():
             raise UsageError("a category needs a name")
         raw = name.strip().strip("<>")
-        classes = Metagraph.of(self.graph()).classes
+        classes = Metagraph.of(self.projection()).classes
         if raw in classes:
             return raw
         if raw.startswith("axkg:") and NAMESPACE + raw[5:] in classes:
@@ -337,11 +405,14 @@ class KnowledgeGraph:
     @gc_paused
     def paths(self, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
               via: Iterable[str] = (), avoid: Iterable[str] = (),
-              avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES, limit: int = 20) -> list[Path]:
+              avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES, limit: int = 20,
+              stated_only: bool = False) -> list[Path]:
         """Simple paths between two entities, shortest first (``limit=0``: all), each hop with its
         predicate, the way it runs and its sources. ``via`` names categories some inner node must
         belong to, ``avoid`` entities and ``avoid_categories`` categories no inner node may be in;
-        ``directed`` walks claims from subject to object only (see :func:`axialkg.graph.find_paths`).
+        ``directed`` walks claims from subject to object only (see :func:`axialkg.graph.find_paths`);
+        ``stated_only`` leaves out hedged and inferred claims. Each hop carries its claim's ``hedge``,
+        ``asserted_by`` and ``effect_direction``.
 
         >>> import axialkg
         >>> str(axialkg.open().paths("ruxolitinib", "axial osteosclerosis", limit=1)[0])
@@ -353,7 +424,7 @@ class KnowledgeGraph:
         check_limit(limit)
         check_lists(via=via, avoid=avoid)
         s, t = self.resolve(source), self.resolve(target)
-        return find_paths(self.graph(), s, t, max_hops=max_hops, directed=directed,
+        return find_paths(self.projection(stated_only=stated_only), s, t, max_hops=max_hops, directed=directed,
                           via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
                           avoid_categories=self._avoided(avoid_categories), limit=limit)
 
@@ -373,14 +444,14 @@ class KnowledgeGraph:
 
         check_hops(max_hops)
         a, b = self.category(from_category), self.category(to_category)
-        return count_metapaths(self.graph(), a, b, max_hops=max_hops, directed=directed,
+        return count_metapaths(self.projection(), a, b, max_hops=max_hops, directed=directed,
                                avoid_categories=self._avoided(avoid_categories), recount_budget=recount_budget)
 
     @gc_paused
     def connect(self, source: str | None = None, target: str | None = None, *, from_category: str | None = None,
                 to_category: str | None = None, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
                 damping: float = DAMPING, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
-                max_paths: int = 1_000_000) -> list[Connection]:
+                max_paths: int = 1_000_000, stated_only: bool = False) -> list[Connection]:
         """Connections ranked by DWPC (Hetionet's degree-weighted path count, damping 0.4): one
         entity or one category at each end, e.g. ``connect("ruxolitinib", "myelofibrosis")`` or
         ``connect(from_category="Drug", target="axial osteosclerosis")`` (see
@@ -389,7 +460,7 @@ class KnowledgeGraph:
         >>> import axialkg
         >>> ranked = axialkg.open().connect(from_category="JAK inhibitor", target="myelofibrosis", max_hops=2)
         >>> [(c.source["label"], round(c.dwpc, 2)) for c in ranked]
-        [('momelotinib', 3.09), ('ruxolitinib', 2.95), ('fedratinib', 2.46)]
+        [('momelotinib', 2.57), ('ruxolitinib', 2.46), ('fedratinib', 2.18)]
         """
         from .graph import connect
 
@@ -400,8 +471,20 @@ class KnowledgeGraph:
                 "from_category": None if from_category is None else self.category(from_category),
                 "target": None if target is None else self.resolve(target),
                 "to_category": None if to_category is None else self.category(to_category)}
-        return connect(self.graph(), **ends, max_hops=max_hops, directed=directed, damping=damping,
+        return connect(self.projection(stated_only=stated_only), **ends, max_hops=max_hops, directed=directed, damping=damping,
                        avoid_categories=self._avoided(avoid_categories), max_paths=max_paths)
+
+    @gc_paused
+    def judge(self, connections: list[Connection], *, permutations: int = 1000, seed: int = 0,
+              damping: float = DAMPING, stated_only: bool = False) -> list:
+        """P-values for connections from :meth:`connect` (asked with the same ``damping`` and
+        ``stated_only``): each pair's DWPC against ``permutations`` degree-preserving edge
+        permutations (see :mod:`axialkg.graph.permute`)."""
+        from .graph import judge
+
+        check_limit(permutations, name="permutations")
+        return judge(self.projection(stated_only=stated_only), connections, permutations=permutations,
+                     seed=seed, damping=damping)
 
     @gc_paused
     def neighbors(self, entity: str, hops: int = 1, *, directed: bool = False):
@@ -417,7 +500,7 @@ class KnowledgeGraph:
 
         check_hops(hops, name="hops", least=0)
         center = self.resolve(entity)
-        G = self.graph()
+        G = self.projection()
         alone = None
         if center not in G:  # an entity without claims: its page gives the one node
             info = self.entity(center)

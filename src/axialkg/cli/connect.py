@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
-from .paths import add_common, avoided, flag_names, hop_lines, open_kg, plural, write_json
+from .paths import add_common, add_stated_only, avoided, flag_names, hop_lines, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -22,6 +22,10 @@ def register(sub) -> None:
     p.add_argument("--damping", type=float, default=0.4, metavar="W", help="degree damping exponent (default 0.4)")
     p.add_argument("--limit", type=int, default=20, metavar="K", help="connections to show (default 20; 0: all)")
     p.add_argument("--paths", type=int, default=3, metavar="P", help="top paths explained per connection (default 3)")
+    p.add_argument("--permutations", type=int, default=0, metavar="N",
+                   help="p-values against N degree-preserving edge permutations (hetmatpy's null; e.g. 1000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the permutations (default 0)")
+    add_stated_only(p)
     add_common(p)
     p.set_defaults(handler=run)
 
@@ -57,13 +61,18 @@ def run(args) -> int:
     with flag_names():
         found = kg.connect(source, target, from_category=args.from_category, to_category=args.to_category,
                            max_hops=args.max_hops, directed=args.directed, damping=args.damping,
-                           avoid_categories=avoided(args))
+                           avoid_categories=avoided(args), stated_only=args.stated_only)
     shown = found[:args.limit] if args.limit else found
+    check_limit(args.permutations, name="--permutations")
+    judged = kg.judge(shown, permutations=args.permutations, seed=args.seed, damping=args.damping,
+                      stated_only=args.stated_only) if args.permutations and shown else None
     a = kg.resolver.display(kg.resolve(source)) if source else f"every {args.from_category}"
     b = kg.resolver.display(kg.resolve(target)) if target else f"every {args.to_category}"
     if args.format == "json":
         write_json({"damping": args.damping, "max_hops": args.max_hops,
-                    "connections": [c.to_dict(args.paths or None) for c in shown]})
+                    "permutations": args.permutations or None,
+                    "connections": [j.to_dict(args.paths or None) for j in judged] if judged else
+                                   [c.to_dict(args.paths or None) for c in shown]})
         if not found:
             print(f"no connection from {a} to {b} within {plural(args.max_hops, 'hop')}", file=sys.stderr)
         return 0
@@ -72,11 +81,16 @@ def run(args) -> int:
         return 0
     print(f"{plural(len(found), 'connection')} from {a} to {b} by DWPC (damping {args.damping:g}, "
           f"up to {plural(args.max_hops, 'hop')})")
+    if judged:
+        print(f"p-values against {plural(args.permutations, 'degree-preserving permutation')} (seed {args.seed})")
     for i, c in enumerate(shown, 1):
+        j = judged[i - 1] if judged else None
         print(f"{i:>3}. {c.source['label']} -> {c.target['label']}  DWPC {c.dwpc:.4f}  "
-              f"({plural(c.path_count, 'path')}, {plural(len(c.metapaths), 'metapath')})")
+              + (f"p {j.p_value:.3g}  " if j else "")
+              + f"({plural(c.path_count, 'path')}, {plural(len(c.metapaths), 'metapath')})")
         for m in c.metapaths[:3]:
-            print(f"       {m.dwpc:.4f}  {m.metapath}  ({plural(m.count, 'path')})")
+            p = f"  p {j.p_values[str(m.metapath)]:.3g}" if j else ""
+            print(f"       {m.dwpc:.4f}{p}  {m.metapath}  ({plural(m.count, 'path')})")
         for p in c.paths[:args.paths] if args.paths else c.paths:
             print(f"     path {p.pdp:.4f}: {p}")
             print("\n".join(hop_lines(p, indent="         ")))

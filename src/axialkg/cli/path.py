@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
-from .paths import add_common, avoided, flag_names, hop_lines, open_kg, plural, write_json
+from .paths import add_common, add_stated_only, avoided, flag_names, hop_lines, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--avoid", action="append", default=[], metavar="ENTITY",
                    help="an entity no path may pass; repeatable")
     p.add_argument("--limit", type=int, default=20, metavar="K", help="paths to show (default 20; 0: all)")
+    add_stated_only(p)
     add_common(p)
     p.set_defaults(handler=run)
 
@@ -37,7 +38,8 @@ def run(args) -> int:
         raise UsageError("FROM and TO name the same entity")
     with flag_names():
         found = kg.paths(source, target, max_hops=args.max_hops, directed=args.directed, via=args.via,
-                         avoid=args.avoid, avoid_categories=avoided(args), limit=args.limit + 1 if args.limit else 0)
+                         avoid=args.avoid, avoid_categories=avoided(args), limit=args.limit + 1 if args.limit else 0,
+                         stated_only=args.stated_only)
     more = bool(args.limit) and len(found) > args.limit
     found = found[:args.limit] if args.limit else found
     a, b = kg.resolver.display(source), kg.resolver.display(target)

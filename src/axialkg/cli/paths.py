@@ -63,15 +63,25 @@ def write_json(doc) -> None:
     sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
+def add_stated_only(p) -> None:
+    p.add_argument("--stated-only", action="store_true",
+                   help="only claims the article states plainly: leave out hedged claims (possible, limited "
+                        "evidence, selected cases) and inferred ones (curator or reasoner)")
+
+
 def hop_lines(path, indent: str = "      ") -> list[str]:
-    """Each hop as its claim reads (subject, predicate, object) with the claim's sources."""
+    """Each hop as its claim reads (subject, predicate, object) with the claim's sources, its hedge
+    and who asserts it (a plain statement by the article shows neither), and its direction of effect."""
     lines = []
     for i, e in enumerate(path.edges):
         a, b = path.nodes[i]["label"], path.nodes[i + 1]["label"]
         subj, obj = (a, b) if e["direction"] == "forward" else (b, a)
         src = ", ".join(e["sources"]) or "no named source"
         more = f" +{e['further_sources']} further" if e["further_sources"] else ""
-        lines.append(f"{indent}{subj} | {e['label']} | {obj}   [{src}{more}]")
+        how = [w for w in (e.get("effect_direction"),
+                           None if e.get("hedge", "stated") == "stated" else e["hedge"].replace("-", " "),
+                           "curator inference" if e.get("asserted_by") == "curator" else None) if w]
+        lines.append(f"{indent}{subj} | {e['label']} | {obj}   [{src}{more}]" + (f"  ({'; '.join(how)})" if how else ""))
     return lines
 
 

@@ -11,6 +11,9 @@ Rooms, each a module:
 * :mod:`.metapaths` — metapath counts by meeting in the middle (:func:`count_metapaths`).
 * :mod:`.dwpc` — degree products and DWPC as pure functions; :mod:`.connections` ranks
   connections with them (:func:`connect`).
+* :mod:`.compact` — the projection as integer ids and CSR arrays, cached beside an on-disk store;
+  it shows networkx's adjacency, so every question above runs on it unchanged.
+* :mod:`.permute` — p-values of connections against degree-preserving edge permutations.
 * :mod:`.neighborhood` — neighbourhood subgraphs (their GraphML: :func:`axialkg.export.write_graphml`).
 * :mod:`.model` — the records answers come as; :mod:`.params` — parameter defaults and bounds;
   :mod:`.collector` — the garbage collector paused around questions.
@@ -38,13 +41,14 @@ _HOMES = {
     "metapaths": ["count_metapaths"],
     "model": ["BACKWARD", "FORWARD", "Connection", "Metaedge", "Metapath", "MetapathCount", "Path"],
     "neighborhood": ["neighborhood_of"],
+    "permute": ["DEFAULT_PERMUTATIONS", "Judged", "judge", "metapath_dwpc", "permuted"],
     "params": ["DAMPING", "DEFAULT_AVOID_CATEGORIES", "DEFAULT_MAX_HOPS", "MAX_HOPS_LIMIT", "ParameterError",
                "check_damping", "check_ends", "check_hops", "check_limit", "check_lists"],
     "projection": ["project_edges"],
     "search": ["find_paths", "iter_paths"],
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
-_MODULES = set(_HOMES) | {"collector", "walk"}
+_MODULES = set(_HOMES) | {"collector", "compact", "walk"}
 
 
 def _load(module: str):

@@ -32,22 +32,23 @@ def connect(G, source: str | None = None, target: str | None = None, *, from_cat
             max_paths: int = 1_000_000) -> list[Connection]:
     """Connections ranked by DWPC (Hetionet's degree-weighted path count, damping 0.4).
 
-    One entity or one category (IRIs) at each end. An entity end stands for its kind in the
-    metapaths, a category end for the category. Paths within each pair are sorted by their
-    degree product, highest first; pairs by DWPC.
+    One entity or one category (IRIs) at each end. Every node of a path, its ends included, stands
+    for its kind in the metapaths, so a pair scores the same whether it is asked from the entity,
+    its class or a superclass. Paths within each pair are sorted by their degree product, highest
+    first; pairs by DWPC.
     """
     check_hops(max_hops)
     check_ends(source, from_category, target, to_category)
     check_damping(damping)
     node = G._node
     if source is not None:
-        sources, A = [source], kind_of(node[source]) if source in G else None
+        sources = [source]
     else:
-        A, sources = from_category, members(G, cast(str, from_category))  # check_ends: one of the two
+        sources = members(G, cast(str, from_category))  # check_ends: one of the two
     if target is not None:
-        targets, B = {target}, kind_of(node[target]) if target in G else None
+        targets = {target}
     else:
-        B, targets = to_category, set(members(G, cast(str, to_category)))
+        targets = set(members(G, cast(str, to_category)))
     sources = [s for s in sources if s in G]
     targets = {t for t in targets if t in G}
     if not sources or not targets:
@@ -67,7 +68,7 @@ def connect(G, source: str | None = None, target: str | None = None, *, from_cat
             if total > max_paths:  # too much to answer (exit 1), not a malformed question (2)
                 raise ParameterError("max_hops", f"more than {max_paths} paths: ask with fewer {{name}} or a "
                                                  "narrower category", exit_code=AxialKGError.exit_code)
-            cats = (A,) + tuple(kind_of(node[n]) for n in nodes[1:-1]) + (B,)
+            cats = tuple(kind_of(node[n]) for n in nodes)  # ends too: one score however the pair is asked
             path = make_path(G, nodes, hops)
             path.metapath = metagraph.metapath(cats, tuple(hops))
             path.pdp = path_degree_product(path_degrees(nodes, hops, cats, degrees), damping)

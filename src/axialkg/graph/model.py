@@ -61,7 +61,8 @@ class Path:
     """One path: its nodes and, for each hop, the edge walked and which way it runs."""
 
     nodes: list[dict]   # {"iri", "label", "category", "category_label"}
-    edges: list[dict]   # {"predicate", "label", "direction", "sources", "further_sources"}
+    edges: list[dict]   # {"predicate", "label", "direction", "sources", "further_sources", "hedge",
+    #                      "asserted_by", "effect_direction"}
     metapath: Metapath | None = None
     pdp: float | None = None  # path degree product, raised to -damping (set by connect)
 

@@ -31,6 +31,14 @@ def neighborhood_of(G, center: str, hops: int = 1, *, directed: bool = False, al
                      category_label=alone.get("category_label"))
         sub.graph["center"] = center
         return sub
+    if hasattr(G, "ball"):  # a compact projection walks its arrays
+        dist, edges = G.ball(center, hops, directed)
+        sub = nx.MultiDiGraph()
+        sub.graph.update((k, v) for k, v in G.graph.items() if not k.startswith("_"))
+        sub.add_nodes_from((n, {**G._node[n], "distance": d}) for n, d in dist.items())
+        sub.add_edges_from((u, v, k, dict(attrs)) for u, v, k, attrs in edges)
+        sub.graph["center"] = center
+        return sub
     dist = {center: 0}
     frontier = [center]
     for d in range(1, hops + 1):

@@ -73,8 +73,8 @@ def project_edges(rows: Iterable, *, schema: SchemaModel | None = None, types: d
                 raw = tuple(raw)
             sources = source_cache.get(raw)
             if sources is None:  # one shared tuple per distinct source list
-                sources = (tuple(x for x in raw.split(SEPARATOR) if x) if isinstance(raw, str)
-                           else tuple(raw or ()))
+                sources = (tuple(sorted(x for x in raw.split(SEPARATOR) if x)) if isinstance(raw, str)
+                           else tuple(raw or ()))  # sorted: GROUP_CONCAT's order is the engine's
                 source_cache[raw] = sources
             label = predicates.get(p)
             if label is None:

@@ -85,6 +85,8 @@ def _meet(G, source: str, target: str, max_hops: int, directed: bool, blocked) -
     walking forward, and around the target, walking back) until their radii add up to
     ``max_hops``. Returns the target ball's distances, the lower bound on the distance to the
     target for a node outside it, and the shortest path length; None when no path fits."""
+    if hasattr(G, "meet"):  # a compact projection searches its arrays
+        return G.meet(source, target, max_hops, directed, blocked)
     succ, pred = G._succ, G._pred
     near = {source: 0}, {target: 0}
     frontier = [source], [target]
@@ -167,7 +169,9 @@ def _edge_record(G, u: str, v: str, key: str, direction: str) -> dict:
     d = G._succ[u][v][key] if direction == FORWARD else G._succ[v][u][key]
     pred = d.get("predicate", key)
     return {"predicate": pred, "label": d.get("label") or local_name(pred), "direction": direction,
-            "sources": list(d.get("sources") or []), "further_sources": int(d.get("further_sources") or 0)}
+            "sources": list(d.get("sources") or []), "further_sources": int(d.get("further_sources") or 0),
+            "hedge": d.get("hedge") or "stated", "asserted_by": d.get("asserted_by") or "article",
+            "effect_direction": d.get("effect_direction")}
 
 
 def make_path(G, nodes: list[str], steps: list[tuple]) -> Path:

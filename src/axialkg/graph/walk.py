@@ -81,6 +81,8 @@ def distances(G, starts: Iterable[str], depth: int, directed: bool, blocked=froz
 
 def members(G, category: str) -> list[str]:
     """The nodes of a category (class IRI), sorted."""
+    if hasattr(G, "members"):  # a compact projection answers from its arrays
+        return G.members(category)
     return sorted(n for n, a in G._node.items() if category in categories_of(a))
 
 
@@ -91,6 +93,8 @@ def blocked(G, categories: Iterable[str], keep: Iterable[str] = ()) -> frozenset
     iris = set(categories)
     if not iris:
         return frozenset()
+    if hasattr(G, "blocked"):
+        return G.blocked(iris, keep)
     keep = set(keep)
     return frozenset(n for n, a in G._node.items() if n not in keep and not iris.isdisjoint(categories_of(a)))
 

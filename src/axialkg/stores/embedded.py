@@ -242,6 +242,18 @@ class OxigraphStore:
             raise AxialKGError(f"update failed: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
         if self.directory:
             self.store.flush()
+            self._bump_generation()
+
+    def _bump_generation(self) -> None:
+        """Count the writes in the marker: what is cached beside the store (the graph projection)
+        is keyed by the marker, so a write invalidates it."""
+        marker = self.directory / MARKER  # type: ignore[operator]  # only on-disk stores write it
+        try:
+            state = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            state = {}
+        state["generation"] = int(state.get("generation", 0)) + 1
+        write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
 
     def dump(self) -> tuple[bytes, str]:
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph_node) or b"", \
