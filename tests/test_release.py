@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from axialkg.vocab import AXKG, DCTERMS, DEFINITION
