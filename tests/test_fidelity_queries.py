@@ -64,13 +64,12 @@ def test_a_finding_reaches_causes_of_its_forms(kg):
 
 
 def test_workup_lists_a_cause_without_a_curated_test(kg):
-    # every cause presenting with the finding is listed, with or without a test that points to it
-    finding = "back pain"
-    presenting = {r["causeLabel"] for r in rows(kg, "causes-of-symptom", symptom=finding)}
-    listed = rows(kg, "workup", finding=finding)
-    assert presenting == {r["causeLabel"] for r in listed}
-    untested = [r for r in listed if not r.get("test")]
-    assert all(r["causesPointedTo"] == "0" for r in untested)
+    """Sickle cell disease has no test that points to it; it is listed with empty test columns."""
+    listed = rows(kg, "workup", finding="sclerotic vertebrae")
+    sickle = [r for r in listed if r["causeLabel"] == "sickle cell disease"]
+    assert len(sickle) == 1 and not sickle[0].get("test") and sickle[0]["causesPointedTo"] == "0"
+    presenting = {r["causeLabel"] for r in rows(kg, "causes-of-symptom", symptom="diffuse osteosclerosis")}
+    assert presenting == {r["causeLabel"] for r in rows(kg, "workup", finding="diffuse osteosclerosis")}
 
 
 def test_claim_sources_say_hedge_asserter_and_direction(kg):
@@ -101,3 +100,17 @@ def test_sparql_filters_on_hedge_and_asserter(kg):
 def test_drug_mechanism_shows_the_direction(kg, drug, obj, direction):
     got = {(r["objectLabel"], r.get("direction")) for r in rows(kg, "drug-mechanism", drug=drug)}
     assert (obj, direction) in got
+
+
+@pytest.mark.parametrize("name,params,column", [
+    ("drugs-for-cause", {"cause": "osteopetrosis"}, "interventionLabel"),
+    ("drugs-for-cause", {"cause": "CKD"}, "interventionLabel"),
+    ("tests-for-cause", {"cause": "malignant infantile osteopetrosis"}, "testLabel"),
+    ("workup", {"finding": "sclerotic vertebrae"}, "causeLabel"),
+])
+def test_the_reasoned_view_gives_the_same_hierarchy_answers(kg, name, params, column):
+    import axialkg
+
+    reasoned = axialkg.open(reasoned=True)
+    plain = {(r[column], r.get("viaLabel")) for r in rows(kg, name, **params)}
+    assert plain and plain <= {(r[column], r.get("viaLabel")) for r in rows(reasoned, name, **params)}
