@@ -180,9 +180,9 @@ def test_every_target_is_a_gene_with_an_ncbi_xref(g):
 def test_drug_targets(kg):
     pairs = {(r["drugLabel"].value, r["targetLabel"].value) for r in kg.query("drug-targets")}
     assert {("ruxolitinib", "JAK1"), ("ruxolitinib", "JAK2"), ("fedratinib", "JAK2"), ("momelotinib", "ACVR1"),
-            ("midostaurin", "KIT"), ("avapritinib", "KIT"), ("denosumab", "TNFSF11"), ("romosozumab", "SOST"),
-            ("cinacalcet", "CASR"), ("teriparatide", "PTH1R"), ("abaloparatide", "PTH1R"),
-            ("calcitriol", "VDR")} <= pairs
+            ("midostaurin", "KIT"), ("avapritinib", "KIT"), ("denosumab", "RANKL"), ("romosozumab", "sclerostin"),
+            ("cinacalcet", "calcium-sensing receptor"), ("teriparatide", "PTH1R"), ("abaloparatide", "PTH1R"),
+            ("calcitriol", "vitamin D receptor")} <= pairs
     assert ("fedratinib", "JAK1") not in pairs  # JAK2-selective
 
 

@@ -114,3 +114,19 @@ def test_the_reasoned_view_gives_the_same_hierarchy_answers(kg, name, params, co
     reasoned = axialkg.open(reasoned=True)
     plain = {(r[column], r.get("viaLabel")) for r in rows(kg, name, **params)}
     assert plain and plain <= {(r[column], r.get("viaLabel")) for r in rows(reasoned, name, **params)}
+
+
+@pytest.mark.parametrize("typed,entity", [
+    ("MIO", "malignant-infantile-osteopetrosis"), ("marble bone", "osteopetrosis"), ("PTH", "parathyroid-hormone"),
+    ("PTH test", "parathyroid-hormone-test"), ("numbness", "nerve-symptoms"), ("tingling", "nerve-symptoms"),
+    ("pins and needles", "nerve-symptoms"), ("paracetamol", "analgesic-ladder"), ("acetaminophen", "analgesic-ladder"),
+    ("eGFR", "renal-function-tests"), ("ALP", "serum-calcium-phosphate-alp"), ("RANKL", "tnfsf11"),
+    ("SOST", "sost"), ("CASR", "casr"), ("marrow", "bone-marrow"),
+])
+def test_names_people_type_resolve(kg, typed, entity):
+    assert kg.resolve(typed) == AX + entity
+
+
+def test_targets_carry_the_protein_name_with_the_gene_symbol_as_synonym(kg):
+    for iri, label in (("tnfsf11", "RANKL"), ("sost", "sclerostin"), ("casr", "calcium-sensing receptor")):
+        assert kg.entity(iri).label == label

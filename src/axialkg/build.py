@@ -179,7 +179,8 @@ class Builder:
         g.add((d, RDF.type, OWL.NamedIndividual))
         g.add((d, RDF.type, AXKG.DoseRegimen))
         g.add((d, RDFS.label, Literal(label)))
-        g.add((d, DEFINITION, Literal(f"A dose regimen of {ent.label} as the source article gives it.")))
+        # the label in the definition keeps the definitions of an agent's several regimens apart (ROBOT)
+        g.add((d, DEFINITION, Literal(f"The regimen '{label}', as the source article gives it.")))
         values = ((AXKG.doseAmount, dose.amount, _num), (AXKG.doseAmountMax, dose.amount_max, _num),
                   (AXKG.upperLimit, dose.upper_limit, _num), (AXKG.doseUnit, dose.unit, Literal),
                   (AXKG.route, dose.route, Literal), (AXKG.frequency, dose.frequency, Literal),
