@@ -130,3 +130,9 @@ def test_names_people_type_resolve(kg, typed, entity):
 def test_targets_carry_the_protein_name_with_the_gene_symbol_as_synonym(kg):
     for iri, label in (("tnfsf11", "RANKL"), ("sost", "sclerostin"), ("casr", "calcium-sensing receptor")):
         assert kg.entity(iri).label == label
+
+
+def test_a_contraindication_in_hyperparathyroidism_reaches_renal_osteodystrophy(kg):
+    got = {(r["agentLabel"], r["viaLabel"]) for r in rows(kg, "contraindications-for-cause", cause="renal osteodystrophy")}
+    assert ("teriparatide", "hyperparathyroidism") in got
+    assert not rows(kg, "contraindications-for-cause", cause="myelofibrosis")
