@@ -46,7 +46,9 @@ def test_the_subtype_inherits_tests_and_symptoms_of_its_parent(kg):
     tests = {(r["testLabel"], r["viaLabel"]) for r in rows(kg, "tests-for-cause", cause=mio)}
     assert ("genetic testing for sclerosing dysplasias", "osteopetrosis") in tests
     symptoms = {(r["symptomLabel"], r["viaLabel"]) for r in rows(kg, "symptoms-of-cause", cause=mio)}
-    assert ("fractures with minor trauma", "osteopetrosis") in symptoms
+    assert ("dental issues", "osteopetrosis") in symptoms
+    findings = {(r["findingLabel"], r["viaLabel"]) for r in rows(kg, "findings-of-cause", cause=mio)}
+    assert ("fractures with minor trauma", "osteopetrosis") in findings
     mechanisms = {r["mechanismLabel"] for r in rows(kg, "mechanisms-of-cause", cause="osteopetrosis")}
     assert mechanisms  # its own, and its subtype's
 
@@ -136,3 +138,13 @@ def test_a_contraindication_in_hyperparathyroidism_reaches_renal_osteodystrophy(
     got = {(r["agentLabel"], r["viaLabel"]) for r in rows(kg, "contraindications-for-cause", cause="renal osteodystrophy")}
     assert ("teriparatide", "hyperparathyroidism") in got
     assert not rows(kg, "contraindications-for-cause", cause="myelofibrosis")
+
+
+def test_class_fixes(kg):
+    def classes(slug):
+        return set(kg.entity(slug).type_iris)
+    assert AX + "RemodellingCause" in classes("paget-disease-of-bone")
+    assert AX + "RenalMetabolicCause" not in classes("paget-disease-of-bone")
+    assert classes("fractures-with-minor-trauma") == {AX + "ClinicalFinding"}
+    for drug in ("teriparatide", "abaloparatide", "romosozumab"):
+        assert AX + "ImmuneRegenerativeTherapy" not in classes(drug)
