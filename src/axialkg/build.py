@@ -63,7 +63,8 @@ def _dose_label(ent: Entity, dose: Dose, n: int) -> str:
     elif dose.amount_max is not None:
         amount = f"up to {dose.amount_max}"
     bits = [b for b in (amount, dose.unit if amount else None, dose.route, dose.frequency) if b]
-    return f"{ent.label} dose {n}" + (f": {' '.join(bits)}" if bits else "")
+    kind = "total daily intake" if dose.total_intake else "dose"
+    return f"{ent.label} {kind} {n}" + (f": {' '.join(bits)}" if bits else "")
 
 
 class Builder:
@@ -189,6 +190,8 @@ class Builder:
         for p, v, make in values:
             if v is not None:
                 g.add((d, p, make(v)))
+        if dose.total_intake:
+            g.add((d, AXKG.totalIntake, Literal(True)))
         self._claim(AXKG[ent.id], AXKG.hasDoseRegimen, d, dose, dose.section or ent.section, None)
 
 

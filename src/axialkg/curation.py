@@ -113,6 +113,7 @@ class Dose(_Provenance):
     max_duration: str | None = None
     upper_limit: Decimal | None = None
     note: str | None = None
+    total_intake: bool = False  # a total daily intake from diet and supplements, not a supplement dose
 
     @field_validator("per", "max_duration")
     @classmethod
