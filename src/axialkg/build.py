@@ -190,8 +190,8 @@ class Builder:
         for p, v, make in values:
             if v is not None:
                 g.add((d, p, make(v)))
-        if dose.total_intake:  # a class, not a boolean: stores disagree on how they write booleans back
-            g.add((d, RDF.type, AXKG.TotalIntake))
+        if dose.total_intake:  # words, not a boolean: stores disagree on how they write booleans back
+            g.add((d, AXKG.doseKind, Literal("total daily intake")))
         self._claim(AXKG[ent.id], AXKG.hasDoseRegimen, d, dose, dose.section or ent.section, None)
 
 
