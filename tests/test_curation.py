@@ -18,7 +18,6 @@ HEADER = """\
 ontology:
   title: t
   description: d
-  version: 0.0.1
   date: 2026-01-01
   license: https://creativecommons.org/licenses/by/4.0/
   creators: [tester]
@@ -93,12 +92,14 @@ def test_valid_tree_loads(tree, schema):
     ("object: mf, sources", "object: mff, sources", "entry 'rux': claim 1 (treats → mff): unknown entity id 'mff'"),
     ("predicate: treats", "predicate: cures", "entry 'rux': claim 1 (cures → mf): unknown predicate 'cures'"),
     ("object: mf, sources: [src]}", "object: mf, sources: []}",
-     "entry 'rux': claims.0.sources: List should have at least 1 item"),
+     "entry 'rux': claims.0: Value error, an article claim needs at least one source"),
     ("object: mf, sources: [src]}", "object: mf, sources: [nosuch]}",
      "entry 'rux': claim 1 (treats → mf): unknown source id 'nosuch'"),
     ("object: mf, sources: [src]}", "object: mf, sources: [mf]}", "entry 'rux': claim 1 (treats → mf): 'mf' is not a Source"),
-    ("twice daily, sources: [src]}", "twice daily, sources: []}", "entry 'rux': doses.0.sources: List should have at least 1 item"),
-    ("sources: [src], more_sources: 1}", "sources: [], more_sources: 1}", "entry 'mf': claims.0.sources: List should have at least 1 item"),
+    ("twice daily, sources: [src]}", "twice daily, sources: []}",
+     "entry 'rux': doses.0: Value error, an article claim needs at least one source"),
+    ("sources: [src], more_sources: 1}", "sources: [], more_sources: 1}",
+     "entry 'mf': claims.0: Value error, an article claim needs at least one source"),
     ("  - id: rux\n", "  - id: mf\n", "entry 'mf': duplicate id"),
     ("category: JAKInhibitor", "category: Medicine", "entry 'rux': unknown category 'Medicine'"),
     ("object: mf, sources", "object: src, sources",
@@ -110,6 +111,21 @@ def test_valid_tree_loads(tree, schema):
     ("    definition: a test drug\n", "", "entry 'rux': definition: Field required"),
     ("    section: sec\n    doses", "    frequency: daily\n    section: sec\n    doses",
      "entry 'rux': frequency: Extra inputs are not permitted"),
+    # how a claim is known: hedge, asserter, direction
+    ("object: mf, sources: [src]}", "object: mf, sources: [src], hedge: likely}",
+     "entry 'rux': claims.0.hedge: Input should be 'stated', 'possible', 'limited-evidence' or 'selected-cases'"),
+    ("object: mf, sources: [src]}", "object: mf, asserted_by: curator}",
+     "entry 'rux': claims.0: Value error, a curator inference needs a 'reason'"),
+    ("object: mf, sources: [src]}", "object: mf, sources: [src], asserted_by: curator, reason: r}",
+     "entry 'rux': claims.0: Value error, a curator inference cites no article source"),
+    ("object: mf, sources: [src]}", "object: mf, sources: [src], reason: r}",
+     "entry 'rux': claims.0: Value error, 'reason' is for curator inferences"),
+    ("object: mf, sources: [src]}", "object: mf, sources: [src], direction: suppresses}",
+     "entry 'rux': claims.0: Value error, 'direction' belongs on actsThrough/mechanismOfActionOf/targetedBy/targets claims, not treats"),
+    ("object: mf, sources: [src]}", "object: mf, sources: [src], direction: blocks}",
+     "entry 'rux': claims.0.direction: Input should be 'suppresses' or 'enhances'"),
+    ("    definition: a test drug\n", "    definition: a test drug\n    homepage: javascript:alert(1)\n",
+     "entry 'rux': homepage: Value error, homepage 'javascript:alert(1)' is not an http(s) address"),
 ])
 def test_each_defect_named_in_one_line(tree, schema, old, new, expected):
     edit(tree, old, new)
@@ -146,3 +162,79 @@ def test_build_cli_reports_every_defect_and_writes_nothing(tree, capsys):
     after = {p.name: p.read_bytes() for p in (tree / "ontology").glob("axialkg.*")}
     assert after == before
     assert not list((tree / "ontology").glob(".axialkg.*")), "temporary files left behind"
+
+
+def test_curator_inference_loads_without_sources(tree, schema):
+    edit(tree, "object: mf, sources: [src]}", "object: mf, asserted_by: curator, reason: the class implies it}")
+    cur = load_curation(tree / "ontology" / "curation", schema)
+    claim = cur.entities["rux"].entity.claims[0]
+    assert (claim.asserted_by, claim.sources, claim.hedge) == ("curator", [], "stated")
+
+
+def test_duplicate_yaml_key_names_file_and_line(tree, schema):
+    edit(tree, "    definition: a test drug\n", "    definition: a test drug\n    label: ruxo\n")
+    found = problems(tree, schema)
+    assert len(found) == 1 and "content.yaml:" in found[0] and "duplicate key 'label'" in found[0], found
+    line = int(found[0].split("content.yaml:")[1].split(":")[0])
+    assert (tree / "ontology" / "curation" / "content.yaml").read_text().splitlines()[line - 1] == "    label: ruxo"
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\x85"])
+def test_control_character_refused_with_line(tree, schema, char):
+    edit(tree, "a test drug", f"a test{char} drug")
+    found = problems(tree, schema)
+    assert len(found) == 1 and f"U+{ord(char):04X}" in found[0] and "content.yaml:" in found[0], found
+
+
+def test_header_version_refused(tree, schema):
+    path = tree / "ontology" / "curation" / "article.yaml"
+    path.write_text(path.read_text().replace("  date:", "  version: 0.0.1\n  date:"))
+    found = problems(tree, schema)
+    assert any("ontology header: version: Extra inputs are not permitted" in p for p in found), found
+
+
+SUBTYPES = """\
+  - id: mf-a
+    label: myelofibrosis a
+    category: HaematologicalCause
+    definition: a test subtype
+    section: sec
+    claims:
+      - {predicate: causesPattern, object: pattern, sources: [src]}
+      - {predicate: subtypeOf, object: mf-b, sources: [src]}
+  - id: mf-b
+    label: myelofibrosis b
+    category: HaematologicalCause
+    definition: a test subtype
+    section: sec
+    claims:
+      - {predicate: subtypeOf, object: mf, sources: [src]}
+"""
+
+
+def test_subtype_chain_loads(tree, schema):
+    (tree / "ontology" / "curation" / "more.yaml").write_text("entities:\n" + SUBTYPES)
+    assert "mf-a" in load_curation(tree / "ontology" / "curation", schema).entities
+
+
+@pytest.mark.parametrize("claim,expected", [
+    ("{predicate: subtypeOf, object: mf, sources: [src]}", "entry 'mf': is subtypeOf itself (a self-loop)"),
+    ("{predicate: subtypeOf, object: mf-a, sources: [src]}", "subtypeOf cycle mf → mf-a → mf-b → mf"),
+])
+def test_subtype_cycles_and_self_loops_refused(tree, schema, claim, expected):
+    (tree / "ontology" / "curation" / "more.yaml").write_text("entities:\n" + SUBTYPES)
+    edit(tree, "      - {predicate: causesPattern, object: pattern, sources: [src], more_sources: 1}\n",
+         "      - {predicate: causesPattern, object: pattern, sources: [src], more_sources: 1}\n"
+         f"      - {claim}\n")
+    found = problems(tree, schema)
+    assert any(expected in p for p in found), found
+    assert len(found) == 1, found
+
+
+def test_cycle_written_through_the_inverse_refused(tree, schema):
+    (tree / "ontology" / "curation" / "more.yaml").write_text(
+        "entities:\n" + SUBTYPES.replace("object: mf-b, sources: [src]}", "object: mf-b, sources: [src]}\n"
+                                          "      - {predicate: hasSubtype, object: mf-b, sources: [src]}"))
+    found = problems(tree, schema)
+    assert any("subtypeOf cycle mf-a → mf-b → mf-a" in p or "subtypeOf cycle mf-b → mf-a → mf-b" in p
+               for p in found), found

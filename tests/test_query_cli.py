@@ -12,7 +12,7 @@ def test_drugs_for_myelofibrosis(run):
     code, out, _ = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
     assert code == 0
     data = json.loads(out)
-    assert data["head"]["vars"] == ["intervention", "interventionLabel", "category", "categoryLabel"]
+    assert data["head"]["vars"] == ["intervention", "interventionLabel", "categoryLabel", "via", "viaLabel"]
     drugs = {b["interventionLabel"]["value"] for b in data["results"]["bindings"]}
     assert {"ruxolitinib", "fedratinib", "momelotinib"} <= drugs
 

@@ -36,7 +36,7 @@ def test_every_term_has_one_label_and_definition(schema, kind):
 def test_required_classes_exist(schema):
     required = {
         "RadiologicalPattern", "Cause", "PrimaryCause", "SecondaryCause", "GeneticSclerosingDysplasia",
-        "HaematologicalCause", "RenalMetabolicCause", "ToxicEnvironmentalCause", "NeoplasticCause",
+        "HaematologicalCause", "RenalMetabolicCause", "RemodellingCause", "ToxicEnvironmentalCause", "NeoplasticCause",
         "IatrogenicCause", "IdiopathicCause", "Mechanism", "MolecularTarget", "Symptom", "ClinicalFinding",
         "ImagingFinding", "DiagnosticTest", "PhysicalExamination", "BedsideTest", "LaboratoryTest",
         "ElectrodiagnosticTest", "ImagingTest", "Drug", "JAKInhibitor", "KITInhibitor", "Bisphosphonate",

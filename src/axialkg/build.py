@@ -14,7 +14,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ._version import __version__
-from .curation import Curation, Dose, Entity, load_curation, mapping_iri
+from .curation import Claim, Curation, Dose, Entity, load_curation, mapping_iri
 from .errors import AxialKGError
 from .files import replace_together
 from .rdfio import canonical_graph, graph_to_rdfxml, release_decimal
@@ -63,7 +63,8 @@ def _dose_label(ent: Entity, dose: Dose, n: int) -> str:
     elif dose.amount_max is not None:
         amount = f"up to {dose.amount_max}"
     bits = [b for b in (amount, dose.unit if amount else None, dose.route, dose.frequency) if b]
-    return f"{ent.label} dose {n}" + (f": {' '.join(bits)}" if bits else "")
+    kind = "total daily intake" if dose.total_intake else "dose"
+    return f"{ent.label} {kind} {n}" + (f": {' '.join(bits)}" if bits else "")
 
 
 class Builder:
@@ -97,7 +98,7 @@ class Builder:
         g.add((ONTOLOGY_IRI, VANN.usageNote, Literal(h.usage_note)))
         if h.usage_note_section:  # an annotation on the annotation: which part of the article it restates
             ax = _axiom_node(ONTOLOGY_IRI, VANN.usageNote, h.usage_note_section)
-            g.add((ax, RDF.type, OWL.Axiom))
+            g.add((ax, RDF.type, OWL.Annotation))  # OWL 2 mapping: an annotated annotation is an owl:Annotation
             g.add((ax, OWL.annotatedSource, ONTOLOGY_IRI))
             g.add((ax, OWL.annotatedProperty, VANN.usageNote))
             g.add((ax, OWL.annotatedTarget, Literal(h.usage_note)))
@@ -141,24 +142,32 @@ class Builder:
         for claim in ent.claims:
             pred, flipped = self.schema.canonical(claim.predicate)
             subj, obj = (claim.object, ent.id) if flipped else (ent.id, claim.object)
-            self._claim(AXKG[subj], AXKG[pred], AXKG[obj], claim.sources, claim.more_sources,
-                        claim.section or ent.section, claim.note)
+            self._claim(AXKG[subj], AXKG[pred], AXKG[obj], claim, claim.section or ent.section, claim.note)
         for n, dose in enumerate(ent.doses, 1):
             self._dose(ent, dose, n)
 
-    def _claim(self, s: URIRef, p: URIRef, o: URIRef, sources: list[str], more: int,
+    def _claim(self, s: URIRef, p: URIRef, o: URIRef, known: Claim | Dose,
                sec: str | None, note: str | None) -> None:
-        """Assert ``s p o`` and annotate it with an owl:Axiom carrying its provenance."""
+        """Assert ``s p o`` and annotate it with an owl:Axiom carrying its provenance: the article's
+        sources, or a curator's reason; the hedge; the effect direction where given."""
         g = self.g
         g.add((s, p, o))
-        ax = _axiom_node(s, p, o, sec, *sorted(sources))
+        ax = _axiom_node(s, p, o, sec, known.asserted_by, *sorted(known.sources))
         g.add((ax, RDF.type, OWL.Axiom))
         g.add((ax, OWL.annotatedSource, s))
         g.add((ax, OWL.annotatedProperty, p))
         g.add((ax, OWL.annotatedTarget, o))
-        for src in sources:
-            g.add((ax, DCTERMS.source, AXKG[src]))
-        g.add((ax, AXKG.furtherSourceCount, Literal(more)))
+        g.add((ax, AXKG.hedge, AXKG[f"hedge-{known.hedge}"]))
+        g.add((ax, AXKG.assertedBy, AXKG[f"asserter-{known.asserted_by}"]))
+        if known.asserted_by == "curator":
+            g.add((ax, AXKG.inferenceReason, Literal(known.reason)))
+        else:
+            for src in known.sources:
+                g.add((ax, DCTERMS.source, AXKG[src]))
+            g.add((ax, AXKG.furtherSourceCount, Literal(known.more_sources)))
+        direction = getattr(known, "direction", None)
+        if direction is not None:
+            g.add((ax, AXKG.effectDirection, AXKG[f"direction-{direction}"]))
         if sec is not None:  # curation gives every claim of the article a section
             g.add((ax, PROV.wasDerivedFrom, AXKG[sec]))
         if note:
@@ -171,7 +180,8 @@ class Builder:
         g.add((d, RDF.type, OWL.NamedIndividual))
         g.add((d, RDF.type, AXKG.DoseRegimen))
         g.add((d, RDFS.label, Literal(label)))
-        g.add((d, DEFINITION, Literal(f"A dose regimen of {ent.label} as the source article gives it.")))
+        # the label in the definition keeps the definitions of an agent's several regimens apart (ROBOT)
+        g.add((d, DEFINITION, Literal(f"The regimen '{label}', as the source article gives it.")))
         values = ((AXKG.doseAmount, dose.amount, _num), (AXKG.doseAmountMax, dose.amount_max, _num),
                   (AXKG.upperLimit, dose.upper_limit, _num), (AXKG.doseUnit, dose.unit, Literal),
                   (AXKG.route, dose.route, Literal), (AXKG.frequency, dose.frequency, Literal),
@@ -180,8 +190,9 @@ class Builder:
         for p, v, make in values:
             if v is not None:
                 g.add((d, p, make(v)))
-        self._claim(AXKG[ent.id], AXKG.hasDoseRegimen, d, dose.sources, dose.more_sources,
-                    dose.section or ent.section, None)
+        if dose.total_intake:  # words, not a boolean: stores disagree on how they write booleans back
+            g.add((d, AXKG.doseKind, Literal("total daily intake")))
+        self._claim(AXKG[ent.id], AXKG.hasDoseRegimen, d, dose, dose.section or ent.section, None)
 
 
 def build_graph(tree: SourceTree) -> Graph:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -36,18 +37,57 @@ class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Claim(_Record):
-    """One sourced statement: ``<entity> <predicate> <object>``."""
+Hedge = Literal["stated", "possible", "limited-evidence", "selected-cases"]
+Direction = Literal["suppresses", "enhances"]
+
+# Predicates whose claims say which way an agent moves what it acts on.
+DIRECTED_PREDICATES = frozenset({"actsThrough", "mechanismOfActionOf", "targets", "targetedBy"})
+# Predicates that order entities into a hierarchy; a cycle or self-loop in any of them is refused.
+HIERARCHY_PREDICATES = {"subtypeOf": "hasSubtype", "formOf": None, "partOf": None}
+
+
+class _Provenance(_Record):
+    """Who asserts a claim and how firmly: the article with its sources, or a curator with a reason."""
+
+    sources: list[str] = []
+    more_sources: int = Field(default=0, ge=0)
+    section: str | None = None
+    hedge: Hedge = "stated"
+    asserted_by: Literal["article", "curator"] = "article"
+    reason: str | None = None
+
+    @model_validator(mode="after")
+    def _asserter(self) -> "_Provenance":
+        if self.asserted_by == "article":
+            if not self.sources:
+                raise ValueError("an article claim needs at least one source (or asserted_by: curator with a reason)")
+            if self.reason is not None:
+                raise ValueError("'reason' is for curator inferences; an article claim cites its sources")
+        else:
+            if self.sources or self.more_sources:
+                raise ValueError("a curator inference cites no article source (drop sources/more_sources)")
+            if not (self.reason or "").strip():
+                raise ValueError("a curator inference needs a 'reason'")
+        return self
+
+
+class Claim(_Provenance):
+    """One statement: ``<entity> <predicate> <object>``, with how it is known."""
 
     predicate: str
     object: str
-    sources: list[str] = Field(min_length=1)
-    more_sources: int = Field(default=0, ge=0)
-    section: str | None = None
     note: str | None = None
+    direction: Direction | None = None
+
+    @model_validator(mode="after")
+    def _direction(self) -> "Claim":
+        if self.direction is not None and self.predicate not in DIRECTED_PREDICATES:
+            raise ValueError(f"'direction' belongs on {'/'.join(sorted(DIRECTED_PREDICATES))} claims, "
+                             f"not {self.predicate}")
+        return self
 
 
-class Dose(_Record):
+class Dose(_Provenance):
     """A structured dose or intake; becomes a DoseRegimen linked by hasDoseRegimen."""
 
     label: str | None = None
@@ -60,9 +100,7 @@ class Dose(_Record):
     max_duration: str | None = None
     upper_limit: Decimal | None = None
     note: str | None = None
-    sources: list[str] = Field(min_length=1)
-    more_sources: int = Field(default=0, ge=0)
-    section: str | None = None
+    total_intake: bool = False  # a total daily intake from diet and supplements, not a supplement dose
 
     @field_validator("per", "max_duration")
     @classmethod
@@ -138,6 +176,15 @@ class Entity(_Record):
                 seen[x] = key
         return self
 
+    @field_validator("homepage")
+    @classmethod
+    def _web_address(cls, v: str | None) -> str | None:
+        if v is not None:
+            parts = urlsplit(v)
+            if parts.scheme not in {"http", "https"} or not parts.netloc or any(c.isspace() for c in v):
+                raise ValueError(f"homepage '{v}' is not an http(s) address")
+        return v
+
     @field_validator("urgency")
     @classmethod
     def _urgency(cls, v: str | None) -> str | None:
@@ -149,7 +196,6 @@ class Entity(_Record):
 class OntologyHeader(_Record):
     title: str
     description: str
-    version: str
     date: date
     license: str
     creators: list[str] = Field(min_length=1)
@@ -188,9 +234,37 @@ def _entry_name(raw: Any, index: int) -> str:
     return f"entry #{index + 1}"
 
 
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses a key given twice in one mapping (PyYAML keeps the last silently)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: set = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise _DuplicateKey(problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# C0 controls other than tab, newline and carriage return; DEL; C1 controls.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _read_yaml(path: Path, problems: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        bad = CONTROL.search(text)
+        if bad:
+            line = text.count("\n", 0, bad.start()) + 1
+            col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+            problems.append(f"{path}:{line}:{col}: control character U+{ord(bad.group()):04X} in the text")
+            return None
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
@@ -322,3 +396,36 @@ def _check_references(header: OntologyHeader, entities: dict[str, Located], sche
             has_amount = any(v is not None for v in (dose.amount, dose.amount_max, dose.upper_limit))
             if has_amount and not dose.unit:
                 problems.append(f"{where}: {label}: an amount needs a unit")
+
+    _check_hierarchies(entities, problems)
+
+
+def _check_hierarchies(entities: dict[str, Located], problems: list[str]) -> None:
+    """Refuse a self-loop or a cycle in subtypeOf, formOf or partOf (claims written from either end)."""
+    for pred, inverse in HIERARCHY_PREDICATES.items():
+        up: dict[str, set[str]] = {}
+        for eid, loc in entities.items():
+            for claim in loc.entity.claims:
+                if claim.object not in entities:
+                    continue  # reported as an unknown entity id
+                if claim.predicate == pred:
+                    up.setdefault(eid, set()).add(claim.object)
+                elif inverse is not None and claim.predicate == inverse:
+                    up.setdefault(claim.object, set()).add(eid)
+        for eid in sorted(up):
+            if eid in up[eid]:
+                problems.append(f"{entities[eid].path}: entry '{eid}': is {pred} itself (a self-loop)")
+        reported: set[frozenset[str]] = set()
+        for start in sorted(up):
+            # depth-first from start; a path back to start is a cycle
+            stack, seen = [(start, [start])], {start}
+            while stack:
+                node, trail = stack.pop()
+                for nxt in sorted(up.get(node, ())):
+                    if nxt == start and len(trail) > 1 and frozenset(trail) not in reported:
+                        reported.add(frozenset(trail))
+                        cycle = " → ".join(trail + [start])
+                        problems.append(f"{entities[start].path}: entry '{start}': {pred} cycle {cycle}")
+                    elif nxt not in seen and nxt in up:
+                        seen.add(nxt)
+                        stack.append((nxt, trail + [nxt]))
