@@ -8,7 +8,7 @@ from .query import add_store_options
 
 # The format names, here so that registering the command does not import rdflib (axialkg.export does);
 # tests/test_export.py keeps this equal to axialkg.export.FORMATS.
-FORMAT_NAMES = ("turtle", "rdfxml", "ntriples", "nquads", "jsonld", "graphml", "kgx", "csv")
+FORMAT_NAMES = ("turtle", "rdfxml", "ntriples", "nquads", "jsonld", "graphml", "kgx", "kgx-jsonl", "csv")
 
 
 def register(sub) -> None:

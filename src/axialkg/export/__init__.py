@@ -8,6 +8,7 @@ nquads     provenance as named graphs (see :mod:`.rdf`)                         
 jsonld     JSON-LD 1.1 with a compact ``@context`` of our prefixes (no term coercions)  graph
 graphml    the entity-to-entity network for Cytoscape or Gephi (see :mod:`.graphml`)    records
 kgx        directory with KGX TSV ``nodes.tsv`` and ``edges.tsv`` (see :mod:`.kgx`)     records
+kgx-jsonl  directory with KGX JSON Lines ``nodes.jsonl`` and ``edges.jsonl``              records
 csv        directory with ``nodes.csv`` and ``edges.csv`` for spreadsheets              records
 =========  ===========================================================================  =======
 
@@ -52,6 +53,7 @@ FORMATS: dict[str, Sink] = {s.name: s for s in (
     *(Sink(name, GRAPH, FILE, (), fn) for name, fn in rdf.WRITERS.items()),
     Sink("graphml", RECORDS, FILE, (), graphml.render),
     Sink("kgx", RECORDS, DIRECTORY, kgx.FILES, kgx.render),
+    Sink("kgx-jsonl", RECORDS, DIRECTORY, kgx.JSONL_FILES, kgx.render_jsonl),
     Sink("csv", RECORDS, DIRECTORY, csv.FILES, csv.render),
 )}
 
