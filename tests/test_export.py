@@ -618,3 +618,44 @@ def test_cli_format_names_match_the_exporter():
     from axialkg.export import FORMATS
 
     assert list(FORMAT_NAMES) == list(FORMATS)
+
+
+# ---- streamed N-Triples ----------------------------------------------------------------------------
+def _relabelled_shuffled(nt: bytes, seed: int) -> bytes:
+    """The same graph as another store would dump it: other blank-node labels, another order."""
+    import random
+
+    labels: dict[str, str] = {}
+    lines = nt.decode().splitlines()
+    out = [re.sub(r"_:(\S+)", lambda m: "_:" + labels.setdefault(m.group(1), f"n{seed}x{len(labels)}"), line)
+           for line in lines]
+    random.Random(seed).shuffle(out)
+    return ("\n".join(out) + "\n").encode()
+
+
+def test_streamed_ntriples_are_the_same_bytes_from_any_labelling_and_order(tmp_path):
+    from axialkg.export.stream import write_ntriples
+
+    release = (Path(__file__).resolve().parents[1] / "ontology" / "axialkg.ttl")
+    nt = Graph().parse(release).serialize(format="nt", encoding="utf-8")
+    a, b = tmp_path / "a.nt", tmp_path / "b.nt"
+    n = write_ntriples(_relabelled_shuffled(nt, 1), a)
+    write_ntriples(_relabelled_shuffled(nt, 2), b)
+    assert a.read_bytes() == b.read_bytes() and n == len(nt.splitlines())
+    lines = a.read_bytes().decode().splitlines()
+    assert lines == sorted(lines) and all(x.split(" ")[0].startswith(("<", "_:c14n")) for x in lines)
+    assert not list(tmp_path.glob("axialkg-export-*"))  # its temporary files are gone
+
+
+def test_streamed_ntriples_keep_equal_list_tails_apart_and_refuse_cycles(tmp_path):
+    from axialkg.export.stream import NotTrees, write_ntriples
+
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    two_lists = "".join(f"<http://e/{c}> <http://e/p> _:{c}1 .\n_:{c}1 <{rdf}first> <http://e/x> .\n"
+                        f"_:{c}1 <{rdf}rest> <{rdf}nil> .\n" for c in "ab").encode()
+    write_ntriples(two_lists, tmp_path / "lists.nt")
+    names = {x.split(" ")[0] for x in (tmp_path / "lists.nt").read_text().splitlines() if x.startswith("_:")}
+    assert len(names) == 2  # same content, different places: two names, so the graph is kept
+    cycle = b"_:a <http://e/p> _:b .\n_:b <http://e/p> _:a .\n"
+    with pytest.raises(NotTrees):
+        write_ntriples(cycle, tmp_path / "cycle.nt")
