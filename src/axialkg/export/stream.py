@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import InvalidOperation
 from pathlib import Path
 
@@ -58,14 +59,20 @@ def _digest(parts: list[bytes]) -> bytes:
     return hashlib.sha256(b"\n".join(sorted(parts))).hexdigest()[:32].encode()
 
 
-def write_ntriples(data: bytes, out: Path) -> int:
-    """Write the N-Triples ``data`` to ``out`` sorted, with content-derived blank-node names and the
-    release's decimals; return the number of triples. Raises NotTrees where that cannot be done in a pass."""
+def write_ntriples(data: bytes | Callable[[Path], None], out: Path) -> int:
+    """Write N-Triples ``data`` (or what a function writes to the path it is given) to ``out`` sorted, with
+    content-derived blank-node names and the release's decimals; return the number of triples. Raises
+    NotTrees where that cannot be done in a pass."""
     with tempfile.TemporaryDirectory(prefix="axialkg-export-", dir=out.parent) as name:
         tmp = Path(name)
         raw, ordered = tmp / "raw.nt", tmp / "sorted.nt"
-        raw.write_bytes(data if data.endswith(b"\n") or not data else data + b"\n")
+        if callable(data):
+            data(raw)  # the dump is freed when the function returns, before the sort
+        else:
+            raw.write_bytes(data)
         del data
+        with open(raw, "ab") as fh:  # a last line without its newline would sort glued to the next
+            fh.write(b"\n")
         _sort([raw], ordered, tmp)
         raw.unlink()
         ground, blank = tmp / "ground.nt", tmp / "blank.nt"
@@ -171,13 +178,16 @@ def export_ntriples(kg, out: Path) -> int:
     from .rdf import snapshot, to_ntriples
     from .source import no_triples
 
-    data, media_type = kg.store.dump()
-    if "n-triples" not in media_type:  # a remote store's Turtle, re-spelled as N-Triples by the engine
-        data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b""
-    if not data.strip():
-        raise no_triples(kg.store)
+    def dump(path: Path) -> None:
+        data, media_type = kg.store.dump()
+        if "n-triples" not in media_type:  # a remote store's Turtle, re-spelled as N-Triples by the engine
+            data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b""
+        if not data.strip():
+            raise no_triples(kg.store)
+        path.write_bytes(data)
+
     try:
-        return write_ntriples(data, Path(out))
+        return write_ntriples(dump, Path(out))
     except NotTrees:
         g = snapshot(kg)
         Path(out).write_bytes(to_ntriples(g))
