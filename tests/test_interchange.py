@@ -196,3 +196,33 @@ def test_horned_owl_reads_classes_and_individuals(release_owl, owl_classes):
     assert {c for c in onto.get_classes() if c.startswith(str(AXKG))} == classes
     individuals = {str(i) for i in g.subjects(RDF.type, OWL.NamedIndividual)}
     assert set(onto.get_named_individuals()) == individuals
+
+
+# ---- OBO -------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def obo_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("obo") / "axialkg.obo"
+    ex.export("obo", path, kg=axialkg.open())
+    return path
+
+
+def test_obo_export_parses_in_fastobo_with_every_class_property_and_entity(obo_file, owl_classes):
+    fastobo = pytest.importorskip("fastobo")
+    classes, g = owl_classes
+    doc = fastobo.load(str(obo_file))  # strict OBO 1.4 syntax; its instance frames expose no id, so count
+    kinds = [type(f).__name__ for f in doc]
+    terms = {str(f.id) for f in doc if type(f).__name__ == "TermFrame"}
+    assert terms == {"axkg:" + c.removeprefix(str(AXKG)) for c in classes}
+    individuals = {str(i) for i in g.subjects(RDF.type, OWL.NamedIndividual) if (i, RDFS.label, None) in g}
+    assert kinds.count("InstanceFrame") == len(individuals)
+    rux = obo_file.read_text("utf-8").split("\nid: axkg:ruxolitinib\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert "property_value: axkg:treats axkg:myelofibrosis" in rux and "instance_of: axkg:JAKInhibitor" in rux
+
+
+def test_obo_export_reads_in_pronto(obo_file):
+    pronto = pytest.importorskip("pronto")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ont = pronto.Ontology(str(obo_file))
+    assert "axkg:Drug" in {t.id for t in ont["axkg:JAKInhibitor"].superclasses(distance=1)}
+    assert ont.get_relationship("axkg:treats").name == "treats"

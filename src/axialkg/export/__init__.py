@@ -7,6 +7,7 @@ ntriples   sorted N-Triples, streamed from the store (see :mod:`.stream`)       
 nquads     provenance as named graphs (see :mod:`.rdf`)                                 graph
 jsonld     JSON-LD 1.1 with a compact ``@context`` of our prefixes (no term coercions)  graph
 graphml    the entity-to-entity network for Cytoscape or Gephi (see :mod:`.graphml`)    records
+obo        OBO 1.4: classes, properties and entities with their claims (see :mod:`.obo`)  records
 kgx        directory with KGX TSV ``nodes.tsv`` and ``edges.tsv`` (see :mod:`.kgx`)     records
 kgx-jsonl  directory with KGX JSON Lines ``nodes.jsonl`` and ``edges.jsonl``              records
 csv        directory with ``nodes.csv`` and ``edges.csv`` for spreadsheets              records
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..files import atomic_path
-from . import csv, graphml, kgx, rdf, stream
+from . import csv, graphml, kgx, obo, rdf, stream
 from .graphml import write_graphml
 from .output import DIRECTORY, FILE, ExportReport, check_target, write_target
 from .rdf import SOURCE_GRAPH_BASE, graph_claims, jsonld_context, respell_decimals, snapshot, source_graph
@@ -55,6 +56,7 @@ FORMATS: dict[str, Sink] = {s.name: s for s in (
     *(Sink(name, STORE, FILE, (), stream.export_ntriples) if name == "ntriples" else Sink(name, GRAPH, FILE, (), fn)
       for name, fn in rdf.WRITERS.items()),
     Sink("graphml", RECORDS, FILE, (), graphml.render),
+    Sink("obo", RECORDS, FILE, (), obo.render),
     Sink("kgx", RECORDS, DIRECTORY, kgx.FILES, kgx.render),
     Sink("kgx-jsonl", RECORDS, DIRECTORY, kgx.JSONL_FILES, kgx.render_jsonl),
     Sink("csv", RECORDS, DIRECTORY, csv.FILES, csv.render),
