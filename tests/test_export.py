@@ -527,7 +527,7 @@ def test_cli_export_writes_and_reports(tmp_path, capsys, release_graph):
     assert main(["export", "--format", "kgx", "--out", str(tmp_path / "kg")]) == 0
     out = capsys.readouterr().out
     assert re.fullmatch(r"wrote kgx \(\d+ nodes, \d+ edges\) → .*kg\n", out)
-    assert sorted(p.name for p in (tmp_path / "kg").iterdir()) == ["edges.tsv", "nodes.tsv"]
+    assert sorted(p.name for p in (tmp_path / "kg").iterdir()) == ["edges.tsv", "nodes.tsv", "prefixes.json"]
     assert main(["export", "--format", "turtle", "--out", str(tmp_path / "kg.ttl")]) == 0
     assert f"({len(release_graph)} triples)" in capsys.readouterr().out
 
@@ -576,8 +576,13 @@ def test_a_failed_export_leaves_the_previous_one_whole(tmp_path, kg, monkeypatch
             rendered.data = None
         return rendered
 
+    def broken_stream(data, out):  # the streamed writer fails half-way through its file
+        out.write_bytes(b"<http://e/half")
+        raise TypeError("disk went away")
+
     real_render = ex.render
     monkeypatch.setattr(ex, "render", broken_render)
+    monkeypatch.setattr(ex.stream, "write_ntriples", broken_stream)
     for fmt, target in (("ntriples", "g.nt"), ("kgx", "kgx")):
         with pytest.raises(TypeError):
             ex.export(fmt, tmp_path / target, kg=kg)
