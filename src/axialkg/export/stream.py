@@ -92,17 +92,21 @@ def write_ntriples(data: bytes | Callable[[Path], None], out: Path) -> int:
                 content[group] = _digest([p + b" " + o for p, o in parts])
 
         with open(ordered, "rb") as src, open(ground, "wb") as g, open(blank, "wb") as b:
+            write_ground = g.write
             for line in src:
-                if not line.strip():
+                if b"_:" not in line and DECIMAL not in line:  # most lines: written as they are
+                    if len(line) > 1:
+                        count += 1
+                        write_ground(line)
                     continue
                 count += 1
                 s, p, rest = line.split(b" ", 2)
                 o = rest.rstrip(b"\n").removesuffix(b" .")
-                o2 = _respell(o)
-                if o2 is not o:
-                    respelled = respelled or o2 != o
-                    o = o2
-                    line = b" ".join((s, p, o)) + b" .\n"
+                if DECIMAL in o:
+                    o2 = _respell(o)
+                    if o2 != o:
+                        respelled, o = True, o2
+                        line = b" ".join((s, p, o)) + b" .\n"
                 s_blank, o_blank = s.startswith(b"_:"), o.startswith(b"_:")
                 if s_blank:
                     if s != group:
