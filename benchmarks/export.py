@@ -26,10 +26,19 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
+def _hwm_mb() -> float:
+    """This process's peak RSS since exec (VmHWM; ru_maxrss would carry the parent's over from fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _usage() -> tuple[float, float]:
-    """CPU seconds (self and waited-for children) and peak RSS in MB (the larger of the two)."""
+    """CPU seconds (self and waited-for children) and peak RSS in MB (the larger of this process's and the
+    children's, whose figure starts from this process's RSS at fork: an upper bound)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime), max(me.ru_maxrss, kids.ru_maxrss) / 1024
+    return (me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime), max(_hwm_mb(), kids.ru_maxrss / 1024)
 
 
 def worker(spec: dict) -> dict:
