@@ -96,12 +96,39 @@ def read_triples(path: Path) -> list:
     return out
 
 
+# The OWL 2 RDF mapping's declaration types, most telling first: the one a subject has becomes its element
+# (``<owl:Class rdf:about=...>``), as the OWL API writes; pronto reads only typed elements.
+_ELEMENT_TYPES = tuple(f"<http://www.w3.org/2002/07/owl#{t}>" for t in (
+    "Ontology", "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "NamedIndividual", "Axiom",
+    "Annotation", "Restriction", "AllDisjointClasses", "AllDifferent", "Datatype"))
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+
+
+def _element_first(line: str) -> tuple:
+    """Sort key of an N-Triples line: by subject, the subject's declaration type first (pyoxigraph names
+    a subject's element after its first triple when that is an rdf:type), then the line."""
+    subject, predicate, rest = line.split(" ", 2)
+    if predicate == _RDF_TYPE:
+        obj = rest.rsplit(" .", 1)[0].strip()
+        rank = _ELEMENT_TYPES.index(obj) if obj in _ELEMENT_TYPES else len(_ELEMENT_TYPES)
+    else:
+        rank = len(_ELEMENT_TYPES) + 1
+    return subject, rank, line
+
+
 def sorted_rdfxml(ntriples: bytes, prefixes: dict[str, str]) -> bytes:
-    """Flat RDF/XML with the triples in sorted N-Triples order (rdflib's XML writers order by hash),
-    as the release's ``axialkg.owl`` is written."""
+    """RDF/XML with the subjects in sorted N-Triples order (rdflib's XML writers order by hash), each
+    written as an element of its OWL declaration type (``<owl:Class>``, ``<owl:NamedIndividual>``,
+    ``<owl:Axiom>``), as the release's ``axialkg.owl`` is written.
+
+    >>> print(sorted_rdfxml(b'<http://e/a> <http://e/p> "x" .\\n<http://e/a> '
+    ...     b'<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#Class> .\\n',
+    ...     {"owl": "http://www.w3.org/2002/07/owl#"}).decode().split("\\n")[2].strip())
+    <owl:Class rdf:about="http://e/a">
+    """
     import pyoxigraph as ox
 
-    lines = sorted(line for line in ntriples.decode("utf-8").splitlines() if line.strip())
+    lines = sorted((line for line in ntriples.decode("utf-8").splitlines() if line.strip()), key=_element_first)
     triples = ox.parse("\n".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=prefixes) or b""
 

@@ -9,12 +9,12 @@ from .query import add_store_options
 
 # The format names, here so that registering the command does not import rdflib (axialkg.export does);
 # tests/test_export.py keeps this equal to axialkg.export.FORMATS.
-FORMAT_NAMES = ("turtle", "rdfxml", "ntriples", "nquads", "jsonld", "graphml", "kgx", "csv")
+FORMAT_NAMES = ("turtle", "rdfxml", "ntriples", "nquads", "jsonld", "graphml", "obo", "kgx", "kgx-jsonl", "csv")
 
 
 def register(sub) -> None:
     p = sub.add_parser("export", help="write the graph as Turtle, RDF/XML, N-Triples, N-Quads, JSON-LD, KGX, "
-                                      "GraphML or CSV",
+                                      "GraphML, OBO or CSV",
                        description="Export the graph. RDF formats carry every triple (N-Quads adds one named "
                                    "graph of claims per cited source); kgx and csv write a directory with "
                                    "nodes and edges tables; graphml the entity network. Written atomically.")

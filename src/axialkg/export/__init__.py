@@ -3,11 +3,13 @@
 =========  ===========================================================================  =======
 turtle     Turtle with the release's prefixes                                           graph
 rdfxml     flat RDF/XML, as ``ontology/axialkg.owl`` (opens in Protégé and owlready2)   graph
-ntriples   sorted N-Triples                                                             graph
+ntriples   sorted N-Triples, streamed from the store (see :mod:`.stream`)                 store
 nquads     provenance as named graphs (see :mod:`.rdf`)                                 graph
 jsonld     JSON-LD 1.1 with a compact ``@context`` of our prefixes (no term coercions)  graph
 graphml    the entity-to-entity network for Cytoscape or Gephi (see :mod:`.graphml`)    records
+obo        OBO 1.4: classes, properties and entities with their claims (see :mod:`.obo`)  records
 kgx        directory with KGX TSV ``nodes.tsv`` and ``edges.tsv`` (see :mod:`.kgx`)     records
+kgx-jsonl  directory with KGX JSON Lines ``nodes.jsonl`` and ``edges.jsonl``              records
 csv        directory with ``nodes.csv`` and ``edges.csv`` for spreadsheets              records
 =========  ===========================================================================  =======
 
@@ -27,19 +29,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from . import csv, graphml, kgx, rdf
+from ..files import atomic_path
+from . import csv, graphml, kgx, obo, rdf, stream
 from .graphml import write_graphml
 from .output import DIRECTORY, FILE, ExportReport, check_target, write_target
 from .rdf import SOURCE_GRAPH_BASE, graph_claims, jsonld_context, respell_decimals, snapshot, source_graph
 from .source import Edge, Node, Source
 
-GRAPH, RECORDS = "graph", "records"
+GRAPH, RECORDS, STORE = "graph", "records", "store"
 
 
 @dataclass(frozen=True)
 class Sink:
-    """One export format: what it reads (the canonical ``graph`` or the node/edge ``records``), whether
-    it writes one file or a directory of ``files``, and the function that makes its bytes."""
+    """One export format: what it reads (the canonical ``graph``, the node/edge ``records``, or the
+    ``store``'s dump streamed to a file), whether it writes one file or a directory of ``files``, and the
+    function that makes its bytes (a ``store`` sink's writes a path and returns the triple count)."""
 
     name: str
     reads: str
@@ -49,9 +53,12 @@ class Sink:
 
 
 FORMATS: dict[str, Sink] = {s.name: s for s in (
-    *(Sink(name, GRAPH, FILE, (), fn) for name, fn in rdf.WRITERS.items()),
+    *(Sink(name, STORE, FILE, (), stream.export_ntriples) if name == "ntriples" else Sink(name, GRAPH, FILE, (), fn)
+      for name, fn in rdf.WRITERS.items()),
     Sink("graphml", RECORDS, FILE, (), graphml.render),
+    Sink("obo", RECORDS, FILE, (), obo.render),
     Sink("kgx", RECORDS, DIRECTORY, kgx.FILES, kgx.render),
+    Sink("kgx-jsonl", RECORDS, DIRECTORY, kgx.JSONL_FILES, kgx.render_jsonl),
     Sink("csv", RECORDS, DIRECTORY, csv.FILES, csv.render),
 )}
 
@@ -75,6 +82,14 @@ def sink(fmt: str) -> Sink:
 def render(fmt: str, kg) -> Rendered:
     """The bytes of one format, in memory."""
     s = sink(fmt)
+    if s.reads == STORE:
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory(prefix="axialkg-render-") as tmp:
+            path = Path(tmp) / "out"
+            n = s.write(kg, path)
+            return Rendered(path.read_bytes(), n)
     if s.reads == GRAPH:
         g = snapshot(kg)
         return Rendered(s.write(g), len(g))
@@ -93,11 +108,15 @@ def export(fmt: str, out, *, kg) -> ExportReport:
     """Write the graph of ``kg`` in ``fmt`` to ``out`` (a file, or a directory for kgx and csv)."""
     s = sink(fmt)
     out = check_target(out, s.kind, s.files)
+    if s.reads == STORE:  # streamed straight to the target's temporary file, never held in memory
+        with atomic_path(out) as tmp:
+            n = s.write(kg, tmp)
+        return ExportReport(fmt, out, [out], n)
     r = render(fmt, kg)
     files = write_target(out, s.kind, r.data)
     return ExportReport(fmt, out, files, r.triples, r.nodes, r.edges)
 
 
-__all__ = ["DIRECTORY", "FILE", "FORMATS", "GRAPH", "RECORDS", "SOURCE_GRAPH_BASE", "Edge", "ExportReport", "Node",
+__all__ = ["DIRECTORY", "FILE", "FORMATS", "GRAPH", "RECORDS", "STORE", "SOURCE_GRAPH_BASE", "Edge", "ExportReport", "Node",
            "Rendered", "Sink", "Source", "check_out", "export", "graph_claims", "jsonld_context", "render",
            "respell_decimals", "sink", "snapshot", "source_graph", "write_graphml"]

@@ -54,6 +54,8 @@ class Edge:
     sources: list[str]  # Source IRIs
     further: int
     sections: list[str]
+    hedges: list[str] = field(default_factory=list)  # axkg:hedge-* IRIs of its axioms (none: stated)
+    asserters: list[str] = field(default_factory=list)  # axkg:asserter-* IRIs (none: the article)
 
     @property
     def id(self) -> str:
@@ -63,19 +65,23 @@ class Edge:
 
 @dataclass
 class Claim:
-    """What the owl:Axiom annotations of one triple cite: sources and article sections (sorted)."""
+    """What the owl:Axiom annotations of one triple cite: sources, article sections, hedges and asserters
+    (each sorted)."""
 
     sources: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
+    hedges: list[str] = field(default_factory=list)
+    asserters: list[str] = field(default_factory=list)
 
 
 def claims(rows: Iterable[tuple]) -> dict[tuple, Claim]:
     """(s, p, o) → its Claim, from ``claim-provenance`` rows as (s, p, o, key, value) tuples of any
     hashable terms (the values are taken as text)."""
-    found: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: {"source": set(), "section": set()})
+    found: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for s, p, o, key, value in rows:
         found[(s, p, o)][str(key)].add(str(value))
-    return {k: Claim(sorted(v["source"]), sorted(v["section"])) for k, v in found.items()}
+    return {k: Claim(sorted(v["source"]), sorted(v["section"]), sorted(v["hedge"]), sorted(v["asserter"]))
+            for k, v in found.items()}
 
 
 def no_triples(store) -> AxialKGError:
@@ -161,7 +167,7 @@ class Source:
                             predicate_label=r["predicateLabel"].value, object_label=r["objectLabel"].value,
                             biolink=m.biolink_predicate(p), source_labels=sorted(labels), sources=c.sources,
                             further=int(r["furtherSources"].value) if "furtherSources" in r else 0,
-                            sections=c.sections))
+                            sections=c.sections, hedges=c.hedges, asserters=c.asserters))
         out.sort(key=lambda e: (e.subject, e.predicate, e.object))
         return out
 
