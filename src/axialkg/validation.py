@@ -10,9 +10,10 @@ timings), so two runs over the same file print the same bytes.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
@@ -311,6 +312,44 @@ def _dedupe(defects: list[Defect]) -> list[Defect]:
     return list(dict.fromkeys(defects))
 
 
+# ---------------------------------------------------------------- ROBOT's report checks
+
+REPORT_FOLDER = "report"  # queries/internal/report/: ROBOT's report checks, our SPARQL, ROBOT's levels
+
+
+def report_rules() -> list[tuple[Rule, str]]:
+    """Each ROBOT report check (as a rule) with its query text; the level is the file's ``# level:``."""
+    from .queries import NamedQuery, internal, internal_names
+
+    out = []
+    for name in internal_names(REPORT_FOLDER):
+        text = internal(name)
+        header = NamedQuery.parse(name, text)
+        level = re.search(r"^# level:\s*(ERROR|WARN|INFO)\s*$", text, re.MULTILINE)
+        out.append((Rule(name.split("/", 1)[1], level.group(1) if level else "INFO", header.title,
+                         header.description), text))
+    return out
+
+
+def run_report(graph: Checked, checks: list[tuple[Rule, str]] | None = None) -> list[Defect]:
+    """ROBOT's report rows (entity, property, value) as defects naming the entity."""
+    defects = []
+    for rule, text in checks if checks is not None else report_rules():
+        for row in cast(ox.QuerySolutions, graph.store.query(text)):
+            entity, prop, value = row["entity"], row["property"], row["value"]
+            named = isinstance(entity, ox.NamedNode)
+            defects.append(Defect(
+                rule=rule.id, level=rule.level,
+                entity=entity.value if named else "", label=graph.label(entity) if named else "",
+                message=rule.description.removeprefix("ROBOT report check: ") or rule.title,
+                property=prop.value if isinstance(prop, ox.NamedNode) else "",
+                property_label=graph.label(prop) if isinstance(prop, ox.NamedNode) else "",
+                value=value.value if value is not None and not isinstance(value, ox.BlankNode) else "",
+                value_label=(graph.label(value) if isinstance(value, ox.NamedNode) else _short(value.value))
+                if value is not None and not isinstance(value, ox.BlankNode) else ""))
+    return _dedupe(defects)
+
+
 # ---------------------------------------------------------------- the whole check
 
 
@@ -352,11 +391,12 @@ def validate(path: Path, shapes_file: Path | None = None) -> Report:
     graph = load_graph(path)
     shapes = load_shapes(shapes_file or shapes_path())
     result, scope = run_reasoner(graph)
-    rules = [Rule(*r) for r in REASONER_RULES] + shape_rules(shapes)
+    checks = report_rules()
+    rules = [Rule(*r) for r in REASONER_RULES] + shape_rules(shapes) + [rule for rule, _ in checks]
     rules.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 3), r.id))
-    defects = reasoning_defects(result) + run_shapes(graph, shapes)
+    defects = reasoning_defects(result) + run_shapes(graph, shapes) + run_report(graph, checks)
     return Report(path=str(path), triples=graph.triples, rules=rules, defects=defects, reasoning=result,
                   reasoning_scope=scope)
 
 
-__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "run_shapes", "shape_rules", "validate"]
+__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "report_rules", "run_report", "run_shapes", "shape_rules", "validate"]
