@@ -3,7 +3,6 @@ rdflib and on a real Oxigraph SPARQL server over HTTP (default graph and a named
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from servers import OxigraphServer
@@ -70,23 +69,40 @@ def test_named_graph_matches_default_graph_embedded_and_rdflib(reference):
             assert kg.query(name, **params_for(name)).row_set() == reference[name], (spec, name)
 
 
-def test_on_disk_store_loads_once_and_reloads_when_release_changes(tmp_path):
+def test_on_disk_store_loads_once_and_reloads_when_release_changes(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from axialkg.resources import release_path
+    from axialkg.stores import embedded
     from axialkg.stores.embedded import MARKER, OxigraphStore
 
-    first = OxigraphStore.on_disk(tmp_path)
-    assert first.loaded_now and (tmp_path / MARKER).is_file()
+    source, where = tmp_path / "release.ttl", tmp_path / "store"
+    shutil.copyfile(release_path("ttl"), source)
+    first = OxigraphStore.on_disk(where, source=source)
+    assert first.loaded_now and (where / MARKER).is_file()
     n = first.triple_count()
     first.close()
     del first
-    again = OxigraphStore.on_disk(tmp_path)
+
+    def no_hashing(path):
+        raise AssertionError("an unchanged source was hashed again")
+    with monkeypatch.context() as m:  # the marker's stamp says the file is the one loaded: no re-hash
+        m.setattr(embedded, "release_digest", no_hashing)
+        again = OxigraphStore.on_disk(where, source=source)
     assert not again.loaded_now and again.triple_count() == n
     again.close()
     del again
-    state = json.loads((tmp_path / MARKER).read_text())
-    state["release_sha256"] = "0" * 64  # as if the release had been rebuilt
-    (tmp_path / MARKER).write_text(json.dumps(state))
-    reloaded = OxigraphStore.on_disk(tmp_path)
-    assert reloaded.loaded_now and reloaded.triple_count() == n  # cleared and loaded, not doubled
+    st = source.stat()
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # touched, same bytes: hashed, not reloaded
+    touched = OxigraphStore.on_disk(where, source=source)
+    assert not touched.loaded_now
+    touched.close()
+    del touched
+    with open(source, "a", encoding="utf-8") as fh:  # as if the release had been rebuilt
+        fh.write("\n<https://w3id.org/axialkg/x> <https://w3id.org/axialkg/y> <https://w3id.org/axialkg/z> .\n")
+    reloaded = OxigraphStore.on_disk(where, source=source)
+    assert reloaded.loaded_now and reloaded.triple_count() == n + 1  # cleared and loaded, not doubled
 
 
 def test_unknown_store_spec_is_a_usage_error():

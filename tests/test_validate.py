@@ -16,10 +16,14 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from axialkg.resources import release_path, shapes_path
-from axialkg.validation import load_graph, load_shapes, run_shapes, validate
+from axialkg.validation import load_graph, load_shapes, report_rules, run_report, run_shapes, validate
 from axialkg.vocab import AXKG, DBXREF, DCTERMS, PROV
 
 ROOT = Path(__file__).resolve().parents[1]
+PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in {
+    "axkg": "https://w3id.org/axialkg/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#", "obo": "http://purl.obolibrary.org/obo/",
+    "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#", "dcterms": "http://purl.org/dc/terms/"}.items())
 DECIMAL = URIRef("http://www.w3.org/2001/XMLSchema#decimal")
 
 
@@ -76,12 +80,70 @@ def cli(*argv, env=None) -> subprocess.CompletedProcess:
 # ---------------------------------------------------------------- the release
 
 
+ROBOT_CHECKS = {rule.id for rule, _ in report_rules()}
+
+
 def test_release_validates_clean(release_report):
-    errors = [d for d in release_report.defects if d.level == "ERROR"]
+    """No ERROR from the reasoner or the shapes (ROBOT's checks: the next test)."""
+    errors = [d for d in release_report.defects if d.level == "ERROR" and d.rule not in ROBOT_CHECKS]
     assert errors == [], "\n".join(f"{d.rule}: {d.label}: {d.message}" for d in errors[:20])
-    assert release_report.clean
     assert release_report.reasoning.consistent
     assert release_report.reasoning.unsatisfiable == []
+
+
+@pytest.mark.xfail(strict=True, reason="issue #19: the release still has ROBOT's 7 ERROR rows (five dose regimens "
+                   "share a definition; two terms are labelled 'source'); remove this mark once curation fixes them")
+def test_release_has_no_robot_errors(release_report):
+    errors = [(d.rule, d.label) for d in release_report.defects if d.level == "ERROR" and d.rule in ROBOT_CHECKS]
+    assert errors == []
+    assert release_report.clean
+
+
+def test_robot_checks_keep_robots_levels():
+    levels = {rule.id: rule.level for rule, _ in report_rules()}
+    assert {k for k, v in levels.items() if v == "ERROR"} >= {
+        "duplicate_definition", "duplicate_label", "label_whitespace", "missing_label", "multiple_definitions",
+        "multiple_labels", "misused_obsolete_label", "deprecated_class_reference", "deprecated_property_reference",
+        "missing_ontology_title", "missing_ontology_license", "missing_ontology_description"}
+    assert levels["missing_definition"] == levels["annotation_whitespace"] == levels["invalid_xref"] == "WARN"
+    assert levels["lowercase_definition"] == levels["missing_superclass"] == "INFO"
+
+
+DRUG = "https://w3id.org/axialkg/ruxolitinib"
+ROBOT_MUTATIONS = [  # (check, update breaking the release, the entity the check must name)
+    ("duplicate_label", f'INSERT DATA {{ <{DRUG}x> rdfs:label "ruxolitinib" }}', DRUG),
+    ("duplicate_definition", f'INSERT {{ <{DRUG}x> obo:IAO_0000115 ?d }} WHERE {{ <{DRUG}> obo:IAO_0000115 ?d }}',
+     DRUG),
+    ("label_whitespace", f'DELETE {{ <{DRUG}> rdfs:label ?l }} INSERT {{ <{DRUG}> rdfs:label "ruxolitinib " }} '
+                         f'WHERE {{ <{DRUG}> rdfs:label ?l }}', DRUG),
+    ("missing_label", f"DELETE WHERE {{ <{DRUG}> rdfs:label ?l }}", DRUG),
+    ("multiple_definitions", f'INSERT DATA {{ <{DRUG}> obo:IAO_0000115 "A second definition." }}', DRUG),
+    ("multiple_labels", f'INSERT DATA {{ <{DRUG}> rdfs:label "Jakafi" }}', DRUG),
+    ("misused_obsolete_label", f'DELETE {{ <{DRUG}> rdfs:label ?l }} INSERT {{ <{DRUG}> rdfs:label "obsolete '
+                               f'ruxolitinib" }} WHERE {{ <{DRUG}> rdfs:label ?l }}', DRUG),
+    ("deprecated_class_reference", "INSERT DATA { axkg:JAKInhibitor owl:deprecated true }", DRUG),
+    ("deprecated_property_reference", "INSERT DATA { axkg:targets owl:deprecated true }", DRUG),
+    ("missing_ontology_title", "DELETE { ?o dcterms:title ?t } WHERE { ?o a owl:Ontology ; dcterms:title ?t }",
+     "https://w3id.org/axialkg/axialkg.owl"),
+    ("missing_ontology_license", "DELETE { ?o dcterms:license ?t } WHERE { ?o a owl:Ontology ; dcterms:license ?t }",
+     "https://w3id.org/axialkg/axialkg.owl"),
+    ("annotation_whitespace", f'INSERT DATA {{ <{DRUG}> rdfs:comment " padded" }}', DRUG),
+    ("missing_definition", "DELETE WHERE { axkg:Drug obo:IAO_0000115 ?d }", "https://w3id.org/axialkg/Drug"),
+    ("invalid_xref", f'INSERT DATA {{ <{DRUG}> oboInOwl:hasDbXref "not a curie" }}', DRUG),
+    ("lowercase_definition", f'INSERT DATA {{ <{DRUG}x> obo:IAO_0000115 "lower case." }}', DRUG + "x"),
+]
+
+
+@pytest.mark.parametrize("check,update,entity", ROBOT_MUTATIONS, ids=[m[0] for m in ROBOT_MUTATIONS])
+def test_robot_check_names_the_broken_entity(check, update, entity):
+    graph = load_graph(release_path("ttl"))
+    rules = {rule.id: (rule, text) for rule, text in report_rules()}
+    before = {d.entity for d in run_report(graph, [rules[check]])}
+    assert entity not in before
+    graph.store.update(PROLOGUE + update)
+    after = run_report(graph, [rules[check]])
+    assert entity in {d.entity for d in after}, after
+    assert {d.level for d in after} == {rules[check][0].level}
 
 
 def test_report_covers_every_rule_the_issue_asks_for(release_report):
@@ -208,7 +270,7 @@ def test_claim_object_outside_the_range_fails(base, tmp_path):
     (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
     (symptom,) = first(base, "SELECT ?s WHERE { ?s a axkg:Symptom }")
     path = mutant(base, tmp_path, add=[(drug, AXKG.targets, symptom), (drug, AXKG.treats, AXKG["no-such-entity"])])
-    graph, _ = load_graph(path)
+    graph = load_graph(path)
     found = [d for d in run_shapes(graph, load_shapes(shapes_path())) if d.rule == "claim-range"]
     assert sorted((d.entity, d.property_label, d.value) for d in found) == [
         (str(drug), "targets", str(symptom)), (str(drug), "treats", str(AXKG["no-such-entity"]))]
@@ -231,15 +293,15 @@ def test_same_label_in_different_classes_is_allowed(base, tmp_path):
     (site,) = first(base, "SELECT ?s WHERE { ?s a axkg:AnatomicalSite }")
     path = mutant(base, tmp_path, remove=[(site, RDFS.label, base.value(site, RDFS.label))],
                   add=[(site, RDFS.label, base.value(cause, RDFS.label))])
-    graph, _ = load_graph(path)
+    graph = load_graph(path)
     assert [d for d in run_shapes(graph, load_shapes(shapes_path())) if d.rule == "label-unique-in-class"] == []
 
 
 def test_xrefs_must_be_curies_of_known_prefixes(base, tmp_path):
     (ent,) = first(base, "SELECT ?e WHERE { ?e <http://www.geneontology.org/formats/oboInOwl#hasDbXref> ?x }")
     path = mutant(base, tmp_path, add=[(ent, DBXREF, Literal("NOTAPREFIX:123")), (ent, DBXREF, Literal("HP 0001"))])
-    graph, _ = load_graph(path)
-    found = [(d.entity, d.value) for d in run_shapes(graph, load_shapes(shapes_path())) if d.rule == "xref-curie"]
+    found = [(d.entity, d.value) for d in run_shapes(load_graph(path), load_shapes(shapes_path()))
+             if d.rule == "xref-curie"]
     assert sorted(found) == [(str(ent), "HP 0001"), (str(ent), "NOTAPREFIX:123")]
 
 
@@ -269,13 +331,33 @@ def test_inconsistency_without_disjointness_is_isolated_by_shrinking(base, tmp_p
     assert "owl:Nothing" in clash[0].message
 
 
-def test_shapes_give_the_same_answer_in_oxigraph_and_rdflib(base, tmp_path):
-    """pySHACL's SPARQL runs in Oxigraph (oxrdflib) for speed; rdflib's own engine must agree."""
+def _pyshacl_results(graph: Graph, shapes: Graph) -> set:
+    """(rule, focus, path, value) of pySHACL's report, the reference our engine must match."""
+    import pyshacl
+
+    from axialkg.validation import SH, _rule_of
+
+    _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                     advanced=False, abort_on_first=False)
+    out = set()
+    for res in results.subjects(RDF.type, SH.ValidationResult):
+        focus, path, value = (results.value(res, x) for x in (SH.focusNode, SH.resultPath, SH.value))
+        if isinstance(focus, BNode):  # a claim's axiom: reported at the claim's subject
+            focus = graph.value(focus, OWL.annotatedSource)
+        out.add((_rule_of(shapes, results.value(res, SH.sourceShape)), str(focus),
+                 str(path) if isinstance(path, URIRef) else "",
+                 str(value) if value is not None and value != focus and not isinstance(value, BNode) else ""))
+    return out
+
+
+def test_shapes_give_the_same_answer_as_pyshacl(base, tmp_path):
+    """Our SPARQL-on-pyoxigraph engine reports what pySHACL (the reference) does, on a broken slice."""
     (drug,) = first(base, "SELECT ?d WHERE { ?d a/rdfs:subClassOf+ axkg:Drug }")
     (symptom,) = first(base, "SELECT ?s WHERE { ?s a axkg:Symptom }")
     (cause,) = first(base, "SELECT ?c WHERE { ?c a/rdfs:subClassOf+ axkg:Cause }")
-    # a small slice (schema + these entities, their neighbours and claims) keeps rdflib's engine quick
-    keep = {drug, symptom, cause}
+    (dose,) = first(base, "SELECT ?d WHERE { ?d a axkg:DoseRegimen }")
+    # a small slice (schema + these entities, their neighbours and claims) keeps pySHACL quick
+    keep = {drug, symptom, cause, dose}
     keep |= {o for s in set(keep) for o in base.objects(s, None) if isinstance(o, URIRef)}
     individuals = set(base.subjects(RDF.type, OWL.NamedIndividual))
     axioms = set(base.subjects(RDF.type, OWL.Axiom))
@@ -285,14 +367,28 @@ def test_shapes_give_the_same_answer_in_oxigraph_and_rdflib(base, tmp_path):
                 (t[0] not in axioms and (t[0] not in individuals or t[0] in keep)):
             part.add(t)
     path = mutant(part, tmp_path, add=[(drug, RDF.type, AXKG.Cause), (symptom, AXKG.treats, cause),
-                                       (symptom, RDFS.label, Literal("second label"))])
+                                       (symptom, RDFS.label, Literal("second label")),
+                                       (dose, AXKG.doseUnit, Literal("mg")), (dose, AXKG.doseUnit, Literal("g")),
+                                       (symptom, DBXREF, Literal("NOTAPREFIX:1"))])
     shapes = load_shapes(shapes_path())
-    oxi, _ = load_graph(path)
+    ours = {(d.rule, d.entity, d.property, d.value) for d in run_shapes(load_graph(path), shapes)}
     mem = Graph()
     mem.parse(path, format="turtle")
-    in_oxigraph, in_rdflib = set(run_shapes(oxi, shapes)), set(run_shapes(mem, shapes))
-    assert in_oxigraph == in_rdflib
-    assert {"claim-domain", "claim-sourced", "entity-label", "cause-mechanism"} <= {d.rule for d in in_rdflib}
+    reference = _pyshacl_results(mem, shapes)
+    assert ours == reference
+    assert {"claim-domain", "claim-sourced", "entity-label", "cause-mechanism", "dose-unit", "xref-curie"} <= {r[0] for r in ours}
+
+
+def test_unsupported_constraint_is_refused_in_one_line(tmp_path):
+    from axialkg.errors import UsageError
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(shapes_path().read_text(encoding="utf-8") + """
+axsh:odd a sh:PropertyShape ; sh:severity sh:Violation ; sh:targetClass axkg:Drug ;
+    sh:path rdfs:label ; sh:uniqueLang true .
+""", encoding="utf-8")
+    with pytest.raises(UsageError, match="uniqueLang is not supported"):
+        run_shapes(load_graph(release_path("ttl")), load_shapes(shapes))
 
 
 # ---------------------------------------------------------------- the command
@@ -300,9 +396,9 @@ def test_shapes_give_the_same_answer_in_oxigraph_and_rdflib(base, tmp_path):
 
 def test_cli_json_parses_and_matches_the_report(release_report):
     proc = cli("--format", "json")
-    assert proc.returncode == 0, proc.stderr
+    assert proc.returncode == (0 if release_report.clean else 1), proc.stderr
     data = json.loads(proc.stdout)
-    assert data["clean"] is True and data["errors"] == 0
+    assert data["clean"] is release_report.clean and data["errors"] == release_report.count("ERROR")
     assert data == json.loads(json.dumps(release_report.as_dict()))  # deterministic: same bytes every run
     assert {r["rule"] for r in data["summary"]} >= {"owl-consistent", "claim-sourced", "xref-curie"}
     assert data["reasoning"]["consistent"] is True

@@ -10,14 +10,17 @@ timings), so two runs over the same file print the same bytes.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Namespace, URIRef
 
 from .errors import UsageError
 from .rdfio import sniff, syntax_for_path
-from .reasoning import Labeller, ReasoningResult, reason
+from .reasoning import ReasoningResult, reason
 from .vocab import AXKG, NAMESPACE, OWL, RDF, RDFS, curie
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -70,6 +73,7 @@ class Report:
     rules: list[Rule]
     defects: list[Defect]
     reasoning: ReasoningResult | None = None
+    reasoning_scope: str = ""
     counts: dict[str, int] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -96,6 +100,7 @@ class Report:
             "summary": [dict(r.as_dict(), count=self.counts[r.id]) for r in self.rules],
             "defects": [d.as_dict() for d in self.defects],
             "reasoning": self.reasoning.as_dict() if self.reasoning else None,
+            "reasoning_scope": self.reasoning_scope,
         }
 
     def to_text(self) -> str:
@@ -117,6 +122,8 @@ class Report:
             out += ["", f"{rule.level} {rule.id}: {rule.title} ({len(found)})"]
             for d in found:
                 out.append("  " + _defect_line(d))
+        if self.reasoning_scope:
+            out += ["", self.reasoning_scope]
         if self.reasoning is not None and self.reasoning.consistent:
             out += [""] + _inference_lines(self.reasoning)
         return "\n".join(out) + "\n"
@@ -160,32 +167,75 @@ def _curie(iri: str) -> str:
 # ---------------------------------------------------------------- loading
 
 
-def load_graph(path: Path) -> tuple[Graph, str]:
-    """Parse ``path`` into an Oxigraph-backed rdflib Graph (pySHACL's SPARQL runs in Oxigraph)."""
+# HermiT's time grows quickly with the ABox (about a second for the release's ~200 individuals);
+# above this many it runs on the schema alone, and the report says what it skipped.
+MAX_REASONED_INDIVIDUALS = 5000
+
+
+@dataclass
+class Checked:
+    """The graph under check: a pyoxigraph store holding the file, which the shapes query."""
+
+    path: Path
+    fmt: str            # rdflib's name of the file's syntax ("xml", "turtle", ...)
+    store: ox.Store
+    triples: int
+
+    def label(self, node) -> str:
+        """The least rdfs:label of an IRI (deterministic), else its CURIE; a literal's text."""
+        if isinstance(node, ox.Literal):
+            return node.value
+        labels = [q.object.value for q in self.store.quads_for_pattern(node, _LABEL, None)]
+        return min(labels) if labels else _curie(node.value) if isinstance(node, ox.NamedNode) else str(node)
+
+    def value(self, subject, predicate: ox.NamedNode):
+        return next((q.object for q in self.store.quads_for_pattern(subject, predicate, None)), None)
+
+    def rdflib_graph(self, *, tbox_only: bool = False) -> Graph:
+        """The graph (or its schema alone) as an rdflib Graph, for the reasoner's side."""
+        from .queries import internal
+
+        if tbox_only:
+            data = self.store.query(internal("validate-tbox")).serialize(format=ox.RdfFormat.N_TRIPLES)
+        else:
+            data = self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+        graph = Graph()
+        quiet = logging.getLogger("rdflib.term")
+        level = quiet.level
+        quiet.setLevel(logging.CRITICAL)
+        try:
+            graph.parse(data=data or b"", format="nt")
+        finally:
+            quiet.setLevel(level)
+        return graph
+
+
+_LABEL = ox.NamedNode(str(RDFS.label))
+
+
+def load_graph(path: Path) -> Checked:
+    """Read ``path`` into a pyoxigraph store; one line for a file that is missing, not RDF, or not ours."""
     if not path.exists():
         raise UsageError(f"{path}: no such file")
     if not path.is_file():
         raise UsageError(f"{path}: not a file")
     with open(path, "rb") as fh:
         syntax = syntax_for_path(path) or sniff(fh.read(512))
-    fmt = syntax.rdflib
-    graph = Graph(store="Oxigraph")
-    quiet = logging.getLogger("rdflib.term")  # ill-typed literals are reported as defects, not log noise
-    level = quiet.level
-    quiet.setLevel(logging.CRITICAL)
+    store = ox.Store()
     try:
-        graph.parse(path, format=fmt)
-    except Exception as exc:  # each parser raises its own error types
+        store.bulk_load(path=str(path), format=syntax.ox())
+    except (SyntaxError, ValueError, OSError) as exc:
         first = next((ln.strip() for ln in str(exc).splitlines() if ln.strip()), exc.__class__.__name__)
-        raise UsageError(f"{path}: not RDF that axialkg can read as {fmt} ({first[:200]})") from exc
-    finally:
-        quiet.setLevel(level)
-    if len(graph) == 0:
+        raise UsageError(f"{path}: not RDF that axialkg can read as {syntax.rdflib} ({first[:200]})") from None
+    triples = len(store)
+    if triples == 0:
         raise UsageError(f"{path}: contains no triples")
-    if (AXKG.Cause, RDF.type, OWL.Class) not in graph:
+    declared = ox.Quad(ox.NamedNode(str(AXKG.Cause)), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(OWL.Class)),
+                       ox.DefaultGraph())
+    if declared not in store:
         raise UsageError(f"{path}: not an axialkg graph (no axialkg schema in it: axkg:Cause is not declared); "
                          "validate the whole release, e.g. a copy of axialkg.owl")
-    return graph, fmt
+    return Checked(path, syntax.rdflib, store, triples)
 
 
 # ---------------------------------------------------------------- SHACL
@@ -207,37 +257,38 @@ def shape_rules(shapes: Graph) -> list[Rule]:
     return rules
 
 
-def run_shapes(graph: Graph, shapes: Graph) -> list[Defect]:
-    import pyshacl
+_AXIOM_PARTS = tuple(ox.NamedNode(str(p)) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
 
-    _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True,
-                                     advanced=False, abort_on_first=False)
-    labels = Labeller(graph)
+
+def run_shapes(graph: Checked, shapes: Graph) -> list[Defect]:
+    """Every SHACL result of the shapes on the graph, as defects naming the entity."""
+    from .shacl import Engine
+
     defects = []
-    for res in results.subjects(RDF.type, SH.ValidationResult):
-        rule = _rule_of(shapes, results.value(res, SH.sourceShape))
-        level = LEVELS.get(results.value(res, SH.resultSeverity), "INFO")
-        focus = results.value(res, SH.focusNode)
-        path = results.value(res, SH.resultPath)
-        value = results.value(res, SH.value)
-        messages = sorted(str(m) for m in results.objects(res, SH.resultMessage))
-        message = messages[0] if messages else "fails this rule"
-        if isinstance(focus, BNode) and (focus, RDF.type, OWL.Axiom) in graph:
-            # a provenance axiom: name the claim it annotates, at its subject
-            s, p, o = (graph.value(focus, x) for x in (OWL.annotatedSource, OWL.annotatedProperty,
-                                                       OWL.annotatedTarget))
-            message = f"{message} (claim '{labels.label(s)}' {labels.label(p)} '{_short(labels.label(o))}')"
-            focus = s
+    for res in Engine(shapes).run(graph.store):
+        rule = _rule_of(shapes, URIRef(res.shape))
+        level = LEVELS.get(URIRef(res.severity), "INFO")
+        focus: Any = res.focus
+        value: Any = res.value
+        message = res.message
+        if isinstance(focus, ox.BlankNode):
+            parts = [graph.value(focus, p) for p in _AXIOM_PARTS]
+            if all(x is not None for x in parts):  # a provenance axiom: name the claim it annotates, at its subject
+                s, p, o = parts
+                message = f"{message} (claim '{graph.label(s)}' {graph.label(p)} '{_short(graph.label(o))}')"
+                focus = s
+        named = isinstance(focus, ox.NamedNode)
+        other = value is not None and value != focus and not isinstance(value, ox.BlankNode)
         defects.append(Defect(
             rule=rule, level=level,
-            entity=str(focus) if isinstance(focus, URIRef) else "",
-            label=labels.label(focus) if isinstance(focus, URIRef) else "",
+            entity=focus.value if named else "",
+            label=graph.label(focus) if named else "",
             message=message,
-            property=str(path) if isinstance(path, URIRef) else "",
-            property_label=labels.label(path) if isinstance(path, URIRef) else "",
-            value=str(value) if isinstance(value, (URIRef, Literal)) and value != focus else "",
-            value_label=labels.label(value) if isinstance(value, URIRef) and value != focus
-            else (_short(str(value)) if isinstance(value, Literal) else ""),
+            property=res.path,
+            property_label=graph.label(ox.NamedNode(res.path)) if res.path else "",
+            value=value.value if other else "",
+            value_label=(graph.label(value) if isinstance(value, ox.NamedNode) else _short(value.value))
+            if other else "",
         ))
     return _dedupe(defects)
 
@@ -261,6 +312,44 @@ def _dedupe(defects: list[Defect]) -> list[Defect]:
     return list(dict.fromkeys(defects))
 
 
+# ---------------------------------------------------------------- ROBOT's report checks
+
+REPORT_FOLDER = "report"  # queries/internal/report/: ROBOT's report checks, our SPARQL, ROBOT's levels
+
+
+def report_rules() -> list[tuple[Rule, str]]:
+    """Each ROBOT report check (as a rule) with its query text; the level is the file's ``# level:``."""
+    from .queries import NamedQuery, internal, internal_names
+
+    out = []
+    for name in internal_names(REPORT_FOLDER):
+        text = internal(name)
+        header = NamedQuery.parse(name, text)
+        level = re.search(r"^# level:\s*(ERROR|WARN|INFO)\s*$", text, re.MULTILINE)
+        out.append((Rule(name.split("/", 1)[1], level.group(1) if level else "INFO", header.title,
+                         header.description), text))
+    return out
+
+
+def run_report(graph: Checked, checks: list[tuple[Rule, str]] | None = None) -> list[Defect]:
+    """ROBOT's report rows (entity, property, value) as defects naming the entity."""
+    defects = []
+    for rule, text in checks if checks is not None else report_rules():
+        for row in cast(ox.QuerySolutions, graph.store.query(text)):
+            entity, prop, value = row["entity"], row["property"], row["value"]
+            named = isinstance(entity, ox.NamedNode)
+            defects.append(Defect(
+                rule=rule.id, level=rule.level,
+                entity=entity.value if named else "", label=graph.label(entity) if named else "",
+                message=rule.description.removeprefix("ROBOT report check: ") or rule.title,
+                property=prop.value if isinstance(prop, ox.NamedNode) else "",
+                property_label=graph.label(prop) if isinstance(prop, ox.NamedNode) else "",
+                value=value.value if value is not None and not isinstance(value, ox.BlankNode) else "",
+                value_label=(graph.label(value) if isinstance(value, ox.NamedNode) else _short(value.value))
+                if value is not None and not isinstance(value, ox.BlankNode) else ""))
+    return _dedupe(defects)
+
+
 # ---------------------------------------------------------------- the whole check
 
 
@@ -279,17 +368,35 @@ def reasoning_defects(result: ReasoningResult) -> list[Defect]:
     return out
 
 
+def run_reasoner(graph: Checked) -> tuple[ReasoningResult, str]:
+    """HermiT on the whole graph, or on its schema alone when the ABox is too large for it;
+    with a sentence saying which."""
+    from .queries import internal
+
+    individuals = int(next(iter(graph.store.query(internal("validate-individual-count"))))[0].value)
+    if individuals <= MAX_REASONED_INDIVIDUALS:
+        result = reason(graph.rdflib_graph(), rdfxml=graph.path if graph.fmt == "xml" else None)
+        return result, f"HermiT reasoned over the whole graph ({individuals} individuals)"
+    tbox = graph.rdflib_graph(tbox_only=True)
+    result = reason(tbox)
+    return result, (f"HermiT reasoned over the schema only ({len(tbox)} triples); it skipped the "
+                    f"{individuals} individuals and their claims (more than {MAX_REASONED_INDIVIDUALS}), so "
+                    "their consistency rests on the SHACL domain and range rules")
+
+
 def validate(path: Path, shapes_file: Path | None = None) -> Report:
     """Reason over and shape-check the RDF file at ``path``."""
     from .resources import shapes_path
 
-    graph, fmt = load_graph(path)
+    graph = load_graph(path)
     shapes = load_shapes(shapes_file or shapes_path())
-    result = reason(graph, rdfxml=path if fmt == "xml" else None)
-    rules = [Rule(*r) for r in REASONER_RULES] + shape_rules(shapes)
+    result, scope = run_reasoner(graph)
+    checks = report_rules()
+    rules = [Rule(*r) for r in REASONER_RULES] + shape_rules(shapes) + [rule for rule, _ in checks]
     rules.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 3), r.id))
-    defects = reasoning_defects(result) + run_shapes(graph, shapes)
-    return Report(path=str(path), triples=len(graph), rules=rules, defects=defects, reasoning=result)
+    defects = reasoning_defects(result) + run_shapes(graph, shapes) + run_report(graph, checks)
+    return Report(path=str(path), triples=graph.triples, rules=rules, defects=defects, reasoning=result,
+                  reasoning_scope=scope)
 
 
-__all__ = ["Defect", "Report", "Rule", "load_graph", "run_shapes", "shape_rules", "validate"]
+__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "report_rules", "run_report", "run_shapes", "shape_rules", "validate"]

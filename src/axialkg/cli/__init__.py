@@ -27,7 +27,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _command_in(argv: list[str] | None) -> str | None:
+    """The subcommand named in ``argv`` (its first argument that is not an option), if any."""
+    for arg in argv or []:
+        if not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
+
+
+def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv`` naming a command, only that command's parser is built (building
+    all of them, with the imports they need, costs tens of milliseconds at every start)."""
     parser = _Parser(
         prog="axialkg",
         description="The knowledge graph of axial osteosclerosis: build, query, validate and export it.",
@@ -37,7 +47,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", dest="quiet_all", action="store_true", help="no progress bars (none are drawn when piped)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMMANDS:
+    wanted = _command_in(argv)
+    for name in [wanted] if wanted else COMMANDS:
         importlib.import_module(f"{__name__}.{name.replace('-', '_')}").register(sub)
     return parser
 
@@ -63,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     _log_to_stderr()
-    parser = make_parser()
+    parser = make_parser(argv)
     args = parser.parse_args(argv)
     from ..progress import set_quiet
 

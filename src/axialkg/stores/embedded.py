@@ -1,7 +1,8 @@
 """pyoxigraph engine: in memory (the default), persistent on disk (``oxigraph:DIR``), or holding given data.
 
-The on-disk store records which release it was loaded from (its SHA-256, per graph) in a marker
-file, so it loads once, is reused after that, and reloads by itself when the release changes.
+The on-disk store records which release it was loaded from (its SHA-256, per graph, and the file's
+path, size and mtime) in a marker file, so it loads once, is reused after that, and reloads by itself
+when the release changes; an unchanged file (same stamp) is not hashed again on open.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ def malformed(exc: Exception) -> AxialKGError:
 def release_digest(path: Path) -> str:
     with open(path, "rb") as fh:  # streamed: a large graph must not be read into memory whole
         return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _stamp(source: Path) -> list:
+    """What identifies a file without reading it: its resolved path, size and mtime (ns)."""
+    st = source.stat()
+    return [str(source.resolve()), st.st_size, st.st_mtime_ns]
 
 
 def _source(source: Path | None) -> Path:
@@ -152,10 +159,15 @@ class OxigraphStore:
         Quads the marker does not account for (another dataset, or additions) are never cleared
         without ``reload``."""
         marker = path / MARKER
-        digest = release_digest(source)
         state = _marker(path)
         key = self.graph or ""
+        stamp = _stamp(source)
+        if not reload and state.get("source_stamp") == stamp and key in state.get("graphs", []):
+            return False  # the very file the store was loaded from, unchanged (as Python trusts .pyc)
+        digest = release_digest(source)
         if not reload and state.get("release_sha256") == digest and key in state.get("graphs", []):
+            state["source_stamp"] = stamp  # touched or copied, same bytes: no reload, and no hash next time
+            write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
             return False
         held = len(self.store)
         if held and not reload and held != state.get("quads"):
@@ -172,6 +184,7 @@ class OxigraphStore:
         state["graphs"] = sorted(set(state.get("graphs", [])) | {key})
         state["source"] = str(source)
         state["quads"] = len(self.store)
+        state["source_stamp"] = stamp
         write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
         return True
 
