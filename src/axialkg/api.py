@@ -511,7 +511,15 @@ class KnowledgeGraph:
     def diagnose(self, present: Iterable[str] = (), absent: Iterable[str] = (), *, top: int | None = 10,
                  prior: str = "article", tests: int = 3):
         """The differential for a patient's findings: causes by posterior, evidence, next tests
-        (see :mod:`axialkg.diagnosis`); ``.to_json()`` gives the shape the endpoint returns."""
+        (see :mod:`axialkg.diagnosis`); ``.to_json()`` gives the shape the endpoint returns.
+
+        >>> import axialkg
+        >>> d = axialkg.open().diagnose(["splenomegaly", "anaemia", "low marrow signal on MRI"]).to_json()
+        >>> d["candidates"][0]["label"], d["candidates"][0]["probability"] > 0.5
+        ('myelofibrosis', True)
+        >>> sorted(d["candidates"][0]["supporting"][0])
+        ['finding', 'label', 'likelihood_ratio', 'sources']
+        """
         from .diagnosis import diagnose
 
         return diagnose(self, present, absent, top=top, prior=prior, tests=tests)
