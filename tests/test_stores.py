@@ -181,3 +181,18 @@ def test_credentials_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("AXIALKG_SPARQL_PASSWORD", "s3cret")
     store = axialkg.open("https://sparql.example.org/q").store
     assert (store.http.user, store.http.password) == ("alice", "s3cret")
+
+
+def test_cli_refuses_a_foreign_on_disk_store_unless_reload(tmp_path, run):
+    """#17: a directory holding other data is never cleared silently; --reload replaces it."""
+    import pyoxigraph as ox
+
+    foreign = ox.Store(str(tmp_path / "s"))
+    foreign.add(ox.Quad(ox.NamedNode("http://example.org/a"), ox.NamedNode("http://example.org/b"), ox.Literal("c")))
+    foreign.flush()
+    del foreign
+    code, out, err = run("query", "causes", "--store", f"oxigraph:{tmp_path / 's'}")
+    assert code != 0 and out == "" and err.count("\n") == 1 and "--reload" in err
+    assert len(ox.Store.read_only(str(tmp_path / "s"))) == 1  # nothing changed
+    code, out, err = run("query", "causes", "--store", f"oxigraph:{tmp_path / 's'}", "--reload")
+    assert code == 0 and "osteopetrosis" in out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import pathlib
 from typing import TYPE_CHECKING, Iterable
 
@@ -540,13 +540,15 @@ class KnowledgeGraph:
 
 
 def open(store: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,  # noqa: A001
-         graph_store_url: str | None = None, timeout: float | None = None, reasoned: bool = False) -> KnowledgeGraph:
+         graph_store_url: str | None = None, timeout: float | None = None, reasoned: bool = False,
+         reload: bool = False) -> KnowledgeGraph:
     """Open the knowledge graph.
 
     ``store``: None/"" → the packaged release in memory (pyoxigraph); "oxigraph:DIR" → on disk,
     loaded once and reused; "rdflib"; or an http(s) SPARQL endpoint (or a parsed
     :class:`~axialkg.stores.StoreSpec`). ``graph``: the named graph that holds the data.
-    ``reasoned``: answer over the OWL 2 RL closure.
+    ``reasoned``: answer over the OWL 2 RL closure. ``reload``: let an on-disk store that holds
+    other data be replaced by the release (refused otherwise).
 
     >>> kg = open()
     >>> kg
@@ -558,6 +560,8 @@ def open(store: "str | StoreSpec | None" = None, *, graph: str | None = None, up
 
     spec = StoreSpec.parse(store, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
                            timeout=timeout)
+    if reload:
+        spec = replace(spec, reload=True)
     engine = open_store(spec)
     if not (reasoned or spec.reasoned):
         return KnowledgeGraph(engine)

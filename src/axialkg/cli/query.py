@@ -23,6 +23,9 @@ def add_store_options(p, *, formats: bool = True) -> None:
     g.add_argument("--timeout", type=float, metavar="S", help="seconds to wait for a remote endpoint (default 30)")
     g.add_argument("--reasoned", action="store_true",
                    help="answer over the OWL 2 RL closure (subclass, subproperty, inverse, domain/range)")
+    g.add_argument("--reload", action="store_true",
+                   help="with --store oxigraph:DIR: replace whatever the directory holds with the release "
+                        "(without it, a directory holding other data is refused)")
     if formats:
         p.add_argument("--format", choices=FORMATS, default="table",
                        help="table (default), json or xml (W3C SPARQL results), csv, tsv, or ntriples for CONSTRUCT")
@@ -53,7 +56,8 @@ def open_kg(args):
     from ..api import open as open_graph
 
     return open_graph(args.store, graph=args.graph, update_url=args.update_url,
-                      graph_store_url=args.graph_store_url, timeout=args.timeout, reasoned=args.reasoned)
+                      graph_store_url=args.graph_store_url, timeout=args.timeout, reasoned=args.reasoned,
+                      reload=getattr(args, "reload", False))
 
 
 def emit(results, fmt: str, *, wide: bool = False) -> None:
