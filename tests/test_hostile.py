@@ -600,3 +600,16 @@ def test_serve_bad_options_one_line():
         r = _cli("serve", "--port", "0", *args, timeout=60)
         err = r.stderr.decode()
         assert r.returncode == 2 and says in err and "Traceback" not in err, err
+
+
+def test_export_into_a_directory_that_takes_no_files_is_one_line():
+    r = _cli("export", "--format", "turtle", "--out", "/proc/version")
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "cannot write" in err and err.count("\n") == 1 and "internal error" not in err, err
+
+
+def test_a_newline_in_a_parameter_cannot_forge_error_lines():
+    r = _cli("query", "drugs-for-cause", "--param", "cause=foo\naxialkg: error: forged")
+    err = r.stderr.decode()
+    assert r.returncode == 2 and err.count("\n") == 1 and err.count("axialkg: error:") == 1, err
+    assert "foo\\naxialkg" in err

@@ -13,7 +13,7 @@ import logging
 import sys
 
 from .. import __version__
-from ..errors import AxialKGError
+from ..errors import AxialKGError, CurationError
 
 # Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = ["build", "query", "sparql", "search", "stats", "path", "metapaths", "connect", "neighbors", "diagnose", "serve",
@@ -70,6 +70,15 @@ def _log_to_stderr() -> None:
         root.propagate = False
 
 
+def _escaped(text: str) -> str:
+    r"""``text`` with control characters spelled out.
+
+    >>> _escaped("no entity 'x\naxialkg: error: forged'")
+    "no entity 'x\\naxialkg: error: forged'"
+    """
+    return "".join(repr(ch)[1:-1] if ch < " " or ch == "\x7f" else ch for ch in text)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
@@ -84,8 +93,11 @@ def main(argv: list[str] | None = None) -> int:
     except AxialKGError as exc:
         if debug:
             raise
-        for line in str(exc).splitlines() or [exc.__class__.__name__]:
-            print(f"axialkg: error: {line}", file=sys.stderr)
+        # one line per error (a curation error has one per defect); control characters that came
+        # with the user's input are shown escaped, so a value cannot forge further error lines
+        lines = exc.problems if isinstance(exc, CurationError) else [str(exc)]
+        for line in lines or [exc.__class__.__name__]:
+            print(f"axialkg: error: {_escaped(line)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("axialkg: interrupted", file=sys.stderr)

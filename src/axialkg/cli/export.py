@@ -67,7 +67,7 @@ def _write_in_place(args, out: Path) -> int:
 
 
 def run(args) -> int:
-    from ..errors import UsageError
+    from ..errors import AxialKGError, UsageError
     from ..export import check_out, export
     from .query import open_kg
 
@@ -83,6 +83,9 @@ def run(args) -> int:
         step("open the store")
         kg = open_kg(args)
         step(f"write {args.format}")
-        report = export(args.format, args.out, kg=kg)
+        try:
+            report = export(args.format, args.out, kg=kg)
+        except OSError as exc:  # a read-only or full disk, a directory that takes no new files (/proc)
+            raise AxialKGError(f"--out {args.out}: cannot write: {exc.strerror or exc}") from None
     print(report.summary())
     return 0
