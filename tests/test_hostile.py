@@ -611,5 +611,5 @@ def test_export_into_a_directory_that_takes_no_files_is_one_line():
 def test_a_newline_in_a_parameter_cannot_forge_error_lines():
     r = _cli("query", "drugs-for-cause", "--param", "cause=foo\naxialkg: error: forged")
     err = r.stderr.decode()
-    assert r.returncode == 2 and err.count("\n") == 1 and err.count("axialkg: error:") == 1, err
-    assert "foo\\naxialkg" in err
+    assert r.returncode == 2 and err.count("\n") == 1 and err.startswith("axialkg: error: no entity"), err
+    assert "foo\\naxialkg" in err  # the user's newline, spelled out inside the one line
