@@ -238,3 +238,22 @@ def test_cycle_written_through_the_inverse_refused(tree, schema):
     found = problems(tree, schema)
     assert any("subtypeOf cycle mf-a → mf-b → mf-a" in p or "subtypeOf cycle mf-b → mf-a → mf-b" in p
                for p in found), found
+
+
+def test_deeply_nested_yaml_is_one_line_not_a_crash(source_tree, run):
+    foods = source_tree / "ontology" / "curation" / "foods.yaml"
+    foods.write_text(foods.read_text(encoding="utf-8") + "\nextra: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    code, out, err = run("build", "--root", str(source_tree))
+    assert code == 1 and "foods.yaml: malformed YAML: nested too deeply" in err and err.count("\n") == 1, err
+    assert not (source_tree / "ontology" / "axialkg.ttl").exists()
+
+
+def test_a_licence_that_is_not_an_iri_is_refused(source_tree, run):
+    header = source_tree / "ontology" / "curation" / "article.yaml"
+    text = header.read_text(encoding="utf-8")
+    assert "license: https://creativecommons.org/licenses/by/4.0/" in text
+    header.write_text(text.replace("license: https://creativecommons.org/licenses/by/4.0/", "license: not an iri"),
+                      encoding="utf-8")
+    code, out, err = run("build", "--root", str(source_tree))
+    assert code == 1 and "license 'not an iri' is not an http(s) IRI" in err and "internal error" not in err, err
+    assert not (source_tree / "ontology" / "axialkg.ttl").exists()

@@ -203,6 +203,14 @@ class OntologyHeader(_Record):
     usage_note_section: str | None = None  # the article section the usage note restates
     article: str
 
+    @field_validator("license")
+    @classmethod
+    def _licence_iri(cls, v: str) -> str:
+        parts = urlsplit(v)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or any(c.isspace() or c in '<>"{}|\\^`' for c in v):
+            raise ValueError(f"license '{v}' is not an http(s) IRI (e.g. https://creativecommons.org/licenses/by/4.0/)")
+        return v
+
 
 @dataclass(frozen=True)
 class Located:
@@ -270,6 +278,8 @@ def _read_yaml(path: Path, problems: list[str]) -> Any:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.append(f"{path}{where}: malformed YAML: {reason}")
+    except RecursionError:  # thousands of nested brackets: the parser's stack, not a bug of ours
+        problems.append(f"{path}: malformed YAML: nested too deeply")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{path}: cannot read: {exc}")
     return None
