@@ -43,7 +43,7 @@ def test_query_on_rdflib_store_gives_same_output(run):
 def test_query_list(run):
     code, out, _ = run("query", "--list")
     assert code == 0
-    assert "drugs-for-cause [cause (Cause)]: Drugs and other interventions for a cause" in out
+    assert "drugs-for-cause [cause (Presentation)]: Drugs and other interventions for a cause" in out
     assert len(out.splitlines()) >= 20
 
 

@@ -48,7 +48,8 @@ def test_vocabulary_terms_carry_the_agreed_labels(release_graph):
 
 def test_every_claim_axiom_has_one_hedge_and_one_asserter(release_graph):
     g = release_graph
-    axs = list(g.subjects(RDF.type, OWL.Axiom))
+    # the article's claims; the HPO annotations the build adds carry HPO's own evidence instead
+    axs = [ax for ax in g.subjects(RDF.type, OWL.Axiom) if (ax, DCTERMS.source, AXKG["hpo-annotations"]) not in g]
     assert len(axs) > 500
     for ax in axs:
         hedges = set(g.objects(ax, AXKG.hedge))
@@ -81,8 +82,10 @@ def test_no_two_schema_terms_share_a_label(release_graph):
     terms = set(g.subjects(RDF.type, OWL.Class)) | set(g.subjects(RDF.type, OWL.ObjectProperty)) | set(
         g.subjects(RDF.type, OWL.AnnotationProperty)) | set(g.subjects(RDF.type, OWL.DatatypeProperty))
     terms |= {s for c in (AXKG.Hedge, AXKG.Asserter, AXKG.EffectDirection) for s in g.subjects(RDF.type, c)}
+    # imported HPO terms keep HPO's labels ("Mode of inheritance"); ours must not collide with each other
     labels = Counter(str(g.value(t, RDFS.label)).casefold() for t in terms
-                     if isinstance(t, URIRef) and g.value(t, RDFS.label) is not None)
+                     if isinstance(t, URIRef) and g.value(t, RDFS.label) is not None
+                     and not str(t).startswith("http://purl.obolibrary.org/obo/HP_"))
     assert [lab for lab, n in labels.items() if n > 1] == []
 
 

@@ -181,6 +181,13 @@ class Checked:
     store: ox.Store
     triples: int
 
+    @classmethod
+    def from_rdflib(cls, g: Graph) -> "Checked":
+        """An rdflib graph under check (tests and notebooks break copies of the release this way)."""
+        store = ox.Store()
+        store.bulk_load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        return cls(Path("<graph>"), "nt", store, len(g))
+
     def label(self, node) -> str:
         """The least rdfs:label of an IRI (deterministic), else its CURIE; a literal's text."""
         if isinstance(node, ox.Literal):
@@ -260,9 +267,12 @@ def shape_rules(shapes: Graph) -> list[Rule]:
 _AXIOM_PARTS = tuple(ox.NamedNode(str(p)) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
 
 
-def run_shapes(graph: Checked, shapes: Graph) -> list[Defect]:
-    """Every SHACL result of the shapes on the graph, as defects naming the entity."""
+def run_shapes(graph: "Checked | Graph", shapes: Graph) -> list[Defect]:
+    """Every SHACL result of the shapes on the graph (checked, or an rdflib graph), as defects naming the entity."""
     from .shacl import Engine
+
+    if isinstance(graph, Graph):
+        graph = Checked.from_rdflib(graph)
 
     defects = []
     for res in Engine(shapes).run(graph.store):

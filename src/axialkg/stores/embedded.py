@@ -169,11 +169,15 @@ class OxigraphStore:
             state["source_stamp"] = stamp  # touched or copied, same bytes: no reload, and no hash next time
             write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
             return False
-        held = len(self.store)
-        if held and not reload and held != state.get("quads"):
+        clearing_all = reload or state.get("release_sha256") != digest
+        # what this load would clear: the whole store for another release, else only the target graph
+        held = len(self.store) if clearing_all else sum(
+            1 for _ in self.store.quads_for_pattern(None, None, None, self._graph_node if self.graph else None))
+        accounted = state.get("quads") if clearing_all else 0
+        if held and not reload and held != accounted:
             raise AxialKGError(f"store {path} holds {held} quads that are not (only) an axialkg release; pass "
                                "--reload to replace them with the release, or use another directory")
-        if reload or state.get("release_sha256") != digest:
+        if clearing_all:
             self.store.clear()  # another release (or a half-finished load): start again
             state = {"release_sha256": digest, "graphs": []}
         elif self.graph:
