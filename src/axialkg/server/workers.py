@@ -26,6 +26,8 @@ from ..stores import StoreSpec
 
 log = logging.getLogger("axialkg.serve")
 KNOWN_LONG_FOR = 300.0  # seconds a query that ran long is remembered as long
+REMEMBER_AFTER = 4     # a query is remembered as long only past this many times ``long_after``: a cheap
+                       # query slowed once by a busy machine must not be refused for minutes
 LONG_NICENESS = 10
 QUEUE_WAIT = 15.0  # seconds a query may wait for a worker (at least; the query timeout if longer)
 
@@ -210,6 +212,7 @@ class WorkerPool:
                 for r in running:
                     if not r.long and now - r.started > self.long_after:
                         r.long = True
+                    if r.long and now - r.started > REMEMBER_AFTER * self.long_after:
                         self._remember_long(r.job)
                         _renice(r.worker, LONG_NICENESS)  # cheap queries on the other workers come first
                 longs = sorted((r for r in running if r.long and r.worker.stopped is None), key=lambda r: r.started)
@@ -231,9 +234,12 @@ class WorkerPool:
                         pass
 
     def _remember_long(self, job: tuple) -> None:
+        key = repr(job)
+        if key in self._known_long:
+            return
         if len(self._known_long) > 4096:
             self._known_long.clear()
-        self._known_long[repr(job)] = time.monotonic()
+        self._known_long[key] = time.monotonic()
 
     def _is_known_long(self, job: tuple) -> bool:
         seen = self._known_long.get(repr(job))
@@ -285,7 +291,10 @@ class WorkerPool:
                 answer = ("died",)
         finally:
             with self._lock:
-                self._running.pop(id(worker), None)
+                ran = self._running.pop(id(worker), None)
+                if ran is not None and answer is not None and answer[0] != "died" \
+                        and time.monotonic() - ran.started < self.long_after:
+                    self._known_long.pop(repr(job), None)  # it answers fast now: no longer long
         if answer is None or answer[0] == "died":
             why = worker.stopped
             worker.kill()
