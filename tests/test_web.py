@@ -222,8 +222,8 @@ def test_named_query_with_parameter_shows_rows_and_links_to_entity_page(server, 
     _shot(browser, "entity")
 
 
-@pytest.mark.xfail(strict=False, reason="known open defect after the content merge (drugs-for-cause's new columns); "
-                   "not yet fixed in the page")
+@pytest.mark.xfail(strict=False, reason="rewritten for drugs-for-cause's new text (GROUP BY, no ?category) in the "
+                   "last minutes of a session; unconfirmed in Chromium")
 def test_editing_a_named_query_keeps_its_parameters_and_the_url_shares_it(server, browser):
     from selenium.webdriver.common.by import By
 
@@ -231,8 +231,8 @@ def test_editing_a_named_query_keeps_its_parameters_and_the_url_shares_it(server
     _wait(browser, lambda d: any("midostaurin" in r for r in _rows(d)))
     original = browser.execute_script("return axialkg.state.yasqe.getValue()")
     # keep only the KIT inhibitors: the edited text still gets ?cause bound to the parameter
-    assert "\n}\nORDER BY" in original
-    edited = original.replace("\n}\nORDER BY", "\n  FILTER(?category = axkg:KITInhibitor)\n}\nORDER BY", 1)
+    assert "\n}\nGROUP BY" in original
+    edited = original.replace("\n}\nGROUP BY", "\n  FILTER EXISTS { ?intervention a axkg:KITInhibitor }\n}\nGROUP BY", 1)
     _set_query(browser, edited)
     assert not browser.find_element(By.ID, "edited-note").get_attribute("hidden")
     status = _run_and_wait(browser)
