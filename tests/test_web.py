@@ -222,8 +222,6 @@ def test_named_query_with_parameter_shows_rows_and_links_to_entity_page(server, 
     _shot(browser, "entity")
 
 
-@pytest.mark.xfail(strict=False, reason="rewritten for drugs-for-cause's new text (GROUP BY, no ?category) in the "
-                   "last minutes of a session; unconfirmed in Chromium")
 def test_editing_a_named_query_keeps_its_parameters_and_the_url_shares_it(server, browser):
     from selenium.webdriver.common.by import By
 
