@@ -33,6 +33,7 @@ import numpy as np
 from ..files import write_atomic
 from ..vocab import NAMESPACE, local_name
 from .metagraph import Metagraph
+from .search import meeting
 
 FORMAT = 1  # bump when the file layout changes: older caches are rebuilt
 SEPARATOR = "; "
@@ -229,12 +230,10 @@ class CompactGraph:
             frontier[side] = nxt
             radius[side] = d
             done[side] = not nxt
-        ds, dt = near
-        small, big = (ds, dt) if len(ds) <= len(dt) else (dt, ds)
-        best = min((small[v] + big[v] for v in small if v in big), default=None)
-        if best is None or best > max_hops:
+        met = meeting(near, done, radius, max_hops)
+        if met is None:
             return None
-        outside = max_hops + 1 if done[1] else radius[1] + 1
+        dt, outside, best = met
         return _IriDistances(self, dt), outside, best
 
     def ball(self, center: str, hops: int, directed: bool = False) -> tuple[dict[str, int], list[tuple]]:

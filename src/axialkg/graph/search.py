@@ -105,6 +105,12 @@ def _meet(G, source: str, target: str, max_hops: int, directed: bool, blocked) -
         frontier[side][:] = nxt
         radius[side] = d
         done[side] = not nxt
+    return meeting(near, done, radius, max_hops)
+
+
+def meeting(near, done, radius, max_hops: int) -> tuple[dict, int, int] | None:
+    """Where the two frontiers of a bounded bidirectional search meet: the target side's distances,
+    the bound beyond them, and the shortest length (None when no path fits in ``max_hops``)."""
     ds, dt = near
     small, big = (ds, dt) if len(ds) <= len(dt) else (dt, ds)
     best = min((small[v] + big[v] for v in small if v in big), default=None)
