@@ -243,12 +243,7 @@ def test_virtuoso_load_says_how_many_triples_went_in(virtuoso_loaded, triples):
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_virtuoso_named_queries_match_embedded(name, virtuoso_loaded, reference, request):
-    if name in ("corroboration", "workup"):
-        # known open defect (noted on #15/#16): since the HPO annotations and the subtype-following
-        # workup merged, Virtuoso 7.2.5 answers these two differently (row 6 of corroboration; no rows
-        # for workup); it still runs, and passes when the queries are rewritten
-        request.applymarker(pytest.mark.xfail(strict=False, reason="Virtuoso 7.2.5 differs on this query"))
+def test_virtuoso_named_queries_match_embedded(name, virtuoso_loaded, reference):
     server, _ = virtuoso_loaded
     kg = axialkg.open(server.sparql_url, graph=GRAPH)
     assert kg.query(name, **params_for(name)).row_set() == reference[name]
@@ -307,9 +302,7 @@ def test_virtuoso_refuses_a_write_without_the_right_credentials(virtuoso_loaded,
     assert count(server.sparql_url, GRAPH) == len(triples)
 
 
-@pytest.mark.xfail(strict=False, reason="known open defect, not yet understood: after the kill, the check finds the "
-                   "restarted Virtuoso not listening (connection refused); it passed before this round's merges")
-def test_virtuoso_killed_mid_load_keeps_the_previous_graph(dba, triples, reference, tmp_path):
+def test_virtuoso_killed_mid_load_keeps_the_previous_graph(dba, triples, reference, release_graph, tmp_path):
     target = "https://w3id.org/axialkg/graph/kill"
     load(dba.sparql_url, update_url=dba.update_url, graph_store_url=dba.store_url, graph=target)
     path, n_new = _smaller_release(tmp_path, triples)
@@ -324,7 +317,10 @@ def test_virtuoso_killed_mid_load_keeps_the_previous_graph(dba, triples, referen
     dba.start()  # same database files, same ports: Virtuoso rolls its transaction log forward
     assert count(dba.sparql_url, target) == len(triples)
     kg = axialkg.open(dba.sparql_url, graph=target)
-    for name in ("graph-edges", "claim-sources", "workup"):
+    # The graph itself is compared, not the answers of formOf*-heavy queries: right after a crash
+    # recovery Virtuoso 7.2.5 sometimes plans `workup` to no rows on intact data (seen 1 run in 2).
+    assert same_graph(ex.snapshot(kg), release_graph)
+    for name in ("graph-edges", "claim-sources"):
         assert kg.query(name, **params_for(name)).row_set() == reference[name]
     report = load(dba.sparql_url, source=path, update_url=dba.update_url, graph=target)
     assert (report.previous, report.triples, count(dba.sparql_url, target)) == (len(triples), n_new, n_new)
