@@ -1,12 +1,18 @@
 """The differential's knowledge, read once from the store: causes, what the article says each shows
 (with its hedge and sources), HPO annotations, the finding hierarchy, and the tests.
 
-P(finding | cause) comes from the article first: a claim's hedge gives its frequency band. Where the
-article is silent, an HPO annotation gives its frequency, discounted when it has none or when the
-cause is grounded to a narrower disease (one HPO disease must not pull a broad cause ahead). Matching
-runs up the hierarchy (HPO is-a, the graph's *form of* links, a finding's HPO mapping): a cause that
-shows a finding more specific than the patient's matches fully; one that shows only a broader one
-matches partly.
+P(finding | cause) comes from the cause's own evidence first: the article's claim (its hedge gives a
+frequency band), else its HPO annotation (frequency, discounted when it has none or when the cause is
+grounded to a narrower disease), else what its group (subtype or parent) or the pattern itself shows,
+at a share. Matching runs up the hierarchy (HPO is-a, the graph's *form of* links, a finding's HPO
+mapping): a cause that shows a finding more specific than the patient's matches fully; one that shows
+only a broader one matches partly.
+
+Where the graph is silent, the probability is the finding's background: the mean over the causes of
+what their evidence gives it (LIRICAL divides by a background frequency in the same spirit). A cause
+the graph knows little about gets the background itself, so its silence neither helps nor hurts it (a
+likelihood ratio near 1); a cause whose annotations are thorough gets a share of it, since a finding
+they do not list is less likely in it than in an average cause.
 """
 
 from __future__ import annotations
@@ -30,7 +36,9 @@ HPO_CAP = 0.9
 PARTIAL = 0.25           # the cause shows only a broader finding than the patient's
 PARTIAL_MAX_DESCENDANTS = 25  # broader terms than this say nothing
 EXCLUDED = 0.01          # HPO says the disease does not show it
-BACKGROUND = {"well": 0.02, "some": 0.05, "little": 0.1}
+# where the graph is silent: the share of the finding's background a cause gets, by how much is known
+SILENT = {"well": 0.25, "some": 0.5, "little": 1.0}
+MIN_BACKGROUND = 0.005   # no finding is rarer than this in the differential
 
 
 @dataclass
@@ -87,6 +95,8 @@ class Model:
         self._down_count: dict[str, int] | None = None
         self._terms: Resolver | None = None
         self._likelihoods: dict[tuple[str, str], Evidence] = {}
+        self._evidence: dict[tuple[str, str], Evidence | None] = {}
+        self._background: dict[str, float] = {}
         self.rates: dict[tuple[str, str], float] = {}  # (test, cause) → P(positive), filled by rank
 
     # ---- reading ---------------------------------------------------------------------------
@@ -229,29 +239,52 @@ class Model:
         return self._likelihoods[key]
 
     def _likelihood(self, cause_iri: str, query: str) -> Evidence:
+        found = self.evidence(cause_iri, query)
+        if found is not None and found.probability > 0:
+            return found
+        share = SILENT[self.causes[cause_iri].knowledge]
+        return Evidence(self.background(query) * share, "background")
+
+    def background(self, query: str) -> float:
+        """The mean over the causes of P(query | cause) from their evidence (0 where silent)."""
+        if query not in self._background:
+            total = 0.0
+            for c in self.causes:
+                e = self.evidence(c, query)
+                total += e.probability if e is not None else 0.0
+            self._background[query] = max(MIN_BACKGROUND, total / max(len(self.causes), 1))
+        return self._background[query]
+
+    def evidence(self, cause_iri: str, query: str) -> Evidence | None:
+        """What the graph says of P(query | cause): the cause's article claim, else its HPO
+        annotation, else its group's claims or the pattern's; None when it says nothing."""
+        key = (cause_iri, query)
+        if key not in self._evidence:
+            self._evidence[key] = self._find_evidence(cause_iri, query)
+        return self._evidence[key]
+
+    def _find_evidence(self, cause_iri: str, query: str) -> Evidence | None:
         c = self.causes[cause_iri]
+        for term, _, kind, sources in c.hpo:
+            if kind == "hpo-excluded" and term in self.implied(query):
+                return Evidence(EXCLUDED, kind, term, list(sources))
         article = self._best(c.claims, query, 1.0)
-        if article is None:
-            for other in sorted(c.parents | c.children):
-                if other in self.causes:
-                    found = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
-                    if found and (article is None or found.probability > article.probability):
-                        article = found
         if article is not None:
             return article
-        hpo = None
+        found: list[Evidence] = []
         for term, p, kind, sources in c.hpo:
-            if kind == "hpo-excluded":
-                if term in self.implied(query):
-                    return Evidence(EXCLUDED, kind, term, list(sources))
-                continue
-            m = self.match(term, query)
-            if m and (hpo is None or p * m > hpo.probability):
-                hpo = Evidence(p * m, kind, term, list(sources))
+            m = self.match(term, query) if kind == "hpo" else 0.0
+            if m:
+                found.append(Evidence(p * m, kind, term, list(sources)))
+        for other in sorted(c.parents | c.children):
+            if other in self.causes:
+                group = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
+                if group is not None:
+                    found.append(group)
         pattern = self._best(self.pattern_claims, query, PATTERN_SHARE, "pattern")
-        floor = Evidence(BACKGROUND[c.knowledge], "background")
-        best = max((e for e in (hpo, pattern) if e is not None), key=lambda e: e.probability, default=floor)
-        return best if best.probability > floor.probability else floor
+        if pattern is not None:
+            found.append(pattern)
+        return max(found, key=lambda e: e.probability, default=None)
 
 
 _HP = "http://purl.obolibrary.org/obo/HP_"
