@@ -17,11 +17,13 @@ they do not list is less likely in it than in an average cause.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..names import Resolver
 from ..queries import internal
+from ..stores import inject_values
 from ..vocab import NAMESPACE
 
 HEDGE_BANDS = {"hedge-stated": 0.7, "hedge-possible": 0.4, "hedge-limited-evidence": 0.3,
@@ -80,10 +82,11 @@ class Model:
     """Everything ``diagnose`` needs, from a handful of internal queries."""
 
     def __init__(self, store):
+        self._store = weakref.ref(store)   # for what is read only when needed (HPO names)
         self.labels: dict[str, str] = {}
         self.up: dict[str, set[str]] = defaultdict(set)   # node → the nodes directly broader (or equal)
         self._read_features(store)
-        self._read_terms(store)
+        self._read_parents(store)
         self.causes: dict[str, Cause] = {}
         self._read_causes(store)
         self.pattern_claims: dict[str, list[tuple[float, str, list[str]]]] = {}
@@ -94,6 +97,10 @@ class Model:
         self._implied: dict[str, frozenset[str]] = {}
         self._down_count: dict[str, int] | None = None
         self._terms: Resolver | None = None
+        self._term_rows: list[tuple[str, str, int]] | None = None
+        self._matches: dict[str, dict[str, float]] = {}
+        self._shown: set[str] = set()
+        self._below: dict[str, set[str]] | None = None   # node → the shown nodes that imply it
         self._likelihoods: dict[tuple[str, str], Evidence] = {}
         self._evidence: dict[tuple[str, str], Evidence | None] = {}
         self._background: dict[str, float] = {}
@@ -117,19 +124,9 @@ class Model:
             elif key == "formOf" and value:
                 self.up[f].add(value)
 
-    def _read_terms(self, store) -> None:
-        self.term_rows: list[tuple[str, str, int]] = []   # for a names.Resolver: (iri, text, kind)
-        for r in store.query(internal("diagnosis-terms")):
-            t, key, value = r["term"].value, r["key"].value, r["value"].value
-            if key == "label":
-                self.labels.setdefault(t, value)
-                self.term_rows.append((t, value, 0))
-            elif key == "synonym":
-                self.term_rows.append((t, value, 1))
-            elif key == "curie":
-                self.term_rows.append((t, value, 2))
-            elif key == "parent":
-                self.up[t].add(value)
+    def _read_parents(self, store) -> None:
+        for r in store.query(internal("diagnosis-term-parents")):
+            self.up[r["term"].value].add(r["parent"].value)
 
     def _read_causes(self, store) -> None:
         for r in store.query(internal("diagnosis-causes")):
@@ -181,11 +178,47 @@ class Model:
             (t.shows if r["kind"].value == "shows" else t.indicates).add(r["target"].value)
 
     @property
+    def term_rows(self) -> list[tuple[str, str, int]]:
+        """The HPO terms' labels, exact synonyms and CURIEs as (iri, text, kind) rows for a
+        names.Resolver, read on first use (most patients are described in the graph's own words)."""
+        if self._term_rows is None:
+            rows: list[tuple[str, str, int]] = []
+            for r in self._query(internal("diagnosis-terms")):
+                t, key, value = r["term"].value, r["key"].value, r["value"].value
+                if key == "label":
+                    self.labels.setdefault(t, value)
+                rows.append((t, value, {"label": 0, "synonym": 1, "curie": 2}[key]))
+            self._term_rows = rows
+        return self._term_rows
+
+    @property
     def term_resolver(self) -> Resolver | None:
         """HPO terms by label, exact synonym or CURIE (made on first use)."""
         if self._terms is None and self.term_rows:
             self._terms = Resolver(self.term_rows)
         return self._terms
+
+    def label(self, iri: str) -> str:
+        """The label of a cause, finding, test or HPO term (the IRI itself when it has none)."""
+        if iri not in self.labels:
+            self.read_labels([iri])
+        return self.labels.get(iri, iri)
+
+    def read_labels(self, iris) -> None:
+        """Read the labels of the IRIs not known yet, in one query."""
+        missing = sorted({i for i in iris if i and i not in self.labels})
+        if not missing:
+            return
+        for r in self._query(inject_values(internal("labels-of"), {"s": missing})):
+            self.labels.setdefault(r["s"].value, r["label"].value)
+        for i in missing:
+            self.labels.setdefault(i, i)
+
+    def _query(self, text: str):
+        store = self._store()
+        if store is None:
+            raise RuntimeError("the store this model was read from is closed")
+        return store.query(text)
 
     # ---- the hierarchy ---------------------------------------------------------------------
     def implied(self, node: str) -> frozenset[str]:
@@ -212,17 +245,34 @@ class Model:
     def match(self, shown: str, query: str) -> float:
         """1 when showing ``shown`` implies ``query``; PARTIAL when ``shown`` is a broader (but not
         vague) finding than ``query``; 0 otherwise."""
-        if query in self.implied(shown):
-            return 1.0
-        if shown in self.implied(query) and self.descendants(shown) <= PARTIAL_MAX_DESCENDANTS:
-            return PARTIAL
-        return 0.0
+        return self.matches(query).get(shown, 0.0)
+
+    def matches(self, query: str) -> dict[str, float]:
+        """Every finding or HPO term some cause (or the pattern) shows that matches ``query``, with
+        its match (worked out once per query)."""
+        if query not in self._matches:
+            if self._below is None:
+                shown = set(self.pattern_claims)
+                for c in self.causes.values():
+                    shown.update(c.claims)
+                    shown.update(t for t, _, _, _ in c.hpo)
+                below: dict[str, set[str]] = defaultdict(set)
+                for s in shown:
+                    for a in self.implied(s):
+                        below[a].add(s)
+                self._shown, self._below = shown, below
+            out = {s: PARTIAL for s in self.implied(query) & self._shown
+                   if self.descendants(s) <= PARTIAL_MAX_DESCENDANTS}
+            out.update((s, 1.0) for s in self._below.get(query, ()))
+            self._matches[query] = out
+        return self._matches[query]
 
     # ---- likelihoods -----------------------------------------------------------------------
     def _best(self, claims, query: str, share: float, kind: str | None = None):
         best = None
+        matches = self.matches(query)
         for feature, entries in claims.items():
-            m = self.match(feature, query)
+            m = matches.get(feature)
             if not m:
                 continue
             for p, k, sources in entries:
@@ -265,15 +315,17 @@ class Model:
 
     def _find_evidence(self, cause_iri: str, query: str) -> Evidence | None:
         c = self.causes[cause_iri]
+        broader = self.implied(query)
         for term, _, kind, sources in c.hpo:
-            if kind == "hpo-excluded" and term in self.implied(query):
+            if kind == "hpo-excluded" and term in broader:
                 return Evidence(EXCLUDED, kind, term, list(sources))
         article = self._best(c.claims, query, 1.0)
         if article is not None:
             return article
         found: list[Evidence] = []
+        matches = self.matches(query)
         for term, p, kind, sources in c.hpo:
-            m = self.match(term, query) if kind == "hpo" else 0.0
+            m = matches.get(term) if kind == "hpo" else None
             if m:
                 found.append(Evidence(p * m, kind, term, list(sources)))
         for other in sorted(c.parents | c.children):
