@@ -266,3 +266,23 @@ def test_a_causes_own_hpo_annotation_comes_before_its_groups_claims():
     ev = model.likelihood(AX + "osteopoikilosis", HP + "0001387")
     assert (ev.kind, ev.via) == ("group", AX + "joint-pain-and-stiffness")
     assert ev.probability <= 0.7 * PARENT_SHARE * PARTIAL
+
+
+def test_a_finding_hpo_excludes_counts_against_the_cause_below_any_silence(kg):
+    # HPO's myelofibrosis (ORPHA:824) has a NOT row for autoimmune antibody positivity (HP:0030057)
+    from axialkg.diagnosis import model_of
+    from axialkg.diagnosis.model import EXCLUDED
+
+    model = model_of(kg)
+    q = HP + "0030057"
+    ev = model.likelihood(AX + "myelofibrosis", q)
+    assert (ev.kind, ev.via, ev.probability) == ("hpo-excluded", q, model.background(q) * EXCLUDED)
+    silent = [model.likelihood(c, q) for c in model.causes if model.likelihood(c, q).kind == "background"]
+    assert silent and ev.probability < min(e.probability for e in silent)
+    present = next(c for c in kg.diagnose(present=["HP:0030057"], top=None).candidates if c.cause == AX + "myelofibrosis")
+    absent = next(c for c in kg.diagnose(absent=["HP:0030057"], top=None).candidates if c.cause == AX + "myelofibrosis")
+    assert present.opposing[0].likelihood_ratio < 0.05 and absent.supporting[0].likelihood_ratio > 1
+    # without the NOT row, myelofibrosis is silent on it like any other well-annotated cause
+    kg2, without = fresh("DELETE { ?ax ?p ?o } WHERE { ?ax owl:annotatedSource axkg:myelofibrosis ; "
+                         "owl:annotatedProperty axkg:lacksPhenotype ; ?p ?o }")
+    assert without.likelihood(AX + "myelofibrosis", q).kind == "background"

@@ -12,7 +12,8 @@ Where the graph is silent, the probability is the finding's background: the mean
 what their evidence gives it (LIRICAL divides by a background frequency in the same spirit). A cause
 the graph knows little about gets the background itself, so its silence neither helps nor hurts it (a
 likelihood ratio near 1); a cause whose annotations are thorough gets a share of it, since a finding
-they do not list is less likely in it than in an average cause.
+they do not list is less likely in it than in an average cause. A finding HPO says the cause's
+disease lacks (a NOT row) gets a hundredth of the background: less than any silence gives.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ HPO_NARROW = 0.6         # the cause is grounded to a narrower disease
 HPO_CAP = 0.9
 PARTIAL = 0.25           # the cause shows only a broader finding than the patient's
 PARTIAL_MAX_DESCENDANTS = 25  # broader terms than this say nothing
-EXCLUDED = 0.01          # HPO says the disease does not show it
+EXCLUDED = 0.01          # HPO says the disease does not show it: this share of the background
 # where the graph is silent: the share of the finding's background a cause gets, by how much is known
 SILENT = {"well": 0.25, "some": 0.5, "little": 1.0}
 MIN_BACKGROUND = 0.005   # no finding is rarer than this in the differential
@@ -164,7 +165,7 @@ class Model:
                 continue
             src = f"HPO {r['disease'].value}" + (f" ({r['evidence'].value})" if r.get("evidence") else "")
             if r["property"].value.endswith("lacksPhenotype"):
-                self.causes[c].hpo.append((r["term"].value, EXCLUDED, "hpo-excluded", [src]))
+                self.causes[c].hpo.append((r["term"].value, 0.0, "hpo-excluded", [src]))
                 continue
             p = float(r["frequency"].value) if r.get("frequency") else HPO_NO_FREQUENCY
             if r["grounding"].value == "narrow":
@@ -290,6 +291,9 @@ class Model:
 
     def _likelihood(self, cause_iri: str, query: str) -> Evidence:
         found = self.evidence(cause_iri, query)
+        if found is not None and found.kind == "hpo-excluded":
+            # far below what silence gives (LIRICAL: a likelihood ratio of 1/1000)
+            return Evidence(self.background(query) * EXCLUDED, found.kind, found.via, found.sources)
         if found is not None and found.probability > 0:
             return found
         share = SILENT[self.causes[cause_iri].knowledge]
@@ -318,7 +322,7 @@ class Model:
         broader = self.implied(query)
         for term, _, kind, sources in c.hpo:
             if kind == "hpo-excluded" and term in broader:
-                return Evidence(EXCLUDED, kind, term, list(sources))
+                return Evidence(0.0, kind, term, list(sources))   # likelihood() scales it
         article = self._best(c.claims, query, 1.0)
         if article is not None:
             return article
