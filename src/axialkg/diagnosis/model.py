@@ -8,12 +8,12 @@ at a share. Matching runs up the hierarchy (HPO is-a, the graph's *form of* link
 mapping): a cause that shows a finding more specific than the patient's matches fully; one that shows
 only a broader one matches partly.
 
-Where the graph is silent, the probability is the finding's background: the mean over the causes of
-what their evidence gives it (LIRICAL divides by a background frequency in the same spirit). A cause
-the graph knows little about gets the background itself, so its silence neither helps nor hurts it (a
-likelihood ratio near 1); a cause whose annotations are thorough gets a share of it, since a finding
-they do not list is less likely in it than in an average cause. A finding HPO says the cause's
-disease lacks (a NOT row) gets a hundredth of the background: less than any silence gives.
+Where the graph is silent, the probability is a share of the finding's background: the mean over
+the causes of what their evidence gives it (LIRICAL divides by a background frequency in the same
+spirit). The share is the same for every cause, however much the graph knows of it: silence must not
+favour the causes known least (a fixed floor, higher for them, let a cause with one claim outrank the
+true cause on its own HPO findings), and the output says when a cause is known little. A finding HPO
+says the cause's disease lacks (a NOT row) gets a hundredth of the background: less than silence.
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ HPO_CAP = 0.9
 PARTIAL = 0.25           # the cause shows only a broader finding than the patient's
 PARTIAL_MAX_DESCENDANTS = 25  # broader terms than this say nothing
 EXCLUDED = 0.01          # HPO says the disease does not show it: this share of the background
-# where the graph is silent: the share of the finding's background a cause gets, by how much is known
-SILENT = {"well": 0.25, "some": 0.5, "little": 1.0}
+SILENT = 0.25           # where the graph is silent: this share of the finding's background
 MIN_BACKGROUND = 0.005   # no finding is rarer than this in the differential
 
 
@@ -296,8 +295,7 @@ class Model:
             return Evidence(self.background(query) * EXCLUDED, found.kind, found.via, found.sources)
         if found is not None and found.probability > 0:
             return found
-        share = SILENT[self.causes[cause_iri].knowledge]
-        return Evidence(self.background(query) * share, "background")
+        return Evidence(self.background(query) * SILENT, "background")
 
     def background(self, query: str) -> float:
         """The mean over the causes of P(query | cause) from their evidence (0 where silent)."""
