@@ -216,9 +216,8 @@ class Model:
 
     def _query(self, text: str):
         store = self._store()
-        if store is None:
-            raise RuntimeError("the store this model was read from is closed")
-        return store.query(text)
+        # a model kept past its store (model_of(axialkg.open())) still ranks; it names HPO terms by IRI
+        return store.query(text) if store is not None else []
 
     # ---- the hierarchy ---------------------------------------------------------------------
     def implied(self, node: str) -> frozenset[str]:
