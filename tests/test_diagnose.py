@@ -198,3 +198,92 @@ def test_removing_an_article_claim_falls_back_to_hpo():
     ev = model.likelihood(AX + "myelofibrosis", AX + "splenomegaly")
     assert ev.kind == "hpo" and ev.sources and all(s.startswith("HPO ") for s in ev.sources)
     assert ev.probability < 0.7
+
+
+# ---- where the graph is silent ---------------------------------------------------------------------
+
+HP = "http://purl.obolibrary.org/obo/HP_"
+OSTEOPOIKILOSIS_PATIENT = ["Limitation of joint mobility", "Abnormal heart morphology", "Sclerotic foci within carpal bones"]
+
+
+def test_a_cause_known_little_does_not_outrank_one_hpo_annotates_on_its_own_findings(kg):
+    # three of osteopoikilosis's HPO terms, one of them 'very rare' there (0.025): a cause with a single
+    # article claim used to get 0.1 for every finding it was silent on and led this patient
+    d = kg.diagnose(present=OSTEOPOIKILOSIS_PATIENT, top=None)
+    assert [f.iri for f in d.findings] == [HP + "0001376", HP + "0001627", HP + "0004240"]
+    assert d.candidates[0].cause == AX + "osteopoikilosis" and d.candidates[0].probability > 0.5
+    little = next(c for c in d.candidates if c.cause == AX + "congenital-transient-osteosclerosis")
+    assert little.note and "knows little" in little.note and "want of knowledge" in little.note
+    assert prob(d, "congenital-transient-osteosclerosis") < d.candidates[0].probability / 10
+    # what it is silent on counts against it, as against a well-annotated cause silent on it
+    assert not little.supporting and all(s.likelihood_ratio < 1 for s in little.opposing)
+
+
+def test_silence_is_the_same_share_of_the_background_for_every_cause(kg):
+    from axialkg.diagnosis import model_of
+    from axialkg.diagnosis.model import SILENT
+
+    model = model_of(kg)
+    q = HP + "0001387"   # joint stiffness: HPO annotates it in osteopoikilosis
+    bg = model.background(q)
+    assert 0 < bg < 0.17
+    little = model.likelihood(AX + "congenital-transient-osteosclerosis", q)
+    well = model.likelihood(AX + "myelofibrosis", q)
+    assert model.causes[AX + "congenital-transient-osteosclerosis"].knowledge == "little"
+    assert model.causes[AX + "myelofibrosis"].knowledge == "well"
+    assert (little.kind, little.probability) == (well.kind, well.probability) == ("background", bg * SILENT)
+    own = model.likelihood(AX + "osteopoikilosis", q)
+    assert (own.kind, own.probability) == ("hpo", 0.17)
+
+
+def test_an_article_claim_lifts_a_cause_off_the_background():
+    claim = """INSERT DATA { axkg:congenital-transient-osteosclerosis axkg:hasSymptom axkg:joint-pain-and-stiffness .
+        axkg:test-claim a owl:Axiom ; owl:annotatedSource axkg:congenital-transient-osteosclerosis ;
+            owl:annotatedProperty axkg:hasSymptom ; owl:annotatedTarget axkg:joint-pain-and-stiffness }"""
+    import axialkg
+    from axialkg.diagnosis import model_of
+
+    q = AX + "joint-pain-and-stiffness"
+    before = model_of(axialkg.open())
+    assert before.likelihood(AX + "congenital-transient-osteosclerosis", q).kind == "background"
+    kg, after = fresh(claim)
+    ev = after.likelihood(AX + "congenital-transient-osteosclerosis", q)
+    assert (ev.kind, ev.probability) == ("article", 0.7)
+    assert after.background(q) > before.background(q)   # the mean over the causes moves with it
+
+
+def test_a_causes_own_hpo_annotation_comes_before_its_groups_claims():
+    # osteopoikilosis is one of the other genetic sclerosing dysplasias, whose article claim (joint pain
+    # and stiffness) also matches joint stiffness, partly; its own HPO rows win: the exact one, then the
+    # broader limitation of joint mobility (a partial match); without both, the group's claim
+    from axialkg.diagnosis.model import PARENT_SHARE, PARTIAL
+
+    drop = """DELETE {{ ?ax ?p ?o }} WHERE {{ ?ax owl:annotatedSource axkg:osteopoikilosis ;
+        owl:annotatedTarget ?t ; ?p ?o . VALUES ?t {{ {} }} }}"""
+    kg, model = fresh(drop.format(f"<{HP}0001387>"))
+    ev = model.likelihood(AX + "osteopoikilosis", HP + "0001387")
+    assert (ev.kind, ev.via, ev.probability) == ("hpo", HP + "0001376", 0.17 * PARTIAL)
+    kg, model = fresh(drop.format(f"<{HP}0001387> <{HP}0001376>"))
+    ev = model.likelihood(AX + "osteopoikilosis", HP + "0001387")
+    assert (ev.kind, ev.via) == ("group", AX + "joint-pain-and-stiffness")
+    assert ev.probability <= 0.7 * PARENT_SHARE * PARTIAL
+
+
+def test_a_finding_hpo_excludes_counts_against_the_cause_below_any_silence(kg):
+    # HPO's myelofibrosis (ORPHA:824) has a NOT row for autoimmune antibody positivity (HP:0030057)
+    from axialkg.diagnosis import model_of
+    from axialkg.diagnosis.model import EXCLUDED
+
+    model = model_of(kg)
+    q = HP + "0030057"
+    ev = model.likelihood(AX + "myelofibrosis", q)
+    assert (ev.kind, ev.via, ev.probability) == ("hpo-excluded", q, model.background(q) * EXCLUDED)
+    silent = [model.likelihood(c, q) for c in model.causes if model.likelihood(c, q).kind == "background"]
+    assert silent and ev.probability < min(e.probability for e in silent)
+    present = next(c for c in kg.diagnose(present=["HP:0030057"], top=None).candidates if c.cause == AX + "myelofibrosis")
+    absent = next(c for c in kg.diagnose(absent=["HP:0030057"], top=None).candidates if c.cause == AX + "myelofibrosis")
+    assert present.opposing[0].likelihood_ratio < 0.05 and absent.supporting[0].likelihood_ratio > 1
+    # without the NOT row, myelofibrosis is silent on it like any other well-annotated cause
+    kg2, without = fresh("DELETE { ?ax ?p ?o } WHERE { ?ax owl:annotatedSource axkg:myelofibrosis ; "
+                         "owl:annotatedProperty axkg:lacksPhenotype ; ?p ?o }")
+    assert without.likelihood(AX + "myelofibrosis", q).kind == "background"

@@ -129,12 +129,12 @@ def model_of(kg) -> Model:
 
 def resolve_findings(kg, model: Model, values: list[str]) -> list[Finding]:
     """Each value (label, synonym, HPO CURIE or IRI) as a finding, symptom or HPO term of the graph."""
-    terms = model.term_resolver
     out = []
     for value in values:
         try:
             iri = kg.resolve(value)
         except UsageError as exc:
+            terms = model.term_resolver   # HPO's own names, read only now
             if terms is None:
                 raise
             try:
@@ -142,8 +142,8 @@ def resolve_findings(kg, model: Model, values: list[str]) -> list[Finding]:
             except UsageError:
                 raise exc from None
         if iri not in model.features and not iri.startswith("http://purl.obolibrary.org/obo/HP_"):
-            raise UsageError(f"'{value}' is {model.labels.get(iri, iri)}, not a finding, symptom or HPO term")
-        out.append(Finding(value, iri, model.labels.get(iri, iri)))
+            raise UsageError(f"'{value}' is {model.label(iri)}, not a finding, symptom or HPO term")
+        out.append(Finding(value, iri, model.label(iri)))
     return out
 
 
@@ -188,13 +188,15 @@ def diagnose(kg, present: Iterable[str] = (), absent: Iterable[str] = (), *,
     found, missing = resolve_findings(kg, model, present), resolve_findings(kg, model, absent)
     both = {f.iri for f in found} & {f.iri for f in missing}
     if both:
-        raise UsageError(f"{model.labels[min(both)]} is given as both present and absent")
+        raise UsageError(f"{model.label(min(both))} is given as both present and absent")
     p_iris, a_iris = [f.iri for f in found], [f.iri for f in missing]
     prior_w = priors(model, prior)
     scored = score(model, p_iris, a_iris, prior_w)
 
+    model.read_labels([ev.via for s in scored for rows in (s.supporting, s.opposing) for _, _, ev in rows])
+
     def support(rows):
-        return [Support(q, model.labels.get(q, q), lr, ev.sources, _kind(model, ev)) for q, lr, ev in rows]
+        return [Support(q, model.label(q), lr, ev.sources, _kind(model, ev)) for q, lr, ev in rows]
 
     candidates = [Candidate(s.cause, model.causes[s.cause].label, s.probability, support(s.supporting),
                             support(s.opposing), s.note) for s in scored]
@@ -210,7 +212,7 @@ def diagnose(kg, present: Iterable[str] = (), absent: Iterable[str] = (), *,
 
 
 def _kind(model: Model, ev: Evidence) -> str:
-    via = f" via {model.labels.get(ev.via, ev.via)}" if ev.via else ""
+    via = f" via {model.label(ev.via)}" if ev.via else ""
     return ev.kind + via
 
 

@@ -1,21 +1,30 @@
 """The differential's knowledge, read once from the store: causes, what the article says each shows
 (with its hedge and sources), HPO annotations, the finding hierarchy, and the tests.
 
-P(finding | cause) comes from the article first: a claim's hedge gives its frequency band. Where the
-article is silent, an HPO annotation gives its frequency, discounted when it has none or when the
-cause is grounded to a narrower disease (one HPO disease must not pull a broad cause ahead). Matching
-runs up the hierarchy (HPO is-a, the graph's *form of* links, a finding's HPO mapping): a cause that
-shows a finding more specific than the patient's matches fully; one that shows only a broader one
-matches partly.
+P(finding | cause) comes from the cause's own evidence first: the article's claim (its hedge gives a
+frequency band), else its HPO annotation (frequency, discounted when it has none or when the cause is
+grounded to a narrower disease), else what its group (subtype or parent) or the pattern itself shows,
+at a share. Matching runs up the hierarchy (HPO is-a, the graph's *form of* links, a finding's HPO
+mapping): a cause that shows a finding more specific than the patient's matches fully; one that shows
+only a broader one matches partly.
+
+Where the graph is silent, the probability is a share of the finding's background: the mean over
+the causes of what their evidence gives it (LIRICAL divides by a background frequency in the same
+spirit). The share is the same for every cause, however much the graph knows of it: silence must not
+favour the causes known least (a fixed floor, higher for them, let a cause with one claim outrank the
+true cause on its own HPO findings), and the output says when a cause is known little. A finding HPO
+says the cause's disease lacks (a NOT row) gets a hundredth of the background: less than silence.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..names import Resolver
 from ..queries import internal
+from ..stores import inject_values
 from ..vocab import NAMESPACE
 
 HEDGE_BANDS = {"hedge-stated": 0.7, "hedge-possible": 0.4, "hedge-limited-evidence": 0.3,
@@ -29,8 +38,9 @@ HPO_NARROW = 0.6         # the cause is grounded to a narrower disease
 HPO_CAP = 0.9
 PARTIAL = 0.25           # the cause shows only a broader finding than the patient's
 PARTIAL_MAX_DESCENDANTS = 25  # broader terms than this say nothing
-EXCLUDED = 0.01          # HPO says the disease does not show it
-BACKGROUND = {"well": 0.02, "some": 0.05, "little": 0.1}
+EXCLUDED = 0.01          # HPO says the disease does not show it: this share of the background
+SILENT = 0.25           # where the graph is silent: this share of the finding's background
+MIN_BACKGROUND = 0.005   # no finding is rarer than this in the differential
 
 
 @dataclass
@@ -72,10 +82,11 @@ class Model:
     """Everything ``diagnose`` needs, from a handful of internal queries."""
 
     def __init__(self, store):
+        self._store = weakref.ref(store)   # for what is read only when needed (HPO names)
         self.labels: dict[str, str] = {}
         self.up: dict[str, set[str]] = defaultdict(set)   # node → the nodes directly broader (or equal)
         self._read_features(store)
-        self._read_terms(store)
+        self._read_parents(store)
         self.causes: dict[str, Cause] = {}
         self._read_causes(store)
         self.pattern_claims: dict[str, list[tuple[float, str, list[str]]]] = {}
@@ -86,7 +97,13 @@ class Model:
         self._implied: dict[str, frozenset[str]] = {}
         self._down_count: dict[str, int] | None = None
         self._terms: Resolver | None = None
+        self._term_rows: list[tuple[str, str, int]] | None = None
+        self._matches: dict[str, dict[str, float]] = {}
+        self._shown: set[str] = set()
+        self._below: dict[str, set[str]] | None = None   # node → the shown nodes that imply it
         self._likelihoods: dict[tuple[str, str], Evidence] = {}
+        self._evidence: dict[tuple[str, str], Evidence | None] = {}
+        self._background: dict[str, float] = {}
         self.rates: dict[tuple[str, str], float] = {}  # (test, cause) → P(positive), filled by rank
 
     # ---- reading ---------------------------------------------------------------------------
@@ -107,19 +124,9 @@ class Model:
             elif key == "formOf" and value:
                 self.up[f].add(value)
 
-    def _read_terms(self, store) -> None:
-        self.term_rows: list[tuple[str, str, int]] = []   # for a names.Resolver: (iri, text, kind)
-        for r in store.query(internal("diagnosis-terms")):
-            t, key, value = r["term"].value, r["key"].value, r["value"].value
-            if key == "label":
-                self.labels.setdefault(t, value)
-                self.term_rows.append((t, value, 0))
-            elif key == "synonym":
-                self.term_rows.append((t, value, 1))
-            elif key == "curie":
-                self.term_rows.append((t, value, 2))
-            elif key == "parent":
-                self.up[t].add(value)
+    def _read_parents(self, store) -> None:
+        for r in store.query(internal("diagnosis-term-parents")):
+            self.up[r["term"].value].add(r["parent"].value)
 
     def _read_causes(self, store) -> None:
         for r in store.query(internal("diagnosis-causes")):
@@ -157,7 +164,7 @@ class Model:
                 continue
             src = f"HPO {r['disease'].value}" + (f" ({r['evidence'].value})" if r.get("evidence") else "")
             if r["property"].value.endswith("lacksPhenotype"):
-                self.causes[c].hpo.append((r["term"].value, EXCLUDED, "hpo-excluded", [src]))
+                self.causes[c].hpo.append((r["term"].value, 0.0, "hpo-excluded", [src]))
                 continue
             p = float(r["frequency"].value) if r.get("frequency") else HPO_NO_FREQUENCY
             if r["grounding"].value == "narrow":
@@ -171,11 +178,46 @@ class Model:
             (t.shows if r["kind"].value == "shows" else t.indicates).add(r["target"].value)
 
     @property
+    def term_rows(self) -> list[tuple[str, str, int]]:
+        """The HPO terms' labels, exact synonyms and CURIEs as (iri, text, kind) rows for a
+        names.Resolver, read on first use (most patients are described in the graph's own words)."""
+        if self._term_rows is None:
+            rows: list[tuple[str, str, int]] = []
+            for r in self._query(internal("diagnosis-terms")):
+                t, key, value = r["term"].value, r["key"].value, r["value"].value
+                if key == "label":
+                    self.labels.setdefault(t, value)
+                rows.append((t, value, {"label": 0, "synonym": 1, "curie": 2}[key]))
+            self._term_rows = rows
+        return self._term_rows
+
+    @property
     def term_resolver(self) -> Resolver | None:
         """HPO terms by label, exact synonym or CURIE (made on first use)."""
         if self._terms is None and self.term_rows:
             self._terms = Resolver(self.term_rows)
         return self._terms
+
+    def label(self, iri: str) -> str:
+        """The label of a cause, finding, test or HPO term (the IRI itself when it has none)."""
+        if iri not in self.labels:
+            self.read_labels([iri])
+        return self.labels.get(iri, iri)
+
+    def read_labels(self, iris) -> None:
+        """Read the labels of the IRIs not known yet, in one query."""
+        missing = sorted({i for i in iris if i and i not in self.labels})
+        if not missing:
+            return
+        for r in self._query(inject_values(internal("labels-of"), {"s": missing})):
+            self.labels.setdefault(r["s"].value, r["label"].value)
+        for i in missing:
+            self.labels.setdefault(i, i)
+
+    def _query(self, text: str):
+        store = self._store()
+        # a model kept past its store (model_of(axialkg.open())) still ranks; it names HPO terms by IRI
+        return store.query(text) if store is not None else []
 
     # ---- the hierarchy ---------------------------------------------------------------------
     def implied(self, node: str) -> frozenset[str]:
@@ -202,17 +244,34 @@ class Model:
     def match(self, shown: str, query: str) -> float:
         """1 when showing ``shown`` implies ``query``; PARTIAL when ``shown`` is a broader (but not
         vague) finding than ``query``; 0 otherwise."""
-        if query in self.implied(shown):
-            return 1.0
-        if shown in self.implied(query) and self.descendants(shown) <= PARTIAL_MAX_DESCENDANTS:
-            return PARTIAL
-        return 0.0
+        return self.matches(query).get(shown, 0.0)
+
+    def matches(self, query: str) -> dict[str, float]:
+        """Every finding or HPO term some cause (or the pattern) shows that matches ``query``, with
+        its match (worked out once per query)."""
+        if query not in self._matches:
+            if self._below is None:
+                shown = set(self.pattern_claims)
+                for c in self.causes.values():
+                    shown.update(c.claims)
+                    shown.update(t for t, _, _, _ in c.hpo)
+                below: dict[str, set[str]] = defaultdict(set)
+                for s in shown:
+                    for a in self.implied(s):
+                        below[a].add(s)
+                self._shown, self._below = shown, below
+            out = {s: PARTIAL for s in self.implied(query) & self._shown
+                   if self.descendants(s) <= PARTIAL_MAX_DESCENDANTS}
+            out.update((s, 1.0) for s in self._below.get(query, ()))
+            self._matches[query] = out
+        return self._matches[query]
 
     # ---- likelihoods -----------------------------------------------------------------------
     def _best(self, claims, query: str, share: float, kind: str | None = None):
         best = None
+        matches = self.matches(query)
         for feature, entries in claims.items():
-            m = self.match(feature, query)
+            m = matches.get(feature)
             if not m:
                 continue
             for p, k, sources in entries:
@@ -229,29 +288,56 @@ class Model:
         return self._likelihoods[key]
 
     def _likelihood(self, cause_iri: str, query: str) -> Evidence:
+        found = self.evidence(cause_iri, query)
+        if found is not None and found.kind == "hpo-excluded":
+            # far below what silence gives (LIRICAL: a likelihood ratio of 1/1000)
+            return Evidence(self.background(query) * EXCLUDED, found.kind, found.via, found.sources)
+        if found is not None and found.probability > 0:
+            return found
+        return Evidence(self.background(query) * SILENT, "background")
+
+    def background(self, query: str) -> float:
+        """The mean over the causes of P(query | cause) from their evidence (0 where silent)."""
+        if query not in self._background:
+            total = 0.0
+            for c in self.causes:
+                e = self.evidence(c, query)
+                total += e.probability if e is not None else 0.0
+            self._background[query] = max(MIN_BACKGROUND, total / max(len(self.causes), 1))
+        return self._background[query]
+
+    def evidence(self, cause_iri: str, query: str) -> Evidence | None:
+        """What the graph says of P(query | cause): the cause's article claim, else its HPO
+        annotation, else its group's claims or the pattern's; None when it says nothing."""
+        key = (cause_iri, query)
+        if key not in self._evidence:
+            self._evidence[key] = self._find_evidence(cause_iri, query)
+        return self._evidence[key]
+
+    def _find_evidence(self, cause_iri: str, query: str) -> Evidence | None:
         c = self.causes[cause_iri]
+        broader = self.implied(query)
+        for term, _, kind, sources in c.hpo:
+            if kind == "hpo-excluded" and term in broader:
+                return Evidence(0.0, kind, term, list(sources))   # likelihood() scales it
         article = self._best(c.claims, query, 1.0)
-        if article is None:
-            for other in sorted(c.parents | c.children):
-                if other in self.causes:
-                    found = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
-                    if found and (article is None or found.probability > article.probability):
-                        article = found
         if article is not None:
             return article
-        hpo = None
+        found: list[Evidence] = []
+        matches = self.matches(query)
         for term, p, kind, sources in c.hpo:
-            if kind == "hpo-excluded":
-                if term in self.implied(query):
-                    return Evidence(EXCLUDED, kind, term, list(sources))
-                continue
-            m = self.match(term, query)
-            if m and (hpo is None or p * m > hpo.probability):
-                hpo = Evidence(p * m, kind, term, list(sources))
+            m = matches.get(term) if kind == "hpo" else None
+            if m:
+                found.append(Evidence(p * m, kind, term, list(sources)))
+        for other in sorted(c.parents | c.children):
+            if other in self.causes:
+                group = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
+                if group is not None:
+                    found.append(group)
         pattern = self._best(self.pattern_claims, query, PATTERN_SHARE, "pattern")
-        floor = Evidence(BACKGROUND[c.knowledge], "background")
-        best = max((e for e in (hpo, pattern) if e is not None), key=lambda e: e.probability, default=floor)
-        return best if best.probability > floor.probability else floor
+        if pattern is not None:
+            found.append(pattern)
+        return max(found, key=lambda e: e.probability, default=None)
 
 
 _HP = "http://purl.obolibrary.org/obo/HP_"

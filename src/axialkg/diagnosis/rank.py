@@ -85,7 +85,8 @@ def score(model: Model, present: list[str], absent: list[str], prior: dict[str, 
         note = None
         if cause.knowledge == "little":
             note = (f"the graph knows little about {cause.label} ({len(cause.claims)} finding(s) from the article, "
-                    "no HPO annotation): its rank rests mostly on the prior")
+                    "no HPO annotation): what it is silent on counts against it as against any cause, so it may "
+                    "rank low for want of knowledge rather than of fit")
         out.append(Scored(c, post[c], sup, opp, note))
     out.sort(key=lambda s: (-s.probability, model.causes[s.cause].label))
     return out
