@@ -39,7 +39,7 @@ def free_port() -> int:
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url, timeout=2) as r:
+        with urllib.request.urlopen(url, timeout=10) as r:
             return r.status == 200
     except OSError:
         return False
@@ -49,7 +49,7 @@ class Server:
     """A server process; subclasses say how to start it and where it answers."""
 
     name = "server"
-    start_timeout = 60.0
+    start_timeout = 180.0
 
     def __init__(self, location: Path):
         self.location = Path(location)
@@ -115,7 +115,6 @@ class OxigraphServer(Server):
     """``oxigraph serve``: /query, /update and the Graph Store Protocol at /store."""
 
     name = "oxigraph"
-    start_timeout = 30.0
 
     def __init__(self, location: Path):
         binary = oxigraph_binary()
