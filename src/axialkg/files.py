@@ -80,15 +80,16 @@ def replace_together(files: Mapping[Path, bytes]) -> list[Path]:
     return [final for _, final in staged]
 
 
-def replace_directory(out: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write a directory of files, staged whole beside ``out`` and swapped in with one rename; the
-    previous directory (holding only files of these names) goes only once the new one is in place."""
+@contextmanager
+def atomic_directory(out: Path) -> Iterator[Path]:
+    """A staging directory beside ``out`` to write files into; when the block ends without error it is
+    swapped in with one rename (the previous directory goes only once the new one is in place), and it is
+    removed otherwise (for writers that stream their files rather than hand over bytes)."""
     out = Path(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     backup = None
     try:
-        for name, data in files.items():
-            (tmp / name).write_bytes(data)
+        yield tmp
         os.chmod(tmp, 0o755)
         if out.is_dir():
             backup = out.with_name(f".{out.name}.{uuid.uuid4().hex[:8]}.old")
@@ -105,7 +106,14 @@ def replace_directory(out: Path, files: Mapping[str, bytes]) -> list[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
         if backup is not None:
             shutil.rmtree(backup, ignore_errors=True)
-    return [out / name for name in files]
 
 
-__all__ = ["atomic_path", "replace_directory", "replace_together", "write_atomic"]
+def replace_directory(out: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write a directory of files, staged whole beside ``out`` and swapped in with one rename."""
+    with atomic_directory(out) as tmp:
+        for name, data in files.items():
+            (tmp / name).write_bytes(data)
+    return [Path(out) / name for name in files]
+
+
+__all__ = ["atomic_directory", "atomic_path", "replace_directory", "replace_together", "write_atomic"]

@@ -13,7 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Iterable, cast
 
 import pyoxigraph as ox
 from rdflib import Graph, Namespace, URIRef
@@ -267,15 +267,20 @@ def shape_rules(shapes: Graph) -> list[Rule]:
 _AXIOM_PARTS = tuple(ox.NamedNode(str(p)) for p in (OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget))
 
 
-def run_shapes(graph: "Checked | Graph", shapes: Graph) -> list[Defect]:
-    """Every SHACL result of the shapes on the graph (checked, or an rdflib graph), as defects naming the entity."""
-    from .shacl import Engine
+def run_shapes(graph: "Checked | Graph", shapes: Graph, rules: Iterable[str] | None = None) -> list[Defect]:
+    """Every SHACL result of the shapes (or of the shapes of ``rules``, by rule id) on the graph (checked, or
+    an rdflib graph), as defects naming the entity."""
+    from .shacl import Engine, results_of
 
     if isinstance(graph, Graph):
         graph = Checked.from_rdflib(graph)
 
     defects = []
-    for res in Engine(shapes).run(graph.store):
+    engine = Engine(shapes)
+    only = None if rules is None else [URIRef(SHAPES_NS + r) for r in rules]
+    if only is not None and (unknown := sorted(set(only) - set(engine.named_shapes()))):
+        raise UsageError(f"no shape {', '.join(str(u)[len(SHAPES_NS):] for u in unknown)} in the shapes")
+    for res in results_of(engine, graph.store, only):
         rule = _rule_of(shapes, URIRef(res.shape))
         level = LEVELS.get(URIRef(res.severity), "INFO")
         focus: Any = res.focus

@@ -54,6 +54,7 @@ def _local(term: str) -> str:
     return term.removeprefix(BIOLINK).removeprefix("biolink:")
 
 
+@cache
 def class_name(term: str) -> str:
     """``biolink:PhenotypicFeature`` (or its IRI) → "phenotypic feature"."""
     local = _local(term).lower()
@@ -111,6 +112,25 @@ def fitting_predicate(name: str, subject: Iterable[str], obj: Iterable[str]) -> 
     return RELATED_TO
 
 
+@cache
+def _bases() -> tuple[dict[str, str], tuple[int, ...]]:
+    """Biolink's IRI bases, each with the first prefix mapping to it, and their lengths, longest first."""
+    bases: dict[str, str] = {}
+    for p, base in prefix_map().items():
+        bases.setdefault(base, p)
+    return bases, tuple(sorted({len(b) for b in bases}, reverse=True))
+
+
+def _longest_base(iri: str) -> tuple[str, str] | None:
+    """(prefix, base) of the longest Biolink base ``iri`` starts with."""
+    bases, lengths = _bases()
+    for n in lengths:
+        if n <= len(iri) and iri[:n] in bases:
+            return bases[iri[:n]], iri[:n]
+    return None
+
+
+@cache
 def biolink_prefix(prefix: str) -> str | None:
     """Biolink's spelling of a CURIE prefix (case differs between registries: ``NCBIGENE``/``NCBIGene``)."""
     table = prefix_map()
@@ -123,8 +143,7 @@ def biolink_curie(curie: str, iri: str | None = None) -> str | None:
     """A cross-reference as Biolink spells it: by its IRI where Biolink's prefix map covers it (``ORPHA:1``
     → ``ORDO:Orphanet_1``), else by its prefix; None if Biolink knows neither."""
     if iri:
-        best = max(((p, base) for p, base in prefix_map().items() if iri.startswith(base)),
-                   key=lambda pb: len(pb[1]), default=None)
+        best = _longest_base(iri)
         if best is not None and iri[len(best[1]):]:
             return f"{best[0]}:{iri[len(best[1]):]}"
     prefix, _, local = curie.partition(":")
@@ -132,12 +151,18 @@ def biolink_curie(curie: str, iri: str | None = None) -> str | None:
     return f"{spelled}:{local}" if spelled and local else None
 
 
-def preferred_id(xrefs: Iterable[str], categories: Iterable[str]) -> str | None:
-    """The cross-reference (Biolink CURIEs) whose prefix the node's categories prefer most, if any."""
+@cache
+def _ranks(categories: tuple[str, ...]) -> dict[str, int]:
     ranks: dict[str, int] = {}
     for cat in categories:
         for i, p in enumerate(preferred_prefixes().get(cat, ())):
             ranks[p] = min(ranks.get(p, i), i)
+    return ranks
+
+
+def preferred_id(xrefs: Iterable[str], categories: Iterable[str]) -> str | None:
+    """The cross-reference (Biolink CURIEs) whose prefix the node's categories prefer most, if any."""
+    ranks = _ranks(tuple(categories))
     ranked = sorted((ranks[x.split(":", 1)[0]], x) for x in xrefs if x.split(":", 1)[0] in ranks)
     return ranked[0][1] if ranked else None
 

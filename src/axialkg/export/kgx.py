@@ -8,9 +8,11 @@ Biolink spells Orphanet), else our ``axkg:`` CURIE, whose prefix the ontology pu
 (``vann:preferredNamespacePrefix``) and ``prefixes.json`` declares; ``iri`` keeps our IRI. Two nodes
 grounded to one id both keep ``axkg:`` ids rather than merge.
 
-**Edges**: ``predicate`` is the Biolink predicate our property aligns with, or its nearest ancestor whose
-domain and range hold the ends' categories (a disease does not ``has_participant`` a gene in Biolink 4;
-it is ``related_to_at_instance_level`` it), ``original_predicate`` our own. ``primary_knowledge_source`` is
+**Edges**: ``predicate`` is the Biolink predicate our property aligns with where its domain and range hold
+the ends' categories; else the predicate Biolink has for that relation between those ends (:data:`INSTEAD`:
+a disease's mechanism is ``disease_has_basis_in`` it, not ``has_participant``, which runs from processes; a
+gene is ``actively_involved_in`` a process; a procedure ``affects`` what it treats); else the aligned
+predicate's nearest ancestor that holds them. ``original_predicate`` is our own. ``primary_knowledge_source`` is
 ``infores:axialkg``: the claims were first stated as edges here, curated by hand from one review article
 that has no infores of its own; ``publications`` are the sources the article cites for the claim.
 ``knowledge_level`` and ``agent_type`` follow the claim axioms (Biolink 4's KnowledgeLevelEnum and
@@ -26,7 +28,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from functools import cache
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 
 from ..curation import MAPPING_PREFIXES
 from ..errors import AxialKGError
@@ -54,13 +58,17 @@ def biolink_xref(xref: str) -> str | None:
 
 
 class Ids:
-    """Node IRI → KGX id and Biolink categories (class names), for the nodes of one export."""
+    """Node IRI → KGX id and Biolink categories (class names), for the nodes of one export (given as nodes,
+    or as ``grounding``: IRI → (Biolink category CURIEs, cross-references))."""
 
-    def __init__(self, nodes: Iterable[Node]):
-        nodes = list(nodes)
-        self.categories = {n.iri: [biolink.class_name(c) for c in n.biolink] for n in nodes}
-        grounded = {n.iri: biolink.preferred_id(filter(None, map(biolink_xref, n.xrefs)), self.categories[n.iri])
-                    for n in nodes}
+    def __init__(self, nodes: Iterable[Node] = (), grounding: Mapping[str, tuple[list[str], list[str]]] | None = None):
+        if grounding is None:
+            grounding = {n.iri: (n.biolink, n.xrefs) for n in nodes}
+        names: dict[tuple[str, ...], list[str]] = {}  # few distinct category sets: one list each
+        self.categories = {iri: names.setdefault(tuple(b), [biolink.class_name(c) for c in b])
+                           for iri, (b, _) in grounding.items()}
+        grounded = {iri: biolink.preferred_id(filter(None, map(biolink_xref, xrefs)), self.categories[iri])
+                    for iri, (_, xrefs) in grounding.items()}
         taken = Counter(g for g in grounded.values() if g)
         self.ids = {iri: g if g and taken[g] == 1 else curie(iri) for iri, g in grounded.items()}
 
@@ -81,21 +89,47 @@ def knowledge_level(e: Edge) -> str:
 
 
 def predicate(e: Edge, ids: Ids) -> str:
-    name = biolink.slot_name(e.biolink)
-    return biolink.predicate_curie(
-        biolink.fitting_predicate(name, ids.categories.get(e.subject, []), ids.categories.get(e.object, [])))
+    return _predicate(e.biolink, tuple(ids.categories.get(e.subject, ())), tuple(ids.categories.get(e.object, ())))
+
+
+# Where the aligned predicate's domain or range leaves out an edge's ends, the predicate Biolink has for
+# the same relation between those ends, tried (in order, each only where the model's domain and range
+# hold the ends, and the subject is of the category named, if any) before widening to an ancestor:
+# a disease's or a finding's mechanism is what it has its basis in, or what contributes to it (has
+# participant runs from processes); a gene takes part in a process actively (participates in runs from
+# occurrents); a procedure that treats a condition affects it (treats runs from chemicals, drugs and
+# treatments only).
+INSTEAD: dict[str, tuple[tuple[str, str | None], ...]] = {
+    "has participant": (("disease has basis in", "disease"), ("contribution from", None)),
+    "participates in": (("actively involved in", "gene or gene product"),),
+    "treats": (("affects", "procedure"),),
+}
+
+
+@cache
+def _predicate(aligned: str, subject: tuple[str, ...], obj: tuple[str, ...]) -> str:
+    """The Biolink predicate of an edge, worked out once per alignment and end categories."""
+    name = biolink.slot_name(aligned)
+    if not biolink.predicate_fits(name, subject, obj):
+        for candidate, needs in INSTEAD.get(name, ()):
+            if (needs is None or biolink.fits(subject, needs)) and biolink.predicate_fits(candidate, subject, obj):
+                return biolink.predicate_curie(candidate)
+    return biolink.predicate_curie(biolink.fitting_predicate(name, subject, obj))
+
+
+_short = cache(curie)  # predicates, categories and sources recur on every record
 
 
 def node_record(n: Node, ids: Ids) -> dict:
-    return {"id": ids[n.iri], "category": [curie(c) for c in n.biolink], "name": n.label,
+    return {"id": ids[n.iri], "category": [_short(c) for c in n.biolink], "name": n.label,
             "description": n.definition or "", "xref": [x for x in (biolink_xref(x) or x for x in n.xrefs)],
             "synonym": list(n.synonyms), "iri": n.iri}
 
 
 def edge_record(e: Edge, ids: Ids) -> dict:
     return {"id": e.id, "subject": ids[e.subject], "predicate": predicate(e, ids), "object": ids[e.object],
-            "category": ["biolink:Association"], "original_predicate": curie(e.predicate),
-            "primary_knowledge_source": INFORES, "publications": [curie(s) for s in e.sources],
+            "category": ["biolink:Association"], "original_predicate": _short(e.predicate),
+            "primary_knowledge_source": INFORES, "publications": [_short(s) for s in e.sources],
             "knowledge_level": knowledge_level(e), "agent_type": "manual_agent", "hedge": hedge(e),
             "further_source_count": e.further}
 
@@ -108,17 +142,21 @@ def _cell(value) -> str:
     return text
 
 
-def _tsv(columns: list[str], records: Iterable[dict]) -> bytes:
-    def cells(r: dict) -> str:
-        return "\t".join("|".join(map(_cell, r[c])) if c in LIST_FIELDS else _cell(r[c]) for c in columns)
+def _tsv_line(columns: list[str], r: dict) -> str:
+    return "\t".join("|".join(map(_cell, r[c])) if c in LIST_FIELDS else _cell(r[c]) for c in columns)
 
-    return ("\n".join(["\t".join(columns), *map(cells, records)]) + "\n").encode("utf-8")
+
+def _tsv(columns: list[str], records: Iterable[dict]) -> bytes:
+    return ("\n".join(["\t".join(columns), *(_tsv_line(columns, r) for r in records)]) + "\n").encode("utf-8")
+
+
+def _jsonl_line(r: dict) -> str:
+    """One JSON object; empty values left out, as KGX's JSON Lines sink does."""
+    return json.dumps({k: v for k, v in r.items() if v not in ("", [])}, ensure_ascii=False, sort_keys=True)
 
 
 def _jsonl(records: Iterable[dict]) -> bytes:
-    """One JSON object a line; empty values left out, as KGX's JSON Lines sink does."""
-    return b"".join(json.dumps({k: v for k, v in r.items() if v not in ("", [])}, ensure_ascii=False,
-                               sort_keys=True).encode("utf-8") + b"\n" for r in records)
+    return b"".join(_jsonl_line(r).encode("utf-8") + b"\n" for r in records)
 
 
 def prefixes_json() -> bytes:
@@ -142,5 +180,41 @@ def render_jsonl(source: Source) -> dict[str, bytes]:
     return {"nodes.jsonl": _jsonl(nodes), "edges.jsonl": _jsonl(edges), "prefixes.json": prefixes_json()}
 
 
-__all__ = ["EDGE_COLUMNS", "FILES", "INFORES", "JSONL_FILES", "NODE_COLUMNS", "PREFIXES", "Ids", "biolink_xref",
-           "edge_record", "knowledge_level", "node_record", "prefixes_json", "records", "render", "render_jsonl"]
+def _stream(kg, out: Path, names: tuple[str, str], line: Callable[[dict, str], str],
+            header: Callable[[str], str]) -> tuple[int, int]:
+    """Nodes and edges streamed from the store's sorted dump into ``out`` (a directory), one record a line
+    as it is read; only each node's id and categories stay in memory. Returns (nodes, edges)."""
+    from .dumped import dumped
+
+    with dumped(kg, out) as d:
+        ids = Ids(grounding=d.grounding)
+        d.grounding = {}
+        records = ((node_record(n, ids) for n in d.nodes()), (edge_record(e, ids) for e in d.edges()))
+        counts = []
+        for name, kind, rows in zip(names, ("nodes", "edges"), records):
+            n = 0
+            with open(out / name, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(header(kind))
+                for r in rows:
+                    fh.write(line(r, kind) + "\n")
+                    n += 1
+            counts.append(n)
+    (out / "prefixes.json").write_bytes(prefixes_json())
+    return counts[0], counts[1]
+
+
+def stream_tsv(kg, out: Path) -> tuple[int, int]:
+    """KGX TSV streamed into the directory ``out``: the bytes :func:`render` writes."""
+    columns = {"nodes": NODE_COLUMNS, "edges": EDGE_COLUMNS}
+    return _stream(kg, out, ("nodes.tsv", "edges.tsv"), lambda r, kind: _tsv_line(columns[kind], r),
+                   lambda kind: "\t".join(columns[kind]) + "\n")
+
+
+def stream_jsonl(kg, out: Path) -> tuple[int, int]:
+    """KGX JSON Lines streamed into the directory ``out``: the bytes :func:`render_jsonl` writes."""
+    return _stream(kg, out, ("nodes.jsonl", "edges.jsonl"), lambda r, kind: _jsonl_line(r), lambda kind: "")
+
+
+__all__ = ["EDGE_COLUMNS", "FILES", "INFORES", "INSTEAD", "JSONL_FILES", "NODE_COLUMNS", "PREFIXES", "Ids", "biolink_xref",
+           "edge_record", "knowledge_level", "node_record", "prefixes_json", "records", "render", "render_jsonl",
+           "stream_jsonl", "stream_tsv"]

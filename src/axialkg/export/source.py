@@ -84,6 +84,19 @@ def claims(rows: Iterable[tuple]) -> dict[tuple, Claim]:
             for k, v in found.items()}
 
 
+def classify(m: SchemaModel, types: frozenset[str], memo: dict) -> tuple[list[str], ...]:
+    """Most specific classes, their labels, Biolink categories, every class and the kinds of an entity
+    asserted in ``types`` (worked out once per distinct set in ``memo``: a large graph has few)."""
+    hit = memo.get(types)
+    if hit is None:
+        classes = m.most_specific(types)
+        hit = memo[types] = (
+            classes, [m.label(c) for c in classes],
+            sorted({m.biolink_category(c) for c in classes}) or [NAMED_THING],
+            sorted(m.closure(types)), sorted({m.kind(c) for c in classes}))
+    return hit
+
+
 def no_triples(store) -> AxialKGError:
     """The error for a store (or graph) that holds nothing to export."""
     return AxialKGError(f"the store {store.spec.display} holds no triples"
@@ -133,17 +146,7 @@ class Source:
         return out
 
     def _classes(self, types: frozenset[str]) -> tuple[list[str], ...]:
-        """Most specific classes, their labels, Biolink categories, every class and the kinds of an entity
-        asserted in ``types`` (worked out once per distinct set: a large graph has few)."""
-        hit = self._class_memo.get(types)
-        if hit is None:
-            m = self.schema
-            classes = m.most_specific(types)
-            hit = self._class_memo[types] = (
-                classes, [m.label(c) for c in classes],
-                sorted({m.biolink_category(c) for c in classes}) or [NAMED_THING],
-                sorted(m.closure(types)), sorted({m.kind(c) for c in classes}))
-        return hit
+        return classify(self.schema, types, self._class_memo)
 
     @cached_property
     def claims(self) -> dict[tuple, Claim]:
@@ -172,4 +175,4 @@ class Source:
         return out
 
 
-__all__ = ["Claim", "Edge", "Node", "Source", "claims", "no_triples"]
+__all__ = ["Claim", "Edge", "Node", "Source", "claims", "classify", "no_triples"]

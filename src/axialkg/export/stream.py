@@ -44,6 +44,11 @@ def _sort(paths: list[Path], out: Path, tmp: Path, *, merge: bool = False) -> No
     subprocess.run(cmd, check=True, env={**os.environ, "LC_ALL": "C"})
 
 
+def sort_lines(paths: list[Path], out: Path, tmp: Path) -> None:
+    """Bytewise (``LC_ALL=C``) external sort of the lines of ``paths`` into ``out``, spilling to ``tmp``."""
+    _sort(paths, out, tmp)
+
+
 def _respell(obj: bytes) -> bytes:
     if not obj.endswith(DECIMAL):
         return obj
@@ -175,27 +180,41 @@ def _names(content: dict[bytes, bytes], nested: dict[bytes, list[tuple[bytes, by
     return names
 
 
-def export_ntriples(kg, out: Path) -> int:
-    """The store's triples as sorted canonical N-Triples in ``out``; the triple count."""
+def dump_to(kg, path: Path) -> None:
+    """Write the store's triples as N-Triples (in the store's order) to ``path``; refuse an empty store."""
     import pyoxigraph as ox
 
-    from .rdf import snapshot, to_ntriples
     from .source import no_triples
 
-    def dump(path: Path) -> None:
-        data, media_type = kg.store.dump()
-        if "n-triples" not in media_type:  # a remote store's Turtle, re-spelled as N-Triples by the engine
-            data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b""
-        if not data.strip():
-            raise no_triples(kg.store)
-        path.write_bytes(data)
+    data, media_type = kg.store.dump()
+    if "n-triples" not in media_type:  # a remote store's Turtle, re-spelled as N-Triples by the engine
+        data = ox.serialize(ox.parse(data, format=ox.RdfFormat.TURTLE), format=ox.RdfFormat.N_TRIPLES) or b""
+    if not data.strip():
+        raise no_triples(kg.store)
+    path.write_bytes(data)
+
+
+def sorted_dump(kg, tmp: Path) -> Path:
+    """The store's N-Triples sorted bytewise (so each subject's triples are contiguous) in ``tmp``."""
+    raw, ordered = tmp / "dump.nt", tmp / "dump-sorted.nt"
+    dump_to(kg, raw)
+    with open(raw, "ab") as fh:  # a last line without its newline would sort glued to the next
+        fh.write(b"\n")
+    _sort([raw], ordered, tmp)
+    raw.unlink()
+    return ordered
+
+
+def export_ntriples(kg, out: Path) -> int:
+    """The store's triples as sorted canonical N-Triples in ``out``; the triple count."""
+    from .rdf import snapshot, to_ntriples
 
     try:
-        return write_ntriples(dump, Path(out))
+        return write_ntriples(lambda path: dump_to(kg, path), Path(out))
     except NotTrees:
         g = snapshot(kg)
         Path(out).write_bytes(to_ntriples(g))
         return len(g)
 
 
-__all__ = ["NotTrees", "export_ntriples", "write_ntriples"]
+__all__ = ["NotTrees", "dump_to", "export_ntriples", "sort_lines", "sorted_dump", "write_ntriples"]
