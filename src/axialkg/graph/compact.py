@@ -126,6 +126,15 @@ class CompactGraph:
         self._pred = _Adjacency(self, forward=False)
         self._source_cache: dict[int, tuple] = {}
         self._ids: dict[str, int] = {}
+        self._matrices = None
+
+    def matrices(self):
+        """The per-predicate sparse adjacency matrices (:class:`~.hetmat.Matrices`), made on first use."""
+        if self._matrices is None:
+            from .hetmat import Matrices
+
+            self._matrices = Matrices(self)
+        return self._matrices
 
     # ---- ids -----------------------------------------------------------------------------------
     def id_of(self, iri: str) -> int | None:
@@ -200,7 +209,7 @@ class CompactGraph:
         other.__dict__.update(self.__dict__)
         other.arrays, other.keep = arrays, None
         other._node, other._succ, other._pred = _Nodes(other), _Adjacency(other, True), _Adjacency(other, False)
-        other._source_cache, other._ids = {}, dict(self._ids)
+        other._source_cache, other._ids, other._matrices = {}, dict(self._ids), None
         return other
 
     def meet(self, source: str, target: str, max_hops: int, directed: bool, blocked) -> tuple | None:

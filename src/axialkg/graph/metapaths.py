@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from .collector import gc_paused
 from .metagraph import Metagraph, kind_of
 from .model import FORWARD, MetapathCount, reverse
-from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops
+from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops, check_lists
 from .walk import BackSteps, Steps, blocked, members
 
 
@@ -32,6 +32,8 @@ def count_metapaths(G, from_category: str, to_category: str, *, max_hops: int = 
     half-walks are spent: the remaining such metapaths keep their walk count, marked inexact."""
     check_hops(max_hops)
     A, B = from_category, to_category
+    if hasattr(G, "matrices"):  # a compact projection: sparse matrix products
+        return _count_by_matrices(G, A, B, max_hops, directed, avoid_categories, recount_budget)
     sources, targets = members(G, A), set(members(G, B))
     avoided = blocked(G, avoid_categories, keep=targets.union(sources))
     node = G._node
@@ -80,6 +82,60 @@ def count_metapaths(G, from_category: str, to_category: str, *, max_hops: int = 
                 count = _count_simple(G, positions, cats, edges, budget)
             except _OverBudget:
                 budget[0], exact = 0, False
+        if count:
+            out.append(MetapathCount(metagraph.metapath(cats, edges), count, exact=exact))
+    out.sort(key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
+    return out
+
+
+def _count_by_matrices(G, A: str, B: str, max_hops: int, directed: bool, avoid_categories: Iterable[str],
+                       recount_budget: int) -> list[MetapathCount]:
+    """:func:`count_metapaths` on a compact projection: walk counts per metapath by sparse
+    products (:func:`~.hetmat.metapath_walks`), simple-path counts by inclusion-exclusion
+    (:func:`~.hetmat.simple_sum`) for metapaths up to four hops whose positions may repeat a
+    node; longer ones are recounted walk by walk as on a networkx projection."""
+    import numpy as np
+
+    from .hetmat import MOBIUS_HOPS, metapath_walks, simple_sum, step_factors
+
+    check_lists(avoid_categories=avoid_categories)
+    mx = G.matrices()
+    start, end = mx.member_mask(A), mx.member_mask(B)
+    avoided = np.zeros(mx.n, dtype=bool)
+    for c in set(avoid_categories):
+        avoided |= mx.member_mask(c)
+    ok = ~avoided | start | end
+    done = metapath_walks(mx, start, end, ok, A, B, max_hops, directed)
+    metagraph = Metagraph.of(G)
+    out, budget, positions, factors = [], [recount_budget], None, step_factors(mx)
+    inner: dict = {}  # kind → (mask, as integers)
+    met: dict = {}  # (position kinds i, j) → do their node sets meet?
+    for key, count in sorted(done.items(), key=lambda kv: (len(kv[0]), repr(kv[0]))):
+        cats, edges = key[0::2], key[1::2]
+        last = len(cats) - 1
+        where: list[tuple] = [("start",)] + [("kind", c) for c in cats[1:-1]] + [("end",)]
+        for w in where[1:-1]:
+            if w not in inner:
+                m = mx.kind_mask(w[1]) & ok
+                inner[w] = (m, m.astype(np.int64))
+        masks = [(start, start.astype(np.int64))] + [inner[w] for w in where[1:-1]] + [(end, end.astype(np.int64))]
+        for i in range(last + 1):
+            for j in range(i + 2, last + 1):
+                if (where[i], where[j]) not in met:
+                    met[where[i], where[j]] = bool(np.any(masks[i][0] & masks[j][0]))
+        pairs = frozenset((i, j) for i in range(last + 1) for j in range(i + 2, last + 1) if met[where[i], where[j]])
+        exact = True
+        if pairs:
+            if len(edges) <= MOBIUS_HOPS:
+                count = int(simple_sum(list(edges), [m[1] for m in masks], factors, walks=count, pairs=pairs))
+            else:
+                if positions is None:
+                    positions = _PositionSets(G, members(G, A), members(G, B), blocked(
+                        G, avoid_categories, keep=set(members(G, A)) | set(members(G, B))))
+                try:
+                    count = _count_simple(G, positions, cats, edges, budget)
+                except _OverBudget:
+                    budget[0], exact = 0, False
         if count:
             out.append(MetapathCount(metagraph.metapath(cats, edges), count, exact=exact))
     out.sort(key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
