@@ -343,11 +343,16 @@ class KnowledgeGraph:
             found = compact.load(cache, version)
             if found is not None:
                 return found
+        schema = [(_text(r["subject"]), r["predicate"].value, _text(r["object"]))
+                  for r in self.store.query(internal("schema"))]
+        if hasattr(self.store, "pairs") and not self.reasoned:  # an embedded engine: one pass over its index
+            built = compact.build_streamed(self.store.pairs, schema_triples=schema, version=version or "")
+            if cache is not None:
+                built.save(cache)
+            return built
         types: dict[str, set[str]] = {}
         for r in self.store.query(internal("entity-types")):
             types.setdefault(r["entity"].value, set()).add(r["class"].value)
-        schema = [(_text(r["subject"]), r["predicate"].value, _text(r["object"]))
-                  for r in self.store.query(internal("schema"))]
         built = compact.build(
             claims=_plain(self.store.query(internal("graph-claims"))),
             axioms=_plain(self.store.query(internal("graph-axioms"))),
