@@ -281,7 +281,9 @@ class OxigraphStore:
         graph, streamed from its index: no query, no result terms (the compact projection's pass)."""
         target = None if obj is None else ox.NamedNode(obj)
         for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), target, self._graph_node):
-            yield q.subject.value, q.object.value
+            s, o = q.subject, q.object
+            if type(s) is not ox.Triple and type(o) is not ox.Triple:  # RDF-star quoted triples: no entity
+                yield s.value, o.value  # type: ignore[union-attr]
 
     def triple_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph_node))
