@@ -283,7 +283,7 @@ class OxigraphStore:
         for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), target, self._graph_node):
             s, o = q.subject, q.object
             if type(s) is not ox.Triple and type(o) is not ox.Triple:  # RDF-star quoted triples: no entity
-                yield s.value, o.value  # type: ignore[union-attr]
+                yield s.value, o.value
 
     def triple_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph_node))
