@@ -41,12 +41,12 @@ def plain(path) -> dict:
 
 
 def test_same_nodes_and_edges_as_networkx(nxg, C):
-    assert set(C._node) == set(nxg.nodes) and len(C) == nxg.number_of_nodes() > 300
+    assert set(C.nodes) == set(nxg.nodes) and len(C) == nxg.number_of_nodes() > 300
     assert C.number_of_edges() == nxg.number_of_edges() > 600
     for n, attrs in nxg.nodes(data=True):
-        got = C._node[n]
+        got = C.nodes[n]
         assert {k: got[k] for k in attrs} == attrs, n
-        for way in ("_succ", "_pred"):
+        for way in ("succ", "pred"):
             want = {(v, k, d["sources"], d["further_sources"]) for v, kd in getattr(nxg, way)[n].items()
                     for k, d in kd.items()}
             have = {(v, k, d["sources"], d["further_sources"]) for v, kd in getattr(C, way)[n].items()

@@ -5,17 +5,18 @@ Built once per store version from plain rows (:func:`build`; the API fetches the
 back in milliseconds (:func:`load`). Node ids follow (label, IRI), and each node's edges are
 sorted by (neighbour id, predicate IRI), so the order a search steps in is the array order.
 
-:class:`CompactGraph` also shows the adjacency the way a networkx ``MultiDiGraph`` keeps it
-(``_node``, ``_succ``, ``_pred``, ``graph``), built per node on first touch: every search of the
-package (paths, metapaths, DWPC, neighbourhoods) runs on it unchanged, and gives the answers it
-gives on the networkx projection. Whole-graph steps (members of a category, blocked nodes,
+:class:`CompactGraph` shows its nodes and adjacency under networkx's public names (``nodes``,
+``succ``, ``pred``, ``graph``), built per node on first touch, and under the private ones the
+package's searches read on a networkx graph for speed (``_node``, ``_succ``, ``_pred``): every
+search of the package (paths, metapaths, DWPC, neighbourhoods) runs on it unchanged, and gives
+the answers it gives on the networkx projection. Whole-graph steps (members of a category, blocked nodes,
 metapath products) use the arrays directly.
 
 >>> A = NAMESPACE + "Drug"
 >>> G = build(claims=[{"subject": "x:a", "predicate": "x:p", "object": "x:b", "sources": "S"}],
 ...           nodes=[{"entity": "x:a", "label": "a"}, {"entity": "x:b", "label": "b"}],
 ...           types={"x:a": {A}, "x:b": {A}}, predicates={"x:p": "p"}, schema_triples=[])
->>> list(G._succ["x:a"]), G._succ["x:a"]["x:b"]["x:p"]["sources"]
+>>> list(G.succ["x:a"]), G.succ["x:a"]["x:b"]["x:p"]["sources"]
 (['x:b'], ('S',))
 """
 
@@ -135,6 +136,22 @@ class CompactGraph:
 
             self._matrices = Matrices(self)
         return self._matrices
+
+    # ---- the public view: networkx's names (``G.nodes[n]``, ``G.succ[n]``, ``G.pred[n]``) -----------
+    @property
+    def nodes(self) -> Mapping[str, dict]:
+        """Node IRI → attributes (label, category, category_label, categories, kind)."""
+        return self._node
+
+    @property
+    def succ(self) -> Mapping[str, dict]:
+        """Node IRI → {successor IRI: {predicate IRI: edge attributes}}."""
+        return self._succ
+
+    @property
+    def pred(self) -> Mapping[str, dict]:
+        """Node IRI → {predecessor IRI: {predicate IRI: edge attributes}}."""
+        return self._pred
 
     # ---- ids -----------------------------------------------------------------------------------
     def id_of(self, iri: str) -> int | None:
