@@ -293,8 +293,8 @@ def test_metapath_recount_budget_marks_walk_counts(kg, G):
     cause = kg.category("Cause")
     exact = {str(m.metapath): m for m in P.count_metapaths(G, cause, cause, max_hops=3)}
     capped = {str(m.metapath): m for m in P.count_metapaths(G, cause, cause, max_hops=3, recount_budget=0)}
-    by_matrices = {str(m.metapath): (m.count, m.exact) for m in kg.metapaths("Cause", "Cause", max_hops=3,
-                                                                              recount_budget=0)}
+    by_matrices = {str(m.metapath): (m.count, m.exact) for m in P.count_metapaths(
+        kg.projection(), cause, cause, max_hops=3, recount_budget=0, method="matrices")}
     assert by_matrices == {k: (m.count, True) for k, m in exact.items()}
     assert all(m.exact for m in exact.values())
     inexact = [k for k, m in capped.items() if not m.exact]

@@ -20,19 +20,32 @@ from .params import DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, check_hops, chec
 from .walk import BackSteps, Steps, blocked, members
 
 
+MATRICES_FROM = 2_000  # edges; the release has ~700, a 10^5-triple graph ~8,000 (matrices 8x faster there)
+
+
 @gc_paused
 def count_metapaths(G, from_category: str, to_category: str, *, max_hops: int = DEFAULT_MAX_HOPS,
               directed: bool = False, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
-              recount_budget: int = 5_000_000) -> list[MetapathCount]:
+              recount_budget: int = 5_000_000, method: str = "auto") -> list[MetapathCount]:
     """Every kind of connection from entities of one category to another (class IRIs), with its
     path count, most paths first. No path is enumerated: walk counts are propagated per metapath
     prefix from the starts and per suffix back from the ends, half the hops each, and joined at
     the middle node; a metapath whose positions could hold one entity twice is recounted exactly
     (see :func:`_count_simple`), so every count is of simple paths, until ``recount_budget``
-    half-walks are spent: the remaining such metapaths keep their walk count, marked inexact."""
+    half-walks are spent: the remaining such metapaths keep their walk count, marked inexact.
+
+    ``method``: ``"matrices"`` (a compact projection only) counts by sparse matrix products and
+    inclusion-exclusion, exact up to four hops whatever the budget (:func:`_count_by_matrices`);
+    ``"walks"`` as above; ``"auto"`` takes the matrices on a compact projection of at least
+    :data:`MATRICES_FROM` edges (below, scipy's cost per product outweighs the walks)."""
     check_hops(max_hops)
+    if method not in ("auto", "matrices", "walks"):
+        raise ValueError(f"method must be auto, matrices or walks, not {method!r}")
     A, B = from_category, to_category
-    if hasattr(G, "matrices"):  # a compact projection: sparse matrix products
+    compact = hasattr(G, "matrices")
+    if method == "matrices" and not compact:
+        raise ValueError("counting by matrices needs a compact projection")
+    if method == "matrices" or (method == "auto" and compact and G.number_of_edges() >= MATRICES_FROM):
         return _count_by_matrices(G, A, B, max_hops, directed, avoid_categories, recount_budget)
     sources, targets = members(G, A), set(members(G, B))
     avoided = blocked(G, avoid_categories, keep=targets.union(sources))
@@ -239,4 +252,4 @@ def _count_simple(G, positions: _PositionSets, cats: tuple, edges: tuple, budget
     return total
 
 
-__all__ = ["count_metapaths"]
+__all__ = ["MATRICES_FROM", "count_metapaths"]
