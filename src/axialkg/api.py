@@ -58,6 +58,42 @@ def _plain(results) -> Iterable[dict]:
         yield {k: v.value for k, v in r.items()}
 
 
+class _FrontierEngine:
+    """The questions a frontier search asks of a remote engine (:class:`axialkg.graph.frontier.Engine`),
+    answered by internal queries with the batch of nodes as a VALUES block."""
+
+    def __init__(self, store):
+        from .stores import inject_values
+
+        self.store, self._values = store, inject_values
+        self.predicates = {r["predicate"].value: r["label"].value for r in store.query(internal("graph-predicates"))}
+        self.schema_triples = [(_text(r["subject"]), r["predicate"].value, _text(r["object"]))
+                               for r in store.query(internal("schema"))]
+
+    def _ask(self, name: str, variable: str, nodes: list[str]):
+        return self.store.query(self._values(internal(name), {variable: list(nodes)}))
+
+    def hop(self, nodes: list[str]):
+        for r in self._ask("frontier-hop", "node", nodes):
+            node, far, cls = r["node"].value, r["far"].value, r["class"].value
+            if "out" in r:
+                yield node, r["out"].value, far, far, cls
+            elif "in" in r:
+                yield far, r["in"].value, node, far, cls
+
+    def labels(self, nodes: list[str]):
+        return list(_plain(self._ask("graph-nodes", "entity", nodes)))
+
+    def types(self, nodes: list[str]) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for r in self._ask("entity-types", "entity", nodes):
+            out.setdefault(r["entity"].value, set()).add(r["class"].value)
+        return out
+
+    def axioms(self, subjects: list[str]):
+        return list(_plain(self._ask("graph-axioms", "subject", subjects)))
+
+
 @dataclass
 class Claim:
     """One sourced assertion about an entity; ``direction`` is "out" (entity is the subject) or "in"."""
@@ -122,6 +158,7 @@ class KnowledgeGraph:
         self._graph = None
         self._search: SearchIndex | None = None
         self._projection: CompactGraph | None = None
+        self._frontier: _FrontierEngine | None = None
 
     # ---- resolution ------------------------------------------------------------------------
     @property
@@ -343,11 +380,16 @@ class KnowledgeGraph:
             found = compact.load(cache, version)
             if found is not None:
                 return found
+        schema = [(_text(r["subject"]), r["predicate"].value, _text(r["object"]))
+                  for r in self.store.query(internal("schema"))]
+        if hasattr(self.store, "pairs") and not self.reasoned:  # an embedded engine: one pass over its index
+            built = compact.build_streamed(self.store.pairs, schema_triples=schema, version=version or "")
+            if cache is not None:
+                built.save(cache)
+            return built
         types: dict[str, set[str]] = {}
         for r in self.store.query(internal("entity-types")):
             types.setdefault(r["entity"].value, set()).add(r["class"].value)
-        schema = [(_text(r["subject"]), r["predicate"].value, _text(r["object"]))
-                  for r in self.store.query(internal("schema"))]
         built = compact.build(
             claims=_plain(self.store.query(internal("graph-claims"))),
             axioms=_plain(self.store.query(internal("graph-axioms"))),
@@ -359,6 +401,33 @@ class KnowledgeGraph:
             built.save(cache)
         return built
 
+    @property
+    def remote(self) -> bool:
+        """Is the store a remote SPARQL endpoint? Then paths and neighbourhoods run on the engine
+        (:mod:`axialkg.graph.frontier`) and nothing copies the graph out."""
+        return getattr(self.store.spec, "engine", None) == "sparql"
+
+    def _explorer(self):
+        from .graph.frontier import Explorer
+
+        if self._frontier is None:
+            self._frontier = _FrontierEngine(self.store)
+        return Explorer(self._frontier)
+
+    def _classes(self) -> dict[str, dict]:
+        """The class table categories are named from: the projection's, or for a remote store the
+        schema's (no projection is made of a remote graph)."""
+        from .graph import Metagraph
+
+        if self.remote:
+            from .schema import SchemaModel
+
+            self._explorer()
+            engine = self._frontier
+            assert engine is not None
+            return Metagraph(SchemaModel(list(engine.schema_triples)), engine.predicates).classes
+        return Metagraph.of(self.projection()).classes
+
     def category(self, name: str) -> str:
         """The class IRI a category names: class local name (``JAKInhibitor``), label (``JAK
         inhibitor``), CURIE or IRI, case and spaces aside.
@@ -367,12 +436,10 @@ class KnowledgeGraph:
         >>> axialkg.open().category("jak inhibitor")
         'https://w3id.org/axialkg/JAKInhibitor'
         """
-        from .graph import Metagraph
-
         if not isinstance(name, str) or not name.strip():
             raise UsageError("a category needs a name")
         raw = name.strip().strip("<>")
-        classes = Metagraph.of(self.projection()).classes
+        classes = self._classes()
         if raw in classes:
             return raw
         if raw.startswith("axkg:") and NAMESPACE + raw[5:] in classes:
@@ -424,6 +491,15 @@ class KnowledgeGraph:
         check_limit(limit)
         check_lists(via=via, avoid=avoid)
         s, t = self.resolve(source), self.resolve(target)
+        if self.remote:  # on the engine, by frontier expansion
+            from .graph import frontier
+
+            if s == t:
+                raise UsageError("source and target are the same entity")
+            return frontier.find_paths(self._explorer(), s, t, max_hops=max_hops, directed=directed,
+                                       via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
+                                       avoid_categories=self._avoided(avoid_categories), limit=limit,
+                                       stated_only=stated_only)
         return find_paths(self.projection(stated_only=stated_only), s, t, max_hops=max_hops, directed=directed,
                           via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
                           avoid_categories=self._avoided(avoid_categories), limit=limit)
@@ -500,7 +576,12 @@ class KnowledgeGraph:
 
         check_hops(hops, name="hops", least=0)
         center = self.resolve(entity)
-        G = self.projection()
+        if self.remote:  # on the engine: the ball and the edges among it, nothing more
+            from .graph.frontier import ball_region
+
+            G = ball_region(self._explorer(), center, hops, directed=directed)
+        else:
+            G = self.projection()
         alone = None
         if center not in G:  # an entity without claims: its page gives the one node
             info = self.entity(center)

@@ -13,6 +13,10 @@ Rooms, each a module:
   connections with them (:func:`connect`).
 * :mod:`.compact` — the projection as integer ids and CSR arrays, cached beside an on-disk store;
   it shows networkx's adjacency, so every question above runs on it unchanged.
+* :mod:`.hetmat` — per-predicate sparse matrices of a compact projection: metapath counts and
+  one-pair DWPC by matrix products, simple paths by inclusion-exclusion (hetmatpy's way).
+* :mod:`.frontier` — paths and neighbourhoods on a remote engine by frontier expansion (batched
+  questions per hop, the region met made into a small compact projection), never copying the graph.
 * :mod:`.permute` — p-values of connections against degree-preserving edge permutations.
 * :mod:`.neighborhood` — neighbourhood subgraphs (their GraphML: :func:`axialkg.export.write_graphml`).
 * :mod:`.model` — the records answers come as; :mod:`.params` — parameter defaults and bounds;
@@ -48,7 +52,7 @@ _HOMES = {
     "search": ["find_paths", "iter_paths"],
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
-_MODULES = set(_HOMES) | {"collector", "compact", "walk"}
+_MODULES = set(_HOMES) | {"collector", "compact", "frontier", "hetmat", "walk"}
 
 
 def _load(module: str):

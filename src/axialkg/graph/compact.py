@@ -5,17 +5,18 @@ Built once per store version from plain rows (:func:`build`; the API fetches the
 back in milliseconds (:func:`load`). Node ids follow (label, IRI), and each node's edges are
 sorted by (neighbour id, predicate IRI), so the order a search steps in is the array order.
 
-:class:`CompactGraph` also shows the adjacency the way a networkx ``MultiDiGraph`` keeps it
-(``_node``, ``_succ``, ``_pred``, ``graph``), built per node on first touch: every search of the
-package (paths, metapaths, DWPC, neighbourhoods) runs on it unchanged, and gives the answers it
-gives on the networkx projection. Whole-graph steps (members of a category, blocked nodes,
+:class:`CompactGraph` shows its nodes and adjacency under networkx's public names (``nodes``,
+``succ``, ``pred``, ``graph``), built per node on first touch, and under the private ones the
+package's searches read on a networkx graph for speed (``_node``, ``_succ``, ``_pred``): every
+search of the package (paths, metapaths, DWPC, neighbourhoods) runs on it unchanged, and gives
+the answers it gives on the networkx projection. Whole-graph steps (members of a category, blocked nodes,
 metapath products) use the arrays directly.
 
 >>> A = NAMESPACE + "Drug"
 >>> G = build(claims=[{"subject": "x:a", "predicate": "x:p", "object": "x:b", "sources": "S"}],
 ...           nodes=[{"entity": "x:a", "label": "a"}, {"entity": "x:b", "label": "b"}],
 ...           types={"x:a": {A}, "x:b": {A}}, predicates={"x:p": "p"}, schema_triples=[])
->>> list(G._succ["x:a"]), G._succ["x:a"]["x:b"]["x:p"]["sources"]
+>>> list(G.succ["x:a"]), G.succ["x:a"]["x:b"]["x:p"]["sources"]
 (['x:b'], ('S',))
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import bisect
 import io
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Iterable
 
@@ -126,6 +127,31 @@ class CompactGraph:
         self._pred = _Adjacency(self, forward=False)
         self._source_cache: dict[int, tuple] = {}
         self._ids: dict[str, int] = {}
+        self._matrices = None
+
+    def matrices(self):
+        """The per-predicate sparse adjacency matrices (:class:`~.hetmat.Matrices`), made on first use."""
+        if self._matrices is None:
+            from .hetmat import Matrices
+
+            self._matrices = Matrices(self)
+        return self._matrices
+
+    # ---- the public view: networkx's names (``G.nodes[n]``, ``G.succ[n]``, ``G.pred[n]``) -----------
+    @property
+    def nodes(self) -> Mapping[str, dict]:
+        """Node IRI → attributes (label, category, category_label, categories, kind)."""
+        return self._node
+
+    @property
+    def succ(self) -> Mapping[str, dict]:
+        """Node IRI → {successor IRI: {predicate IRI: edge attributes}}."""
+        return self._succ
+
+    @property
+    def pred(self) -> Mapping[str, dict]:
+        """Node IRI → {predecessor IRI: {predicate IRI: edge attributes}}."""
+        return self._pred
 
     # ---- ids -----------------------------------------------------------------------------------
     def id_of(self, iri: str) -> int | None:
@@ -200,7 +226,7 @@ class CompactGraph:
         other.__dict__.update(self.__dict__)
         other.arrays, other.keep = arrays, None
         other._node, other._succ, other._pred = _Nodes(other), _Adjacency(other, True), _Adjacency(other, False)
-        other._source_cache, other._ids = {}, dict(self._ids)
+        other._source_cache, other._ids, other._matrices = {}, dict(self._ids), None
         return other
 
     def meet(self, source: str, target: str, max_hops: int, directed: bool, blocked) -> tuple | None:
@@ -414,8 +440,70 @@ def _provenance(axioms: Iterable[dict]) -> dict[tuple, dict]:
     return out
 
 
+def _iri(prefix: str, local: str) -> str:
+    from ..vocab import PREFIXES
+
+    return PREFIXES[prefix] + local
+
+
+def build_streamed(pairs: Callable[..., Iterable[tuple[str, str]]], *, schema_triples: list,
+                   version: str = "") -> CompactGraph:
+    """The compact projection from one pass over the store's triples, predicate by predicate:
+    ``pairs(predicate)`` (and ``pairs(predicate, object)``) yields the (subject, object) values
+    of those triples, straight from the engine's index. The same inputs :func:`build` takes from
+    the ``graph-*`` queries, gathered without a query's joins or result terms (at 10^6 triples
+    the queries' rows cost more than loading the store)."""
+    rdf_type, label = _iri("rdf", "type"), _iri("rdfs", "label")
+    individuals = {s for s, _ in pairs(rdf_type, _iri("owl", "NamedIndividual"))}
+    types: dict[str, set[str]] = {}
+    for s, o in pairs(rdf_type):
+        if s in individuals and o.startswith(NAMESPACE):
+            types.setdefault(s, set()).add(o)
+    properties = {s for s, _ in pairs(rdf_type, _iri("owl", "ObjectProperty"))}
+    claim_of: dict[str, tuple] = {}  # axiom → the claim it annotates (all three ends given)
+    ends: dict[str, dict] = {}
+    for local, field in (("annotatedSource", "s"), ("annotatedProperty", "p"), ("annotatedTarget", "o")):
+        for axiom, value in pairs(_iri("owl", local)):
+            ends.setdefault(axiom, {})[field] = value
+    provenance: dict[tuple, dict] = {}
+    for axiom, e in ends.items():
+        if len(e) == 3:
+            key = claim_of[axiom] = (e["s"], e["p"], e["o"])
+            got = provenance.setdefault(key, {"sources": set(), "furtherSources": 0, "axioms": set()})
+            got["axioms"].add(axiom)
+    del ends
+    cited = [(claim_of[a], source) for a, source in pairs(_iri("dcterms", "source")) if a in claim_of]
+    wanted = {source for _, source in cited}
+    label_of: dict[str, str] = {}  # the least label of each individual and object property
+    predicates: dict[str, str] = {}
+    source_labels: dict[str, list[str]] = {}  # every label of a cited source
+    for s, o in pairs(label):
+        if s in individuals and (s not in label_of or o < label_of[s]):
+            label_of[s] = o
+        if s in properties and (s not in predicates or o < predicates[s]):
+            predicates[s] = o
+        if s in wanted:
+            source_labels.setdefault(s, []).append(o)
+    for key, source in cited:
+        provenance[key]["sources"].update(source_labels.get(source, ()))
+    for axiom, value in pairs(NAMESPACE + "furtherSourceCount"):
+        if axiom in claim_of:
+            got = provenance[claim_of[axiom]]
+            got["furtherSources"] = max(got["furtherSources"], int(value))
+    for field in ("hedge", "assertedBy", "effectDirection"):
+        for axiom, value in pairs(NAMESPACE + field):
+            if axiom in claim_of:
+                got = provenance[claim_of[axiom]]
+                if got.get(field) is None or value < got[field]:
+                    got[field] = value
+    claims = [{"subject": s, "predicate": p, "object": o} for p in sorted(properties) for s, o in pairs(p)]
+    return build(claims=claims, nodes=[{"entity": e, "label": lab} for e, lab in label_of.items()], types=types,
+                 predicates=predicates, schema_triples=schema_triples, provenance=provenance, version=version)
+
+
 def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predicates: dict[str, str],
-          schema_triples: list, axioms: Iterable[dict] = (), version: str = "") -> CompactGraph:
+          schema_triples: list, axioms: Iterable[dict] = (), version: str = "",
+          provenance: dict[tuple, dict] | None = None) -> CompactGraph:
     """The compact projection from plain rows: ``claims`` (``graph-claims``: subject, predicate,
     object; a hand-made row may carry its own ``sources``), ``axioms`` (``graph-axioms``),
     ``nodes`` (``graph-nodes``: entity, label), ``types`` (entity → asserted class IRIs),
@@ -439,7 +527,8 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
         specific = [c for c in mine if not any(o != c and c in schema.ancestors(o, unions=False) for o in mine)]
         category_of[iri] = min(specific or mine)
     pred_ids = {p: i for i, p in enumerate(sorted(predicates))}
-    provenance = _provenance(axioms)
+    if provenance is None:
+        provenance = _provenance(axioms)
     none: dict = {}
     rows = []
     seen = set()
@@ -475,12 +564,8 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
             j = closures[key] = len(catsets)
             catsets.append([cat, sorted(cats), metagraph.kind(cat), metagraph.label(cat)])
         node_catset[i] = j
-    source_ids: dict[str, int] = {}
-    source_texts: list[str] = []
-    for row in rows:
-        if row[3] not in source_ids:
-            source_ids[row[3]] = len(source_texts)
-            source_texts.append(row[3])
+    source_texts = sorted({row[3] for row in rows})  # sorted: the same file whatever order the rows came in
+    source_ids = {text: i for i, text in enumerate(source_texts)}
     columns = list(zip(*rows)) or [()] * 9
     cols = {"src": np.array([ids[s] for s in columns[0]], dtype=np.int32),
             "dst": np.array([ids[o] for o in columns[2]], dtype=np.int32),

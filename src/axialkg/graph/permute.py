@@ -29,6 +29,7 @@ import numpy as np
 from .collector import gc_paused
 from .compact import CompactGraph, _csr
 from .dwpc import Degrees, dwpc, path_degree_product, path_degrees
+from .hetmat import MOBIUS_HOPS, pair_dwpc
 from .metagraph import kind_of
 from .model import FORWARD, Connection, Metapath
 from .params import DAMPING, check_damping
@@ -67,13 +68,19 @@ def permuted(G: CompactGraph, seed: int, swaps_per_edge: int = SWAPS_PER_EDGE) -
     return G.with_arrays(arrays)
 
 
-def metapath_dwpc(G, source: str, target: str, metapath: Metapath, damping: float = DAMPING) -> float:
+def metapath_dwpc(G, source: str, target: str, metapath: Metapath, damping: float = DAMPING, *,
+                  by_matrices: bool = False) -> float:
     """The DWPC of one pair along one metapath: its simple paths that follow the metapath's
-    metaedges and inner metanodes, degree products as :func:`~.connections.connect` weighs them."""
-    node, succ, pred = G._node, G._succ, G._pred
+    metaedges and inner metanodes, degree products as :func:`~.connections.connect` weighs them.
+    ``by_matrices`` (a compact projection, up to four hops): by degree-weighted sparse products
+    (:func:`~.hetmat.pair_dwpc`), the same number; on a graph the size of the release walking
+    the paths is faster, so the permutations walk."""
     if source not in G or target not in G:
         return 0.0
     cats, hops = metapath.categories, list(metapath.edges)
+    if by_matrices and hasattr(G, "matrices") and len(hops) <= MOBIUS_HOPS:  # by sparse products (hetmatpy's way)
+        return pair_dwpc(G.matrices(), G.id_of(source), G.id_of(target), cats, tuple(hops), damping)
+    node, succ, pred = G._node, G._succ, G._pred
     degrees = Degrees(G)
     products = []
     nodes = [source]

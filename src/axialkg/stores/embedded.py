@@ -276,6 +276,15 @@ class OxigraphStore:
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph_node) or b"", \
             "application/n-triples"
 
+    def pairs(self, predicate: str, obj: str | None = None):
+        """(subject, object) values of the triples of ``predicate`` (and ``obj``) in the store's
+        graph, streamed from its index: no query, no result terms (the compact projection's pass)."""
+        target = None if obj is None else ox.NamedNode(obj)
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(predicate), target, self._graph_node):
+            s, o = q.subject, q.object
+            if type(s) is not ox.Triple and type(o) is not ox.Triple:  # RDF-star quoted triples: no entity
+                yield s.value, o.value
+
     def triple_count(self) -> int:
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph_node))
 
