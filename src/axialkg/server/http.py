@@ -18,7 +18,6 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -42,7 +41,7 @@ from .workers import WorkerPool
 log = logging.getLogger("axialkg.serve")
 access_log = logging.getLogger("axialkg.serve.access")
 
-WEB_DIR = Path(str(resources.files("axialkg"))) / "web"
+WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
 MAX_BODY = 1 << 20  # a SPARQL query larger than 1 MiB is not a query anyone types
