@@ -118,6 +118,7 @@ class Analysis:
     variables: frozenset = frozenset()
     services: tuple = ()                   # SERVICE targets: IRIs, "prefix:local" names, or "?var"
     where_open: int | None = None          # offset just after the '{' of the outermost WHERE group
+    keywords: frozenset = frozenset()      # the words of the body, upper-cased (functions such as NOW, RAND)
 
     @property
     def is_update(self) -> bool:
@@ -202,17 +203,23 @@ def _scan(text: str):
     return prologue_end, declared, kind, form, body, services
 
 
-@functools.lru_cache(maxsize=1024)
 def analyse(text: str) -> Analysis:
-    """Analyse SPARQL text (cached: named queries are analysed again and again).
+    """Analyse SPARQL text (cached: named queries, and the endpoint's repeated requests, are
+    analysed again and again; texts over 16 KiB are not kept, so the cache stays small).
 
     Some engines apply SPARQL's codepoint escapes to the whole text before parsing (pyoxigraph does
     not), so the text is also read with them applied: a text that is an update, or calls SERVICE,
     either way counts as one."""
+    return _analyse_cached(text) if len(text) <= 16384 else _analyse(text)
+
+
+def _analyse(text: str) -> Analysis:
     prologue_end, declared, kind, form, body, services = _scan(text)
+    words = {t.text.upper() for t in body if t.kind == "WORD"}
     unescaped = unescape_codepoints(text)
     if unescaped != text:
-        _, _, kind2, _, _, services2 = _scan(unescaped)
+        _, _, kind2, _, body2, services2 = _scan(unescaped)
+        words.update(t.text.upper() for t in body2 if t.kind == "WORD")
         if kind2 == "update":
             kind, form = "update", None
         services = services + [s for s in services2 if s not in services]
@@ -220,7 +227,10 @@ def analyse(text: str) -> Analysis:
     variables = {t.text[1:] for t in body if t.kind == "VAR"}
     where = _where_open(body, form) if kind == "query" else None
     return Analysis(kind, form, prologue_end, declared, frozenset(used), frozenset(variables), tuple(services),
-                    None if where is None else where + prologue_end)
+                    None if where is None else where + prologue_end, frozenset(words))
+
+
+_analyse_cached = functools.lru_cache(maxsize=1024)(_analyse)
 
 
 def _where_open(body: list[Token], form: str | None) -> int | None:
