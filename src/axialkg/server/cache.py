@@ -71,18 +71,18 @@ class Answers:
 
     def put(self, key: tuple, answer: dict, generation: object) -> None:
         body = answer.get("body")
-        if self.max_bytes <= 0 or not isinstance(body, bytes) or len(body) > min(MAX_ANSWER, self.max_bytes):
+        if self.max_bytes <= 0 or not isinstance(body, bytes) or 2 * len(body) > min(MAX_ANSWER, self.max_bytes):
             return
         if generation != self._generation:
             self.clear(generation)
         old = self._table.pop(key, None)
         if old is not None:
-            self.size -= len(old["body"])
+            self.size -= 2 * len(old["body"])
         self._table[key] = answer
-        self.size += len(body)
+        self.size += 2 * len(body)  # kept twice: as answered, and as the protocol writes it
         while self.size > self.max_bytes:
             _, gone = self._table.popitem(last=False)
-            self.size -= len(gone["body"])
+            self.size -= 2 * len(gone["body"])
 
     def clear(self, generation: object = None) -> None:
         self._table.clear()

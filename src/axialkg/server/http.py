@@ -237,6 +237,7 @@ class App:
         self.cheap = CheapQueries()
         local_store = pool.spec.engine in ("memory", "oxigraph")
         self.answers = Answers((config.answer_cache_mb << 20) if local_store else 0)
+        self._raw_keys: dict[tuple, tuple] = {}  # (target, Accept, Host) as sent → the answer cache's key
         get = ["GET", "HEAD"]
         routes = [
             Route("/sparql", self.sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
@@ -300,6 +301,35 @@ class App:
         path, _, qs = url.partition(b"?")
         if path not in (b"/sparql", b"/sparql/") or not qs:
             return None
+        accept = host = None
+        for name, value in headers:
+            if name == b"accept" and accept is None:
+                accept = value
+            elif name == b"host" and host is None:
+                host = value
+        raw = (url, accept, host)  # the request as sent: the same bytes read the same way again
+        key = self._raw_keys.get(raw)
+        if key is None:
+            key = self._fast_key(path, qs, accept, host)
+            if key is None:
+                return None
+            if len(self._raw_keys) >= 8192:
+                self._raw_keys.clear()
+            self._raw_keys[raw] = key
+        answer = self.answers.get(key, self.pool.restarts)
+        if answer is None:
+            return None
+        if not self.config.quiet:
+            self._log({"method": method.decode("latin-1"), "raw_path": path, "query_string": qs, "client": client},
+                      {"status": 200, "size": 0 if method == b"HEAD" else len(answer["body"])}, time.monotonic())
+        wire = answer.get(method)
+        if wire is None:  # headers and body as bytes, made once per answer and method
+            wire = answer[method] = self._wire(answer, head=method == b"HEAD")
+        return wire
+
+    def _fast_key(self, path: bytes, qs: bytes, accept: bytes | None, host: bytes | None) -> tuple | None:
+        """The answer cache's key for a GET of /sparql, as :meth:`_query` builds it; None where that
+        path must see the request (an update, a repeated parameter)."""
         try:
             params = _params(parse_qsl(qs.decode("latin-1"), keep_blank_values=True))
             text = params["query"][0]
@@ -308,19 +338,12 @@ class App:
             return None
         if "update" in params or len(params["query"]) > 1:
             return None
-        accept = host = None
-        for name, value in headers:
-            if name == b"accept" and accept is None:
-                accept = value.decode("latin-1")
-            elif name == b"host" and host is None:
-                host = value.decode("latin-1")
-        endpoint = f"http://{protocol.safe_host(host, self.endpoint_fallback)}/sparql"
-        key = (text, accept or "", override, tuple(params.get("default-graph-uri", ())),
-               tuple(params.get("named-graph-uri", ())), endpoint)
-        answer = self.answers.get(key, self.pool.restarts)
-        if answer is None:
-            return None
-        body = b"" if method == b"HEAD" else answer["body"]
+        endpoint = f"http://{protocol.safe_host(host.decode('latin-1') if host is not None else None, self.endpoint_fallback)}/sparql"
+        return (text, accept.decode("latin-1") if accept is not None else "", override,
+                tuple(params.get("default-graph-uri", ())), tuple(params.get("named-graph-uri", ())), endpoint)
+
+    def _wire(self, answer: dict, head: bool) -> bytes:
+        body = b"" if head else answer["body"]
         out = [b"content-type: ", answer["content_type"].encode("latin-1"), b"\r\ncontent-length: ",
                str(len(body)).encode("ascii"), b"\r\nvary: Accept\r\n"]
         if answer["truncated"]:
@@ -329,9 +352,6 @@ class App:
         for name, value in SECURITY_HEADERS:
             out += [name, b": ", value, b"\r\n"]
         out += [b"\r\n", body]
-        if not self.config.quiet:
-            self._log({"method": method.decode("latin-1"), "raw_path": path, "query_string": qs, "client": client},
-                      {"status": 200, "size": len(body)}, time.monotonic())
         return b"".join(out)
 
     def _log(self, scope, seen, started) -> None:
