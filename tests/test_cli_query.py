@@ -148,3 +148,37 @@ def test_usage_errors_are_one_line(argv):
     proc = subprocess.run([sys.executable, "-m", "axialkg", *argv], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stdout == ""
     assert len(proc.stderr.strip().splitlines()) == 1 and "error:" in proc.stderr
+
+
+def test_release_opens_from_a_cache_keyed_by_its_hash(tmp_path, monkeypatch):
+    """The packaged release is loaded once into an on-disk store in the cache directory, reused by
+    later processes, replaced when the release changes; an update never reaches it."""
+    from axialkg import api, resources
+    from axialkg.stores import open_store
+    from axialkg.stores.cached import CachedReleaseStore
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(cache))
+    first = open_store(None)
+    triples = first.triple_count()
+    assert isinstance(first, CachedReleaseStore) and triples > 20_000
+    stores = sorted(cache.glob("release-*"))
+    assert len(stores) == 1
+    assert open_store(None).triple_count() == triples and sorted(cache.glob("release-*")) == stores
+
+    kg = api.open()
+    kg.update("INSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }")
+    assert kg.store.triple_count() == triples + 1  # this process's store, now in memory
+    assert open_store(None).triple_count() == triples  # the cache still holds the release
+
+    changed = tmp_path / "axialkg.ttl"
+    changed.write_bytes(resources.release_path("ttl").read_bytes()
+                        + b"\n<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+    monkeypatch.setattr(resources, "release_path", lambda fmt="ttl": changed)
+    assert open_store(None).triple_count() == triples + 1  # another release: a store of its own
+    now = sorted(cache.glob("release-*"))
+    assert len(now) == 1 and now != stores  # the stale one removed
+
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", "")  # off: loaded in memory as before
+    plain = open_store(None)
+    assert not isinstance(plain, CachedReleaseStore) and plain.triple_count() == triples

@@ -436,7 +436,7 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def test_runaway_queries_leave_a_worker_for_cheap_ones():
-    srv = start(timeout=20, workers=2, long_after=0.3)
+    srv = start(timeout=6, workers=2, long_after=0.3)
     try:
         results = []
 

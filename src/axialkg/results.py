@@ -18,7 +18,6 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Iterator
-from xml.sax.saxutils import escape, quoteattr
 
 from .rdfio import canonical_decimal
 from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, short
@@ -215,6 +214,8 @@ class Results:
 
     def to_xml(self) -> str:
         """W3C SPARQL Query Results XML."""
+        from xml.sax.saxutils import quoteattr  # not at import: it pulls in urllib.request and http.client
+
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
         if self.kind == "boolean":
             out.append(f"</head>\n<boolean>{'true' if self.boolean else 'false'}</boolean>\n</sparql>\n")
@@ -352,6 +353,8 @@ def html_table(columns: list[str], rows: list[list[str]], *, caption: str = "") 
 
 
 def _xml_term(term: Term) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
     if term.type == "uri":
         return f"<uri>{escape(term.value)}</uri>"
     if term.type == "bnode":

@@ -28,34 +28,54 @@ UPDATE_VERBS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP",
 
 _PN_CHARS_BASE = ("A-Za-z\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u02FF\u0370-\u037D\u037F-\u1FFF\u200C-\u200D"
                   "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_CHARS_EXTRA = r"\-0-9\u00B7\u0300-\u036F\u203F-\u2040"  # what PN_CHARS adds to PN_CHARS_U
+_VARNAME_EXTRA = "0-9\u00B7\u0300-\u036F\u203F-\u2040"  # what VARNAME's later characters add to PN_CHARS_U
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_LOCAL = (f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})"
-             f"(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?")
-_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00B7\u0300-\u036F\u203F-\u2040]*"
 _ECHAR = r"\\[tbnrf\\\"']"
 
-# Order matters: long strings before short ones, IRIs before '<', names before keywords.
-_TOKENS = [
-    ("WS", r"[ \t\r\n]+"),
-    ("COMMENT", r"#[^\r\n]*"),
-    ("STRING", "'''(?:(?:'|'')?(?:[^'\\\\]|" + _ECHAR + "))*'''"),
-    ("STRING", '"""(?:(?:"|"")?(?:[^"\\\\]|' + _ECHAR + '))*"""'),
-    ("STRING", "'(?:[^'\\\\\\n\\r]|" + _ECHAR + ")*'"),
-    ("STRING", '"(?:[^"\\\\\\n\\r]|' + _ECHAR + ')*"'),
-    ("IRI", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
-    ("VAR", f"[?$]{_VARNAME}"),
-    ("BNODE", f"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
-    ("PNAME", f"(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?"),
-    ("LANGTAG", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
-    ("NUMBER", r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
-    ("WORD", r"[A-Za-z_][A-Za-z0-9_]*"),
-    ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/^|?]"),
-]
-_SCANNER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKENS)))
-_KIND = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_TOKENS)}
+
+def _grammar(base: str, pn_extra: str, var_extra: str) -> dict[str, str]:
+    """The name terminals over a given PN_CHARS_BASE. Compiling the grammar's Unicode classes costs
+    tens of milliseconds, so ASCII text (nearly every query) is read with the same terminals over
+    their ASCII members, which on ASCII input match exactly what the full ones match; the full
+    classes are compiled only when a text holds other characters."""
+    u = base + "_"
+    chars = u + pn_extra
+    return {"PN_PREFIX": f"[{base}](?:[{chars}.]*[{chars}])?",
+            "PN_LOCAL": f"(?:[{u}:0-9]|{_PLX})(?:(?:[{chars}.:]|{_PLX})*(?:[{chars}:]|{_PLX}))?",
+            "VARNAME": f"[{u}0-9][{u}{var_extra}]*",
+            "BNODE": f"_:[{u}0-9](?:[{chars}.]*[{chars}])?"}
+
+
+def _token_patterns(g: dict[str, str]) -> list[tuple[str, str]]:
+    # Order matters: long strings before short ones, IRIs before '<', names before keywords.
+    return [
+        ("WS", r"[ \t\r\n]+"),
+        ("COMMENT", r"#[^\r\n]*"),
+        ("STRING", "'''(?:(?:'|'')?(?:[^'\\\\]|" + _ECHAR + "))*'''"),
+        ("STRING", '"""(?:(?:"|"")?(?:[^"\\\\]|' + _ECHAR + '))*"""'),
+        ("STRING", "'(?:[^'\\\\\\n\\r]|" + _ECHAR + ")*'"),
+        ("STRING", '"(?:[^"\\\\\\n\\r]|' + _ECHAR + ')*"'),
+        ("IRI", r"<[^<>\"{}|^`\\\x00-\x20]*>"),
+        ("VAR", f"[?$]{g['VARNAME']}"),
+        ("BNODE", g["BNODE"]),
+        ("PNAME", f"(?:{g['PN_PREFIX']})?:(?:{g['PN_LOCAL']})?"),
+        ("LANGTAG", r"@[A-Za-z]+(?:-[A-Za-z0-9]+)*"),
+        ("NUMBER", r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"),
+        ("WORD", r"[A-Za-z_][A-Za-z0-9_]*"),
+        ("PUNCT", r"\^\^|&&|\|\||!=|<=|>=|[{}()\[\];,.=<>!+\-*/^|?]"),
+    ]
+
+
+@functools.lru_cache(maxsize=2)
+def _lexer(ascii_only: bool) -> tuple[re.Pattern, dict[str, str], re.Pattern]:
+    """(token scanner, group name → kind, PNAME_NS) for ASCII text or for any text, compiled on first use."""
+    g = _grammar("A-Za-z", r"\-0-9", "0-9") if ascii_only else \
+        _grammar(_PN_CHARS_BASE, _PN_CHARS_EXTRA, _VARNAME_EXTRA)
+    patterns = _token_patterns(g)
+    scanner = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(patterns)))
+    kinds = {f"{kind}{i}": kind for i, (kind, _) in enumerate(patterns)}
+    return scanner, kinds, re.compile(f"(?:{g['PN_PREFIX']})?:")
 
 
 @dataclass(frozen=True)
@@ -72,14 +92,15 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Every token of ``text`` in order; a character no terminal accepts becomes an ERROR token."""
+    scanner, kinds, _ = _lexer(text.isascii())
     out, at, n = [], 0, len(text)
     while at < n:
-        m = _SCANNER.match(text, at)
+        m = scanner.match(text, at)
         if m is None:
             out.append(Token("ERROR", text[at], at))
             at += 1
             continue
-        out.append(Token(_KIND[m.lastgroup or ""], m.group(), at))
+        out.append(Token(kinds[m.lastgroup or ""], m.group(), at))
         at = m.end()
     return out
 
@@ -97,6 +118,7 @@ class Analysis:
     variables: frozenset = frozenset()
     services: tuple = ()                   # SERVICE targets: IRIs, "prefix:local" names, or "?var"
     where_open: int | None = None          # offset just after the '{' of the outermost WHERE group
+    keywords: frozenset = frozenset()      # the words of the body, upper-cased (functions such as NOW, RAND)
 
     @property
     def is_update(self) -> bool:
@@ -104,7 +126,6 @@ class Analysis:
 
 
 _SKIP = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
-_PNAME_NS = re.compile(f"(?:{_PN_PREFIX})?:")
 _IRIREF = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
 _CODEPOINT = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))|\\.", re.S)
 
@@ -134,6 +155,7 @@ def _skip(text: str, at: int) -> int:
 def _prologue(text: str) -> tuple[int, dict]:
     """Parse ``( BaseDecl | PrefixDecl )*`` as a PEG parser does (keywords need no space after them:
     ``PREFIX:<…>`` declares the empty prefix); where it ends and the prefixes it declares."""
+    pname_ns = _lexer(text.isascii())[2]
     at, declared = _skip(text, 0), {}
     while True:
         head = text[at:at + 6].upper()
@@ -145,7 +167,7 @@ def _prologue(text: str) -> tuple[int, dict]:
             at = _skip(text, m.end())
         elif head == "PREFIX":
             p = _skip(text, at + 6)
-            ns = _PNAME_NS.match(text, p)
+            ns = pname_ns.match(text, p)
             if not ns:
                 break
             q = _skip(text, ns.end())
@@ -181,17 +203,23 @@ def _scan(text: str):
     return prologue_end, declared, kind, form, body, services
 
 
-@functools.lru_cache(maxsize=1024)
 def analyse(text: str) -> Analysis:
-    """Analyse SPARQL text (cached: named queries are analysed again and again).
+    """Analyse SPARQL text (cached: named queries, and the endpoint's repeated requests, are
+    analysed again and again; texts over 16 KiB are not kept, so the cache stays small).
 
     Some engines apply SPARQL's codepoint escapes to the whole text before parsing (pyoxigraph does
     not), so the text is also read with them applied: a text that is an update, or calls SERVICE,
     either way counts as one."""
+    return _analyse_cached(text) if len(text) <= 16384 else _analyse(text)
+
+
+def _analyse(text: str) -> Analysis:
     prologue_end, declared, kind, form, body, services = _scan(text)
+    words = {t.text.upper() for t in body if t.kind == "WORD"}
     unescaped = unescape_codepoints(text)
     if unescaped != text:
-        _, _, kind2, _, _, services2 = _scan(unescaped)
+        _, _, kind2, _, body2, services2 = _scan(unescaped)
+        words.update(t.text.upper() for t in body2 if t.kind == "WORD")
         if kind2 == "update":
             kind, form = "update", None
         services = services + [s for s in services2 if s not in services]
@@ -199,7 +227,10 @@ def analyse(text: str) -> Analysis:
     variables = {t.text[1:] for t in body if t.kind == "VAR"}
     where = _where_open(body, form) if kind == "query" else None
     return Analysis(kind, form, prologue_end, declared, frozenset(used), frozenset(variables), tuple(services),
-                    None if where is None else where + prologue_end)
+                    None if where is None else where + prologue_end, frozenset(words))
+
+
+_analyse_cached = functools.lru_cache(maxsize=1024)(_analyse)
 
 
 def _where_open(body: list[Token], form: str | None) -> int | None:

@@ -60,6 +60,9 @@ class Backend:
 
         self.kg = api.open(spec)
 
+    def close(self) -> None:
+        self.kg.close()
+
     def describe(self) -> dict:
         return {"triples": self.kg.store.triple_count()}
 

@@ -18,10 +18,9 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, parse_qsl
 
 import anyio
 import uvicorn
@@ -31,18 +30,25 @@ from starlette.responses import Response
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+try:  # the C parser uvicorn prefers: several times h11's speed; h11 where it is not installed
+    import httptools
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+except ImportError:  # pragma: no cover
+    httptools = None  # type: ignore[assignment]
+
 from .._version import __version__
 from ..errors import QueryError
 from ..sparql import analyse
 from ..stores import StoreSpec
 from ..vocab import NAMESPACE
 from . import protocol
+from .cache import NONDETERMINISTIC, Answers, CheapQueries
 from .workers import WorkerPool
 
 log = logging.getLogger("axialkg.serve")
 access_log = logging.getLogger("axialkg.serve.access")
 
-WEB_DIR = Path(str(resources.files("axialkg"))) / "web"
+WEB_DIR = Path(__file__).resolve().parents[1] / "web"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
 MAX_BODY = 1 << 20  # a SPARQL query larger than 1 MiB is not a query anyone types
@@ -80,6 +86,8 @@ class ServerConfig:
     queue_limit: int | None = None
     long_after: float = 0.5
     max_long: int | None = None
+    answer_cache_mb: int = 64  # answers of repeated deterministic queries kept (local stores only); 0 = none
+    in_process: bool = True  # known-cheap queries on a local store run in the server process
 
 
 _UPDATE_TYPES = {"application/sparql-update"}
@@ -92,26 +100,102 @@ class _GuardedH11(H11Protocol):
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
-        sock = transport.get_extra_info("socket")
-        if sock is not None:  # head and body leave as separate writes: no Nagle delay between them
-            try:
-                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except OSError:
-                pass
-        self._arm_head_deadline()
+        _nodelay(transport)
+        _arm_head_deadline(self)
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        self._arm_head_deadline()
+        _arm_head_deadline(self)
 
-    def _arm_head_deadline(self) -> None:
-        self._head_started = time.monotonic()
-        self.loop.call_later(HEAD_TIMEOUT, self._head_deadline, self._head_started)
 
-    def _head_deadline(self, started: float) -> None:
-        waiting = self.cycle is None or self.cycle.response_complete
-        if waiting and started == self._head_started and not self.transport.is_closing():
-            self.transport.close()
+if httptools is not None:
+    class _GuardedHttpTools(HttpToolsProtocol):
+        """uvicorn's httptools protocol with the guards of :class:`_GuardedH11` (a deadline for each
+        request's head, TCP_NODELAY) plus the head size limit h11 enforces by itself, and a short
+        cut: a GET of /sparql whose answer the app holds (:meth:`App.fast_answer`) is written at once,
+        without an ASGI cycle. Only when no earlier request on the connection is still being
+        answered, so pipelined answers keep their order."""
+
+        fast: Any = None  # App.fast_answer, set per server
+
+        def connection_made(self, transport) -> None:
+            super().connection_made(transport)
+            _nodelay(transport)
+            self._head_size = 0
+            self._answered = False
+            _arm_head_deadline(self)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            _arm_head_deadline(self)
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._head_size = 0
+            self._answered = False
+
+        def _count(self, n: int) -> None:
+            self._head_size += n
+            if self._head_size > MAX_HEAD:
+                raise ValueError("request head too large")  # the parser turns it into a 400 and a close
+
+        def on_url(self, url: bytes) -> None:
+            self._count(len(url))
+            super().on_url(url)
+
+        def on_header(self, name: bytes, value: bytes) -> None:
+            self._count(len(name) + len(value) + 4)
+            super().on_header(name, value)
+
+        def on_headers_complete(self) -> None:
+            if self.fast is not None and not self.pipeline and (self.cycle is None or self.cycle.response_complete):
+                method = self.parser.get_method()
+                if method in (b"GET", b"HEAD"):
+                    answer = self.fast(method, self.url, self.headers, self.client)
+                    if answer is not None:
+                        self._answered = True
+                        keep = self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
+                        head = [b"HTTP/1.1 200 OK\r\n"]
+                        for name, value in self.server_state.default_headers:
+                            head += [name, b": ", value, b"\r\n"]
+                        if not keep:
+                            head.append(b"connection: close\r\n")
+                        self.transport.write(b"".join(head) + answer)
+                        if keep:
+                            self.on_response_complete()
+                        else:
+                            self.server_state.total_requests += 1
+                            self.transport.close()
+                        return
+            super().on_headers_complete()
+
+        def on_body(self, body: bytes) -> None:
+            if not self._answered:
+                super().on_body(body)
+
+        def on_message_complete(self) -> None:
+            if not self._answered:
+                super().on_message_complete()
+
+
+def _nodelay(transport) -> None:
+    sock = transport.get_extra_info("socket")
+    if sock is not None:  # head and body leave as separate writes: no Nagle delay between them
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        except OSError:
+            pass
+
+
+def _arm_head_deadline(proto) -> None:
+    """Close the connection if the next request's head has not arrived within HEAD_TIMEOUT."""
+    started = proto._head_started = time.monotonic()
+
+    def deadline() -> None:
+        waiting = proto.cycle is None or proto.cycle.response_complete
+        if waiting and started == proto._head_started and not proto.transport.is_closing():
+            proto.transport.close()
+    proto.loop.call_later(HEAD_TIMEOUT, deadline)
 
 
 def _params(items) -> dict[str, list[str]]:
@@ -142,11 +226,18 @@ def _error(request: Request | None, status: int, message: str, close: bool = Fal
 class App:
     """The ASGI application; one per server, holding its config and worker pool."""
 
-    def __init__(self, config: ServerConfig, pool: WorkerPool, endpoint: str):
+    def __init__(self, config: ServerConfig, pool: WorkerPool, endpoint: str, local=None):
         self.config = config
         self.pool = pool
         self.endpoint_fallback = endpoint
         self.limiter = anyio.CapacityLimiter(max(64, pool.queue_limit + pool.size + 8))
+        # known-cheap queries run here, on the server's own read-only view of a local store
+        self.local = local
+        self.local_limiter = anyio.CapacityLimiter(max(2, pool.size))
+        self.cheap = CheapQueries()
+        local_store = pool.spec.engine in ("memory", "oxigraph")
+        self.answers = Answers((config.answer_cache_mb << 20) if local_store else 0)
+        self._raw_keys: dict[tuple, tuple] = {}  # (target, Accept, Host) as sent → the answer cache's key
         get = ["GET", "HEAD"]
         routes = [
             Route("/sparql", self.sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
@@ -201,6 +292,68 @@ class App:
             return
         await self.app(scope, receive, send_)
 
+    def fast_answer(self, method: bytes, url: bytes, headers: list, client) -> bytes | None:
+        """The rest of the answer (headers and body) to a GET of /sparql that the answer cache holds,
+        keyed exactly as :meth:`_query` keys it; None for anything else, which takes the full path.
+        Called by the HTTP protocol as soon as a request's head is in."""
+        if not len(self.answers):
+            return None
+        path, _, qs = url.partition(b"?")
+        if path not in (b"/sparql", b"/sparql/") or not qs:
+            return None
+        accept = host = None
+        for name, value in headers:
+            if name == b"accept" and accept is None:
+                accept = value
+            elif name == b"host" and host is None:
+                host = value
+        raw = (url, accept, host)  # the request as sent: the same bytes read the same way again
+        key = self._raw_keys.get(raw)
+        if key is None:
+            key = self._fast_key(path, qs, accept, host)
+            if key is None:
+                return None
+            if len(self._raw_keys) >= 8192:
+                self._raw_keys.clear()
+            self._raw_keys[raw] = key
+        answer = self.answers.get(key, self.pool.restarts)
+        if answer is None:
+            return None
+        if not self.config.quiet:
+            self._log({"method": method.decode("latin-1"), "raw_path": path, "query_string": qs, "client": client},
+                      {"status": 200, "size": 0 if method == b"HEAD" else len(answer["body"])}, time.monotonic())
+        wire = answer.get(method)
+        if wire is None:  # headers and body as bytes, made once per answer and method
+            wire = answer[method] = self._wire(answer, head=method == b"HEAD")
+        return wire
+
+    def _fast_key(self, path: bytes, qs: bytes, accept: bytes | None, host: bytes | None) -> tuple | None:
+        """The answer cache's key for a GET of /sparql, as :meth:`_query` builds it; None where that
+        path must see the request (an update, a repeated parameter)."""
+        try:
+            params = _params(parse_qsl(qs.decode("latin-1"), keep_blank_values=True))
+            text = params["query"][0]
+            override = _one(params, "format") or _one(params, "output")
+        except (KeyError, ValueError, QueryError):
+            return None
+        if "update" in params or len(params["query"]) > 1:
+            return None
+        endpoint = f"http://{protocol.safe_host(host.decode('latin-1') if host is not None else None, self.endpoint_fallback)}/sparql"
+        return (text, accept.decode("latin-1") if accept is not None else "", override,
+                tuple(params.get("default-graph-uri", ())), tuple(params.get("named-graph-uri", ())), endpoint)
+
+    def _wire(self, answer: dict, head: bool) -> bytes:
+        body = b"" if head else answer["body"]
+        out = [b"content-type: ", answer["content_type"].encode("latin-1"), b"\r\ncontent-length: ",
+               str(len(body)).encode("ascii"), b"\r\nvary: Accept\r\n"]
+        if answer["truncated"]:
+            out += [TRUNCATED_HEADER.encode(), b": results cut at --max-results ",
+                    str(self.config.max_results).encode(), b"\r\n"]
+        for name, value in SECURITY_HEADERS:
+            out += [name, b": ", value, b"\r\n"]
+        out += [b"\r\n", body]
+        return b"".join(out)
+
     def _log(self, scope, seen, started) -> None:
         if self.config.quiet:
             return
@@ -232,9 +385,26 @@ class App:
             raise QueryError(408, f"request body not received within {BODY_TIMEOUT:g} s") from None
         return b"".join(chunks)
 
-    async def _run(self, request: Request, job: tuple):
+    async def _run(self, request: Request, job: tuple, timing: list | None = None):
         client = request.client.host if request.client else ""
-        return await anyio.to_thread.run_sync(self.pool.run, job, self.config.timeout, client, limiter=self.limiter)
+        return await anyio.to_thread.run_sync(self.pool.run, job, self.config.timeout, client, timing,
+                                              limiter=self.limiter)
+
+    async def _run_sparql(self, request: Request, key: tuple, job: tuple):
+        """A known-cheap query in this process (no pipe, no pickling); any other in a killable worker,
+        timed, so that a fast one is known cheap next time."""
+        if self.local is not None and key in self.cheap:
+            started = time.monotonic()
+            try:
+                return await anyio.to_thread.run_sync(self.local.run, *job, limiter=self.local_limiter)
+            finally:
+                if time.monotonic() - started > self.pool.long_after:
+                    self.cheap.demote(key)  # slow here after all (a busy machine): workers only from now on
+        timing: list = []
+        answer = await self._run(request, job, timing)
+        if timing and self.local is not None:
+            self.cheap.ran(key, timing[0])
+        return answer
 
     def _endpoint(self, request: Request) -> str:
         host = protocol.safe_host(request.headers.get("host"), self.endpoint_fallback)
@@ -288,20 +458,30 @@ class App:
     async def _query(self, request: Request, text: str, params) -> Response:
         if not text.strip():
             raise QueryError(400, "empty query")
+        cfg = self.config
+        accept, override = request.headers.get("accept", ""), _one(params, "format") or _one(params, "output")
+        default_graphs, named_graphs = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+        key = (text, accept, override, tuple(default_graphs), tuple(named_graphs), self._endpoint(request))
+        # only a request that passed every check below is ever stored, so a hit needs none again
+        answer = self.answers.get(key, self.pool.restarts)
+        if answer is not None:
+            return self._sparql_answer(request, answer)
         a = analyse(text)
         if a.is_update:
             raise QueryError(403, READ_ONLY)
         protocol.refuse_services(a, self.config.allow_service)
-        graphs = []
-        for name in ("default-graph-uri", "named-graph-uri"):
-            for g in params.get(name, []):
+        for name, iris in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+            for g in iris:
                 if not protocol.is_absolute_iri(g):
                     raise QueryError(400, f"{name} must be an absolute IRI, not {g[:80]!r}")
-            graphs.append(params.get(name, []))
+        job = ("sparql", text, accept, override, default_graphs, named_graphs, cfg.max_results, key[-1])
+        answer = await self._run_sparql(request, key, job)
+        if not a.services and not (a.keywords & NONDETERMINISTIC):
+            self.answers.put(key, answer, self.pool.restarts)
+        return self._sparql_answer(request, answer)
+
+    def _sparql_answer(self, request: Request, answer: dict) -> Response:
         cfg = self.config
-        job = ("sparql", text, request.headers.get("accept", ""), _one(params, "format") or _one(params, "output"),
-               graphs[0], graphs[1], cfg.max_results, self._endpoint(request))
-        answer = await self._run(request, job)
         headers = {"Vary": "Accept"}
         if answer["truncated"]:
             headers[TRUNCATED_HEADER] = f"results cut at --max-results {cfg.max_results}"
@@ -436,9 +616,10 @@ class AxialKGServer:
     """A bound socket, the worker pool and a uvicorn server for the app; ``serve_forever`` runs it
     (in any thread), ``shutdown`` stops it, ``server_close`` releases the socket and workers."""
 
-    def __init__(self, config: ServerConfig, pool: WorkerPool):
+    def __init__(self, config: ServerConfig, pool: WorkerPool, local=None):
         self.config = config
         self.pool = pool
+        self.local = local
         self._log_handler = None
         if config.log is not None:  # a caller's own stream for the access log
             self._log_handler = logging.StreamHandler(config.log)
@@ -456,9 +637,12 @@ class AxialKGServer:
         self.server_address = self.socket.getsockname()
         host, port = self.server_address[:2]
         shown = f"[{host}]" if ":" in host else host
-        self.app = App(config, pool, f"{shown}:{port}")
+        self.app = App(config, pool, f"{shown}:{port}", local)
+        protocol_class: type = _GuardedH11
+        if httptools is not None:
+            protocol_class = type("_ServerHttpTools", (_GuardedHttpTools,), {"fast": staticmethod(self.app.fast_answer)})
         self._uvicorn = _Uvicorn(uvicorn.Config(
-            self.app, http=_GuardedH11, lifespan="off", log_config=None, access_log=False, server_header=False,
+            self.app, http=protocol_class, lifespan="off", log_config=None, access_log=False, server_header=False,
             date_header=True, timeout_keep_alive=5, timeout_graceful_shutdown=1, limit_concurrency=512,
             h11_max_incomplete_event_size=MAX_HEAD))
         self._stopped = threading.Event()
@@ -472,7 +656,14 @@ class AxialKGServer:
     def serve_forever(self) -> None:
         self._stopped.clear()
         try:
-            asyncio.run(self._uvicorn.serve(sockets=[self.socket]))
+            import uvloop  # libuv's event loop, as uvicorn itself picks when installed
+
+            factory = uvloop.new_event_loop
+        except ImportError:  # pragma: no cover
+            factory = None
+        try:
+            with asyncio.Runner(loop_factory=factory) as runner:
+                runner.run(self._uvicorn.serve(sockets=[self.socket]))
         finally:
             self._stopped.set()
 
@@ -483,21 +674,28 @@ class AxialKGServer:
     def server_close(self) -> None:
         self.socket.close()
         self.pool.close()
+        if self.local is not None:
+            self.local.close()
         if self._log_handler is not None:
             access_log.removeHandler(self._log_handler)
 
 
 def make_server(config: ServerConfig) -> AxialKGServer:
     """Start the workers and bind the socket (port 0 picks a free one); call ``serve_forever``."""
-    from .backend import prepare
+    from .backend import Backend, prepare
 
     spec = prepare(StoreSpec.parse(config.store, graph=config.graph), reasoned=config.reasoned, reload=config.reload)
     pool = WorkerPool(spec, config.workers, memory_mb=config.worker_memory, queue_limit=config.queue_limit,
                       long_after=config.long_after, max_long=config.max_long)
+    local = None
     try:
-        return AxialKGServer(config, pool)
+        if config.in_process and spec.engine in ("memory", "oxigraph"):
+            local = Backend(spec)  # the server's own read-only view, for queries known to be cheap
+        return AxialKGServer(config, pool, local)
     except Exception:
         pool.close()
+        if local is not None:
+            local.close()
         raise
 
 

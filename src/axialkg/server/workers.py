@@ -26,6 +26,8 @@ from ..stores import StoreSpec
 
 log = logging.getLogger("axialkg.serve")
 KNOWN_LONG_FOR = 300.0  # seconds a query that ran long is remembered as long
+STOPPED_LONG_FOR = 30.0  # seconds a query stopped for exceeding the long share is remembered as long: it
+                         # comes straight back (a runaway client retries) and would take a worker again
 REMEMBER_AFTER = 4     # a query is remembered as long only past this many times ``long_after``: a cheap
                        # query slowed once by a busy machine must not be refused for minutes
 LONG_NICENESS = 10
@@ -160,7 +162,7 @@ class WorkerPool:
         self.info: dict = {}
         self.restarts = 0
         self.stopped_long = 0
-        self._known_long: dict[str, float] = {}  # job → when it last ran long (a runaway comes back)
+        self._known_long: dict[str, float] = {}  # job → until when it counts as long (a runaway comes back)
         workers = [_Worker(spec, memory_mb) for _ in range(self.size + 1)]
         try:
             for w in workers:
@@ -226,6 +228,7 @@ class WorkerPool:
                     else:
                         continue
                     r.worker.stopped = why
+                    self._remember_long(r.job, STOPPED_LONG_FOR)
                     per_client[r.client] -= 1
                     self.stopped_long += 1
                     try:
@@ -233,21 +236,22 @@ class WorkerPool:
                     except OSError:
                         pass
 
-    def _remember_long(self, job: tuple) -> None:
+    def _remember_long(self, job: tuple, for_seconds: float = KNOWN_LONG_FOR) -> None:
         key = repr(job)
-        if key in self._known_long:
+        until = time.monotonic() + for_seconds
+        if self._known_long.get(key, 0.0) >= until:
             return
         if len(self._known_long) > 4096:
             self._known_long.clear()
-        self._known_long[key] = time.monotonic()
+        self._known_long[key] = until
 
     def _is_known_long(self, job: tuple) -> bool:
-        seen = self._known_long.get(repr(job))
-        return seen is not None and time.monotonic() - seen < KNOWN_LONG_FOR
+        until = self._known_long.get(repr(job))
+        return until is not None and time.monotonic() < until
 
-    def run(self, job: tuple, timeout: float | None, client: str = ""):
+    def run(self, job: tuple, timeout: float | None, client: str = "", timing: list | None = None):
         """Run ``job`` on an idle worker; its answer, or QueryError (503 on timeout, a full queue,
-        a share exceeded or no worker)."""
+        a share exceeded or no worker). ``timing``, if given, gets the seconds the worker took."""
         if self._closed:
             raise QueryError(503, "server is shutting down")
         with self._lock:
@@ -292,9 +296,11 @@ class WorkerPool:
         finally:
             with self._lock:
                 ran = self._running.pop(id(worker), None)
-                if ran is not None and answer is not None and answer[0] != "died" \
-                        and time.monotonic() - ran.started < self.long_after:
+                took = time.monotonic() - ran.started if ran is not None else None
+                if took is not None and answer is not None and answer[0] != "died" and took < self.long_after:
                     self._known_long.pop(repr(job), None)  # it answers fast now: no longer long
+        if timing is not None and took is not None and answer is not None and answer[0] == "ok":
+            timing.append(took)
         if answer is None or answer[0] == "died":
             why = worker.stopped
             worker.kill()

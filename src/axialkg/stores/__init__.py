@@ -126,6 +126,13 @@ def register(engine: str) -> Callable:
 def _memory(spec: StoreSpec) -> Store:
     from .embedded import OxigraphStore
 
+    if spec.location is None and spec.graph is None:  # the packaged release: from the cache, if it can be
+        from ..resources import release_path
+        from .cached import open_release
+
+        cached = open_release(release_path("ttl"))
+        if cached is not None:
+            return cached
     return OxigraphStore.in_memory(graph=spec.graph, source=Path(spec.location) if spec.location else None)
 
 
