@@ -56,6 +56,16 @@ class _Provenance(_Record):
     asserted_by: Literal["article", "curator"] = "article"
     reason: str | None = None
 
+    @field_validator("sources")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        # a source stands for one work; a name the citation repeats is one named work, the rest counted
+        twice = sorted({s for s in v if v.count(s) > 1})
+        if twice:
+            raise ValueError(f"source(s) {', '.join(twice)} listed twice; list each once and count the "
+                             "citation group's other works in more_sources")
+        return v
+
     @model_validator(mode="after")
     def _asserter(self) -> "_Provenance":
         if self.asserted_by == "article":
