@@ -40,7 +40,7 @@ def _publishers(entities: list[dict]) -> dict[str, str]:
     """Every name a Source goes by (label and synonyms) → its id."""
     names = {}
     for e in entities:
-        if e["category"] == "Source":
+        if e.get("category") == "Source":
             for n in [e["label"], *e.get("synonyms", [])]:
                 names[n] = e["id"]
     return names
