@@ -237,5 +237,6 @@ def test_every_entity_the_references_confirm_is_grounded(xrefs):
     for subject, want in expected.items():
         got = {c: p for c, p in by.get(subject, {}).items() if c in want}
         assert got == want, subject
-    assert by["nerve-symptoms"]["HP:0033748"] == "skos:narrowMatch"  # numbness (Hypoesthesia)
+    assert by["nerve-symptoms"]["HP:0033748"] == by["nerve-symptoms"]["MESH:D006987"] == "skos:narrowMatch"  # numbness
+    assert by["back-pain"]["MESH:D017116"] == "skos:narrowMatch"  # Low Back Pain
     assert {"ORPHA:98848", "ORPHA:98849"} <= set(by["systemic-mastocytosis"])
