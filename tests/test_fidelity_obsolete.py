@@ -70,3 +70,10 @@ def test_old_iris_still_resolve(kg):
     assert kg.resolve("axkg:reduced-flexibility") == str(AXKG["reduced-flexibility"])
     assert kg.resolve("reduced flexibility") == str(AXKG["spine-stiffness"])
     assert kg.resolve("spinal tenderness on palpation") == str(AXKG["bone-tenderness"])
+
+
+def test_the_entities_query_lists_obsolete_entries_as_such(kg):
+    cat = {r["entity"].value: r["categoryLabel"].value for r in kg.query("entities")}
+    assert cat[str(AXKG["reduced-flexibility"])] == "obsolete"
+    assert cat[str(AXKG["spine-stiffness"])] == "symptom"
+    assert cat[str(AXKG["bone-tenderness"])] == "clinical finding"
