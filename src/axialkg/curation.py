@@ -56,6 +56,16 @@ class _Provenance(_Record):
     asserted_by: Literal["article", "curator"] = "article"
     reason: str | None = None
 
+    @field_validator("sources")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        # a source stands for one work; a name the citation repeats is one named work, the rest counted
+        twice = sorted({s for s in v if v.count(s) > 1})
+        if twice:
+            raise ValueError(f"source(s) {', '.join(twice)} listed twice; list each once and count the "
+                             "citation group's other works in more_sources")
+        return v
+
     @model_validator(mode="after")
     def _asserter(self) -> "_Provenance":
         if self.asserted_by == "article":
@@ -115,7 +125,7 @@ class Entity(_Record):
 
     id: str
     label: str = Field(min_length=1)
-    category: list[str] = Field(min_length=1)
+    category: list[str] = []       # none only on a deprecated entry: an obsolete term keeps no class
     definition: str = Field(min_length=1)
     synonyms: list[str] = []
     related_synonyms: list[str] = []
@@ -165,6 +175,28 @@ class Entity(_Record):
                 raise ValueError(f"'{x}' is not a CURIE of a confirming resource "
                                  f"({', '.join(sorted(MAPPING_PREFIXES))})")
         return v
+
+    @model_validator(mode="after")
+    def _obsolete(self) -> "Entity":
+        """OBO obsoletion: an obsolete entry says so in its label, points at its replacement and carries
+        nothing else (no class, claims, doses or cross-references), so links from elsewhere still resolve
+        while every statement lives on the replacement."""
+        if not self.deprecated:
+            if not self.category:
+                raise ValueError("category: give at least one (only a deprecated entry has none)")
+            if self.replaced_by is not None:
+                raise ValueError("'replaced_by' is for a deprecated entry (set deprecated: true)")
+            return self
+        if not self.label.startswith("obsolete "):
+            raise ValueError(f"a deprecated entry's label starts with 'obsolete ' (got '{self.label}')")
+        if self.replaced_by is None:
+            raise ValueError("a deprecated entry names its replacement in 'replaced_by'")
+        carried = [k for k in ("category", "claims", "doses", "xrefs", "narrow_xrefs", "related_xrefs")
+                   if getattr(self, k)]
+        if carried:
+            raise ValueError(f"a deprecated entry carries no {', '.join(carried)}; move them to "
+                             f"'{self.replaced_by}'")
+        return self
 
     @model_validator(mode="after")
     def _one_relation_per_xref(self) -> "Entity":
@@ -359,6 +391,9 @@ def _check_references(header: OntologyHeader, entities: dict[str, Located], sche
                 problems.append(f"{where}: unknown category '{cat}'")
         if ent.replaced_by and ent.replaced_by not in entities:
             problems.append(f"{where}: replaced_by: unknown entity id '{ent.replaced_by}'")
+        elif ent.replaced_by and entities[ent.replaced_by].entity.deprecated:
+            problems.append(f"{where}: replaced_by: '{ent.replaced_by}' is itself deprecated; "
+                            "name the current entity")
 
         def check_provenance(label: str, sources: list[str], section: str | None) -> None:
             for s in sources:
@@ -381,6 +416,11 @@ def _check_references(header: OntologyHeader, entities: dict[str, Located], sche
                 continue
             if claim.object not in entities:
                 problems.append(f"{where}: {label}: unknown entity id '{claim.object}'")
+                continue
+            target = entities[claim.object].entity
+            if target.deprecated:
+                problems.append(f"{where}: {label}: '{claim.object}' is deprecated; use "
+                                f"'{target.replaced_by}'")
                 continue
             check_provenance(label, claim.sources, claim.section)
             # A claim may be written from either end; check it in its asserted direction.
