@@ -645,8 +645,7 @@ async function diagnose(ev) {
   try {
     ({ body: d } = await getJSON("/api/diagnose?" + qs.toString()));
   } catch (e) {
-    $("dx-status").textContent = e.message;
-    $("dx-status").className = "error";
+    dxError(e.message);
     return;
   }
   $("dx-status").textContent = `${d.candidates.length} causes; prior: ${d.prior}`;
@@ -665,6 +664,26 @@ async function diagnose(ev) {
     el("thead", {}, el("tr", {}, ["test", "expected information gain (bits)", "leader if positive", "leader if negative"].map((h) => el("th", {}, h)))),
     el("tbody", {}, (d.next_tests || []).map((t) => el("tr", {}, el("td", {}, entityLink(t.test, t.label)),
       el("td", { class: "num" }, t.expected_information_gain.toFixed(3)), el("td", {}, top(t.if_positive)), el("td", {}, top(t.if_negative))))));
+}
+
+// "no entity 'low marrow signal'; did you mean: low marrow signal on MRI?": each suggestion a button that
+// puts the name in place of the unknown one in whichever box held it, and ranks again.
+function dxError(message) {
+  const status = $("dx-status");
+  status.replaceChildren(message);
+  status.className = "error";
+  const unknown = /no entity '([^']+)'/.exec(message);
+  if (!unknown) return;
+  const wrong = unknown[1].trim().toLowerCase();
+  const swap = (name) => {
+    for (const id of ["dx-present", "dx-absent"]) {
+      const parts = $(id).value.split(/\n|;/).map((s) => s.trim()).filter(Boolean);
+      $(id).value = parts.map((s) => (s.toLowerCase() === wrong ? name : s)).join("\n");
+    }
+    diagnose();
+  };
+  const names = suggestionsIn(message);
+  if (names.length) status.append(" ", ...names.map((n) => el("button", { type: "button", class: "mini suggestion", onclick: () => swap(n) }, n)));
 }
 
 function showDiagnose(qs) {
