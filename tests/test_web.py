@@ -218,7 +218,8 @@ def test_named_query_with_parameter_shows_rows_and_links_to_entity_page(server, 
     assert xref.get_attribute("href") == "https://go.drugbank.com/drugs/DB08877"
     _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#entity-claims tbody tr"))
     claims = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#entity-claims tbody tr")]
-    assert any("treats" in c and "myelofibrosis" in c and "FDA" in c for c in claims), claims
+    # each claim with its sources and the article section it comes from
+    assert any("treats" in c and "myelofibrosis" in c and "FDA" in c and "drug treatments" in c for c in claims), claims
     _wait(browser, lambda d: len((_graph(d, "entity-graph") or {"visible": []})["visible"]) > 3)
     _shot(browser, "entity")
 
@@ -512,6 +513,9 @@ def test_diagnose_form_ranks_causes_or_is_hidden(server, browser):
     tests = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#dx-tests tbody tr")]
     assert any(t.startswith("bone biopsy") for t in tests), tests
     assert "prior: article" in browser.find_element(By.ID, "dx-status").text
+    read = browser.find_element(By.ID, "dx-read").text  # how each finding was read, and the prior's weights
+    assert "present: enlarged spleen (splenomegaly), anaemia, low marrow signal on MRI" in read, read
+    assert "prior (article): common causes" in read, read
     assert "present=splenomegaly" in browser.current_url and "low+marrow+signal+on+MRI" in browser.current_url
     _shot(browser, "diagnose")
 

@@ -438,19 +438,27 @@ function applyHidden(graph) {
 function layout(graph) {
   return new Promise((resolve) => {
     const visible = graph.cy.elements().not(".off");
+    // laid out in a box of the canvas's own shape, so that fitting it does not shrink the labels to specks
+    const w = graph.cy.width() || 800, h = graph.cy.height() || 520, n = Math.max(visible.nodes().length, 1);
+    const scale = Math.max(1, Math.sqrt(n / 25));
     const run = visible.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false,
+                                 boundingBox: { x1: 0, y1: 0, w: w * scale, h: h * scale },
                                  nodeRepulsion: () => 9000, idealEdgeLength: () => 80, padding: 20, numIter: 1500 });
     run.one("layoutstop", () => { separate(graph.cy); graph.cy.fit(graph.cy.elements().not(".off"), 20); updateCount(graph); resolve(); });
     run.run();
   });
 }
 
-// Force-directed layouts leave some labels touching: push overlapping label boxes apart until none do.
+// Force-directed layouts leave some labels touching: push label boxes apart until a gap of GAP model
+// pixels separates every two (labels that merely touch read as one: "fedratinib JAK-STAT signalling").
+const GAP = 6;
 function separate(cy) {
   const nodes = cy.nodes().not(".off").toArray();
   for (let round = 0; round < 400; round++) {
     let moved = false;
-    const boxes = nodes.map((n) => n.boundingBox({ includeLabels: true, includeOverlays: false }));
+    const box = (n) => { const b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+      return { x1: b.x1 - GAP / 2, x2: b.x2 + GAP / 2, y1: b.y1 - GAP / 2, y2: b.y2 + GAP / 2 }; };
+    const boxes = nodes.map(box);
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
         const a = boxes[i], b = boxes[j];
@@ -465,8 +473,8 @@ function separate(cy) {
         const shift = vertical ? { x: 0, y: sign * push } : { x: sign * push, y: 0 };
         nodes[i].position({ x: pi.x + shift.x, y: pi.y + shift.y });
         nodes[j].position({ x: pj.x - shift.x, y: pj.y - shift.y });
-        boxes[i] = nodes[i].boundingBox({ includeLabels: true, includeOverlays: false });
-        boxes[j] = nodes[j].boundingBox({ includeLabels: true, includeOverlays: false });
+        boxes[i] = box(nodes[i]);
+        boxes[j] = box(nodes[j]);
       }
     }
     if (!moved) return;
@@ -531,7 +539,7 @@ async function showEntity(slug) {
   $("entity-synonyms").textContent = e.synonyms.length ? e.synonyms.join("; ") : "—";
   $("entity-xrefs").replaceChildren(...(e.xrefs.length ? e.xrefs.map(xrefLink) : ["—"]));
   const table = $("entity-claims");
-  table.append(el("thead", {}, el("tr", {}, ["", "relation", "entity", "sources"].map((h) => el("th", {}, h)))));
+  table.append(el("thead", {}, el("tr", {}, ["", "relation", "entity", "sources", "article section"].map((h) => el("th", {}, h)))));
   const tbody = el("tbody", {});
   for (const c of e.claims) {
     const sources = c.sources.map((s) => s.label).join(", ") + (c.further_sources ? ` +${c.further_sources}` : "");
@@ -539,7 +547,8 @@ async function showEntity(slug) {
       el("td", { class: "muted" }, c.direction === "in" ? "←" : "→"),
       el("td", { title: c.predicate }, c.predicate_label),
       el("td", {}, entityLink(c.other.iri, c.other.label)),
-      el("td", { title: c.section ? "from the article section: " + c.section.label : "" }, sources || "—")));
+      el("td", {}, sources || "—"),
+      el("td", { class: "muted" }, c.section ? c.section.label.replace(/^article section: /, "") : "")));
   }
   table.append(tbody);
   neighbourhood($("entity-graph"), e.iri);
@@ -648,10 +657,18 @@ async function diagnose(ev) {
     dxError(e.message);
     return;
   }
-  $("dx-status").textContent = `${d.candidates.length} causes; prior: ${d.prior}`;
+  // the prior's name in the status line, its weights and how each finding was read on a line of their own
+  const [priorName, ...priorDetail] = String(d.prior).split(": ");
+  $("dx-status").textContent = `${d.candidates.length} causes; prior: ${priorName}`;
+  const read = (list) => (list || []).flatMap((f, i) => [i ? ", " : "", entityLink(f.iri, f.label),
+    f.input && f.input.toLowerCase() !== String(f.label).toLowerCase() ? el("span", { class: "muted" }, ` (${f.input})`) : ""]);
+  $("dx-read").replaceChildren(
+    el("div", {}, el("strong", {}, "present: "), ...(d.findings && d.findings.length ? read(d.findings) : ["none"])),
+    el("div", {}, el("strong", {}, "absent: "), ...(d.absent && d.absent.length ? read(d.absent) : ["none"])),
+    priorDetail.length ? el("div", {}, el("strong", {}, `prior (${priorName}): `), priorDetail.join(": ")) : "");
   const pct = (p) => (100 * p).toFixed(p < 0.001 ? 2 : 1) + " %";
   const evidence = (items) => el("ul", { class: "evidence" }, items.map((s) => el("li", {}, entityLink(s.finding, s.label),
-    ` LR ${s.likelihood_ratio.toFixed(2)}`, s.sources && s.sources.length ? el("span", { class: "muted" }, ` (${s.sources.join(", ")})`) : null)));
+    " ", el("span", { class: "nowrap" }, `LR ${s.likelihood_ratio.toFixed(2)}`), s.sources && s.sources.length ? el("span", { class: "muted" }, ` (${s.sources.join(", ")})`) : null)));
   const rows = d.candidates.map((c, i) => el("tr", {},
     el("td", {}, i + 1), el("td", {}, entityLink(c.cause, c.label)), el("td", { class: "num" }, pct(c.probability)),
     el("td", {}, evidence(c.supporting || [])), el("td", {}, evidence(c.opposing || []))));
@@ -659,11 +676,13 @@ async function diagnose(ev) {
     el("thead", {}, el("tr", {}, ["#", "cause", "probability", "supporting", "opposing"].map((h) => el("th", {}, h)))),
     el("tbody", {}, rows));
   const labelOfCause = new Map(d.candidates.map((c) => [c.cause, c.label]));
-  const top = (list) => (list && list.length ? `${labelOfCause.get(list[0].cause) || slugOf(list[0].cause)} ${pct(list[0].probability)}` : "—");
+  const top = (list) => (list && list.length
+    ? [labelOfCause.get(list[0].cause) || slugOf(list[0].cause), " ", el("span", { class: "nowrap" }, pct(list[0].probability))] : ["—"]);
   $("dx-tests").replaceChildren(
     el("thead", {}, el("tr", {}, ["test", "expected information gain (bits)", "leader if positive", "leader if negative"].map((h) => el("th", {}, h)))),
     el("tbody", {}, (d.next_tests || []).map((t) => el("tr", {}, el("td", {}, entityLink(t.test, t.label)),
-      el("td", { class: "num" }, t.expected_information_gain.toFixed(3)), el("td", {}, top(t.if_positive)), el("td", {}, top(t.if_negative))))));
+      el("td", { class: "num" }, t.expected_information_gain.toFixed(3)), el("td", {}, ...top(t.if_positive)), el("td", {}, ...top(t.if_negative))))));
+  $("dx-tests").hidden = !(d.next_tests || []).length;
 }
 
 // "no entity 'low marrow signal'; did you mean: low marrow signal on MRI?": each suggestion a button that
