@@ -315,6 +315,8 @@ def test_own_sparql_sorts_filters_downloads_and_lives_in_the_url(server, browser
 
 
 def test_construct_is_a_table_of_triples(server, browser):
+    from selenium.webdriver.common.by import By
+
     _open(browser, server.base_url + "/#/")
     _set_query(browser, "CONSTRUCT WHERE { axkg:ruxolitinib axkg:targets ?t }")
     status = _run_and_wait(browser)
@@ -323,6 +325,19 @@ def test_construct_is_a_table_of_triples(server, browser):
     assert [h for h in heads if h] == ["subject", "predicate", "object"]
     rows = _rows(browser)
     assert len(rows) == 2 and all("ruxolitinib" in r and "targets" in r for r in rows), rows
+    # DESCRIBE too: the entity's own triples, as a table
+    _set_query(browser, "DESCRIBE axkg:jak2")
+    status = _run_and_wait(browser)
+    assert re.search(r"\d+ triples", status), status
+    rows = _rows(browser)
+    assert any("JAK2" in r and "label" in r for r in rows), rows
+    # ASK: the answer, not an empty table
+    _set_query(browser, "ASK { axkg:ruxolitinib axkg:targets axkg:jak2 }")
+    status = _run_and_wait(browser)
+    assert status.startswith("answer: true in"), status
+    assert "True" in browser.find_element(By.ID, "yasr").text
+    _set_query(browser, "ASK { axkg:ruxolitinib axkg:targets axkg:kit }")
+    assert _run_and_wait(browser).startswith("answer: false in")
 
 
 def test_javascript_iris_are_never_links(server, browser):

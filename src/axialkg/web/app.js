@@ -312,9 +312,10 @@ async function run() {
     $("truncated").hidden = !truncated;
     $("truncated").textContent = truncated ? "Results truncated: " + truncated : "";
     $("download-csv").disabled = $("download-json").disabled = false;
-    const n = rowCount(state.yasr);
-    setStatus(`${n} ${state.yasr.results.getType() === "ttl" ? "triple" : "row"}${n === 1 ? "" : "s"} in ${ms} ms` +
-              (edited ? " (your edited text, parameters bound)" : ""));
+    const n = rowCount(state.yasr), answer = state.yasr.results.getBoolean();
+    const what = answer !== undefined && answer !== null ? `answer: ${answer}`  // ASK: its answer, not "1 row"
+      : `${n} ${state.yasr.results.getType() === "ttl" ? "triple" : "row"}${n === 1 ? "" : "s"}`;
+    setStatus(`${what} in ${ms} ms` + (edited ? " (your edited text, parameters bound)" : ""));
   } catch (e) {
     setStatus(e.message, true, (name) => {
       const input = $("params").querySelector("input");
