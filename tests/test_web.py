@@ -312,6 +312,10 @@ def test_own_sparql_sorts_filters_downloads_and_lives_in_the_url(server, browser
     # a malformed query shows the parser's message
     _set_query(browser, "SELECT ?x WHERE {")
     assert "malformed SPARQL" in _run_and_wait(browser)
+    # an unknown prefix is named in one line, with the prefixes that need no declaration
+    _set_query(browser, "SELECT * WHERE { ?s foo:bar ?o }")
+    status = _run_and_wait(browser)
+    assert status.startswith("unknown prefix 'foo:'") and "axkg, biolink" in status and "\n" not in status, status
 
 
 def test_construct_is_a_table_of_triples(server, browser):
