@@ -187,6 +187,8 @@ def test_named_query_with_parameter_shows_rows_and_links_to_entity_page(server, 
     _open(browser, server.base_url + "/")
     Select(browser.find_element(By.ID, "query-select")).select_by_value("drugs-for-cause")
     cause = _wait(browser, lambda d: d.find_element(By.ID, "param-cause"))
+    hint = browser.find_element(By.CSS_SELECTOR, "#params .param-class a")  # the parameter's class, linked
+    assert hint.text == "Presentation" and hint.get_attribute("href").endswith("#/entity/Presentation")
     assert "SELECT" in browser.execute_script("return axialkg.state.yasqe.getValue()").upper()
     # highlighted by the editor's SPARQL mode, not a textarea
     assert browser.find_elements(By.CSS_SELECTOR, "#editor .CodeMirror .cm-keyword")

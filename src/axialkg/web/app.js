@@ -253,8 +253,12 @@ function pickQuery(name, values, text) {
       const input = el("input", { id, name: p.name, type: "text", placeholder: p.default || p.name, list: "term-names" });
       if (values && values[p.name] !== undefined) input.value = values[p.name];
       else if (p.default) input.value = p.default;
+      // a parameter described by its class ("cause (Presentation)") links to that class's page
+      const cls = /^[A-Z][A-Za-z]+$/.test(p.description || "");
       form.append(el("label", { for: id, title: p.description || "" }, p.name), input,
-                  el("span", { class: "muted" }, p.description || ""));
+                  cls ? el("span", { class: "muted param-class" }, "a ", entityLink(NS + p.description, p.description),
+                           ", by label, synonym or CURIE")
+                    : el("span", { class: "muted" }, p.description || ""));
     }
   }
   state.original = q ? q.sparql || "" : "";
