@@ -564,6 +564,39 @@ DIAGNOSE_REPLY = {
                     "if_negative": [{"cause": NS + "systemic-mastocytosis", "probability": 0.55}]}]}
 
 
+def _cells(browser, table):
+    """The body cells of a table, row by row, read in one script."""
+    return browser.execute_script("return [...document.querySelectorAll(arguments[0] + ' tbody tr')]"
+                                  ".map((r) => [...r.cells].map((c) => c.textContent.trim()))", table)
+
+
+def test_search_page_lists_every_hit_with_category_facets(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    if _route(server, "/api/search?q=a&limit=1") in (404, 501):
+        pytest.skip("this server has no /api/search yet")
+    _open(browser, server.base_url + "/#/")
+    box = browser.find_element(By.ID, "search")
+    box.send_keys("osteosclerosis", Keys.ENTER)  # Enter on the text alone: the results page, not the first hit
+    _wait(browser, lambda d: _cells(d, "#sp-results"))
+    assert "#/search?q=osteosclerosis" in browser.current_url
+    rows = _cells(browser, "#sp-results")
+    assert ["axial osteosclerosis", "radiological pattern"] in [r[:2] for r in rows], rows
+    assert len(rows) > 10  # more than the box's ten
+    facets = {a.text.rsplit(" (", 1)[0]: a for a in browser.find_elements(By.CSS_SELECTOR, "#sp-facets a.facet")}
+    assert {"all", "imaging finding", "radiological pattern"} <= set(facets), list(facets)
+    _shot(browser, "search-page")
+    facets["imaging finding"].click()
+    _wait(browser, lambda d: "category=imaging+finding" in d.current_url
+          and {r[1] for r in _cells(d, "#sp-results")} == {"imaging finding"})
+    labels = [r[0] for r in _cells(browser, "#sp-results")]
+    assert "patchy osteosclerosis" in labels and "diffuse osteosclerosis" in labels, labels
+    assert re.match(r"\d+ of \d+ hits for “osteosclerosis”", browser.find_element(By.ID, "sp-status").text)
+    browser.find_element(By.CSS_SELECTOR, "#sp-results a.entity").click()
+    _wait(browser, lambda d: "#/entity/" in d.current_url and d.find_element(By.ID, "entity-label").text)
+
+
 @pytest.fixture
 def contract(browser):
     """Answer /api/search and /api/diagnose inside the page with the replies above, for one test."""

@@ -518,7 +518,7 @@ function showResultGraph(iri, label) {
 // ---- entity and class pages ------------------------------------------------------------------
 
 function showView(id) {
-  for (const v of ["query-view", "entity-view", "class-view", "property-view", "diagnose-view"]) $(v).hidden = v !== id;
+  for (const v of ["query-view", "entity-view", "class-view", "property-view", "diagnose-view", "search-view"]) $(v).hidden = v !== id;
 }
 
 async function showEntity(slug) {
@@ -633,11 +633,52 @@ function setupSearch() {
     else if (ev.key === "ArrowUp") { active = Math.max(active - 1, 0); draw(); ev.preventDefault(); }
     else if (ev.key === "Escape") { list.hidden = true; }
   });
+  // Enter on a highlighted hit opens it; Enter on the text alone lists every hit, by category
   $("search-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    if (results.length) go(results[Math.max(active, 0)]);
+    if (active >= 0 && results[active]) go(results[active]);
+    else if (input.value.trim()) { list.hidden = true; location.hash = "#/search?" + new URLSearchParams({ q: input.value.trim() }); }
   });
   input.addEventListener("blur", () => setTimeout(() => { list.hidden = true; }, 100));
+}
+
+// ---- search results: every hit, with its category as a facet (as the Ontology Lookup Service does) ----
+
+const SEARCH_PAGE_LIMIT = "200";
+
+async function showSearch(qs) {
+  showView("search-view");
+  const p = new URLSearchParams(qs || "");
+  const q = (p.get("q") || "").trim(), only = p.get("category") || "";
+  document.title = `${q || "search"} — axialkg`;
+  $("sp-q").value = q;
+  $("sp-facets").replaceChildren();
+  $("sp-results").replaceChildren();
+  if (!q) { $("sp-status").textContent = "Type a label, synonym, brand name, CURIE or words of a definition."; return; }
+  $("sp-status").textContent = "searching…";
+  let hits;
+  try {
+    ({ body: { results: hits } } = await getJSON("/api/search?" + new URLSearchParams({ q, limit: SEARCH_PAGE_LIMIT })));
+  } catch (e) {
+    $("sp-status").textContent = e.message;
+    return;
+  }
+  const counts = new Map();
+  for (const h of hits) counts.set(h.category, (counts.get(h.category) || 0) + 1);
+  const link = (category, text) => {
+    const params = new URLSearchParams({ q });
+    if (category) params.set("category", category);
+    return el("a", { href: "#/search?" + params, class: "facet" + (category === only ? " active" : "") }, text);
+  };
+  $("sp-facets").replaceChildren(link("", `all (${hits.length})`),
+    ...[...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) => link(c, `${c || "entity"} (${n})`)));
+  const shown = only ? hits.filter((h) => h.category === only) : hits;
+  $("sp-status").textContent = `${shown.length} of ${hits.length} hit${hits.length === 1 ? "" : "s"} for “${q}”` +
+    (hits.length >= Number(SEARCH_PAGE_LIMIT) ? ` (the first ${SEARCH_PAGE_LIMIT})` : "");
+  $("sp-results").replaceChildren(
+    el("thead", {}, el("tr", {}, ["label", "category", "matched", "score"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, shown.map((h) => el("tr", {}, el("td", {}, entityLink(h.iri, h.label)), el("td", {}, h.category),
+      el("td", { class: "muted" }, h.matched && h.matched !== h.label ? h.matched : ""), el("td", { class: "num" }, h.score.toFixed(3))))));
 }
 
 // ---- diagnose form (shown when the server has /api/diagnose) -------------------------------------
@@ -723,7 +764,7 @@ function showDiagnose(qs) {
   }
 }
 
-// ---- routing: #/, #/query/NAME?x=y[&_sparql=…], #/sparql?query=…, #/entity/SLUG, #/diagnose?… -------
+// ---- routing: #/, #/query/NAME?x=y[&_sparql=…], #/sparql?query=…, #/entity/SLUG, #/diagnose?…, #/search?q= --
 
 function route() {
   if (state.routing) return;
@@ -733,6 +774,7 @@ function route() {
   if (hash.startsWith("/entity/")) return showEntity(hash.slice(8));
   if (!hash && location.pathname.startsWith("/entity/")) return showEntity(decodeURIComponent(location.pathname.slice(8)));
   if (hash === "/diagnose") return showDiagnose(qs);
+  if (hash === "/search") return showSearch(qs);
   showView("query-view");
   document.title = "axialkg — axial osteosclerosis knowledge graph";
   const params = Object.fromEntries(new URLSearchParams(qs));
@@ -760,6 +802,10 @@ SELECT ?drug ?cause WHERE {
   $("download-json").addEventListener("click", () => download("json"));
   $("params").addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
   $("diagnose-form").addEventListener("submit", diagnose);
+  $("sp-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    location.hash = "#/search?" + new URLSearchParams({ q: $("sp-q").value.trim() });
+  });
   window.addEventListener("hashchange", route);
   pickQuery("");
   const [, hasSearch, hasDiagnose] = await Promise.all([loadQueries(), routeExists("/api/search?q=a&limit=1"), routeExists("/api/diagnose")]);
