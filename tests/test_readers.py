@@ -1,6 +1,7 @@
 """The release read unchanged by the ontology libraries researchers load it with, offline: oaklib (the
 Ontology Access Kit, through ``get_adapter`` on the Turtle and the RDF/XML, as ``runoak -i FILE`` does)
-and owlready2 (the ``.owl`` as it ships). pronto and py-horned-owl are run in test_interchange.py.
+and owlready2 (the ``.owl`` as it ships); and SPARQLWrapper against ``axialkg serve``. pronto and
+py-horned-owl are run in test_interchange.py.
 
 Each reader is asked real questions with known answers: a label, a synonym, a definition, the ancestors
 of a subclass and of a subtype, a search, and counts that must equal the release's own."""
@@ -96,3 +97,57 @@ def test_owlready2_reads_annotations_and_annotated_claims(owl_world):
     # the claim's owl:Axiom annotation: its cited source, read as owlready2's annotation on a triple
     sources = owl_world["http://purl.org/dc/terms/source"][rux, treats, mf]
     assert AX + "fda-access-data" in {s.iri for s in sources}
+
+
+# ---- SPARQLWrapper against `axialkg serve` ----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def endpoint():
+    import threading
+
+    from axialkg.server import ServerConfig, make_server
+
+    srv = make_server(ServerConfig(port=0, quiet=True, workers=1, timeout=30))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.base_url + "/sparql"
+    srv.shutdown()
+    srv.server_close()
+
+
+def _wrapper(endpoint, query, fmt=None):
+    SPARQLWrapper = pytest.importorskip("SPARQLWrapper").SPARQLWrapper
+    sw = SPARQLWrapper(endpoint)
+    sw.setQuery(query)
+    if fmt:
+        sw.setReturnFormat(fmt)
+    return sw
+
+
+@pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")  # SPARQLWrapper's and rdflib's own
+def test_sparqlwrapper_converts_every_result_form(endpoint):
+    """SPARQLWrapper's defaults (XML for SELECT/ASK, RDF/XML for graphs) and its JSON and JSON-LD, each
+    converted to the Python object it promises: a DOM, a dict, an rdflib graph, a boolean."""
+    from rdflib import URIRef
+    from SPARQLWrapper import JSON, JSONLD
+
+    targets = "SELECT ?t WHERE { axkg:ruxolitinib axkg:targets ?t } ORDER BY ?t"  # no PREFIX line needed
+    dom = _wrapper(endpoint, targets).queryAndConvert()
+    assert [u.firstChild.data for u in dom.getElementsByTagName("uri")] == [AX + "jak1", AX + "jak2"]
+    doc = _wrapper(endpoint, targets, JSON).queryAndConvert()
+    assert [b["t"]["value"] for b in doc["results"]["bindings"]] == [AX + "jak1", AX + "jak2"]
+    graph = _wrapper(endpoint, "CONSTRUCT WHERE { axkg:ruxolitinib axkg:targets ?t }").queryAndConvert()
+    assert set(graph.objects(URIRef(AX + "ruxolitinib"), URIRef(AX + "targets"))) == {URIRef(AX + "jak1"), URIRef(AX + "jak2")}
+    # JSON-LD: SPARQLWrapper sends format=json-ld and then the media types as a second format=
+    described = _wrapper(endpoint, "DESCRIBE axkg:jak2", JSONLD).queryAndConvert()
+    assert {str(o) for o in described.objects(URIRef(AX + "jak2"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"))} == {"JAK2"}
+    assert _wrapper(endpoint, "ASK { axkg:ruxolitinib axkg:targets axkg:jak2 }", JSON).queryAndConvert()["boolean"] is True
+
+
+def test_sparqlwrapper_update_is_refused(endpoint):
+    import urllib.error
+
+    sw = _wrapper(endpoint, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    sw.setMethod("POST")
+    with pytest.raises(urllib.error.HTTPError) as err:
+        sw.query()
+    assert err.value.code == 403
