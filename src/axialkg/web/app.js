@@ -366,10 +366,10 @@ async function neighbourhood(box, iri) {
   const cy = cytoscape({
     container: canvas, minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3,
     style: [
-      { selector: "node", style: { "background-color": "data(colour)", label: "data(short)", "font-size": 11,
+      { selector: "node", style: { "background-color": "data(colour)", label: "data(short)", "font-size": 13,
                                    "text-valign": "bottom", "text-margin-y": 3, "text-background-color": "#fff",
                                    "text-background-opacity": 0.8, "text-background-padding": 1, width: 14, height: 14 } },
-      { selector: "node.centre", style: { width: 22, height: 22, "font-weight": "bold", "font-size": 13 } },
+      { selector: "node.centre", style: { width: 24, height: 24, "font-weight": "bold", "font-size": 15 } },
       { selector: "node.expanded", style: { "border-width": 2, "border-color": "#1f3556" } },
       { selector: ".off", style: { display: "none" } },
       { selector: "edge", style: { width: 1.2, "line-color": "#9aa5b5", "curve-style": "bezier", "target-arrow-shape": "triangle",
@@ -409,7 +409,7 @@ async function expand(graph, iri, first) {
   const added = [];
   for (const n of data.nodes) {
     if (cy.getElementById(n.id).nonempty()) continue;
-    const short = n.label.length > 30 ? n.label.slice(0, 29) + "…" : n.label;
+    const short = n.label.length > 26 ? n.label.slice(0, 25) + "…" : n.label;
     added.push({ group: "nodes", data: { id: n.id, label: n.label, short, category: n.category || "entity", colour: colour(n.category) },
                  classes: n.iri === data.center && first ? "centre" : "" });
   }
@@ -446,10 +446,31 @@ function layout(graph) {
     // laid out in a box of the canvas's own shape, so that fitting it does not shrink the labels to specks
     const w = graph.cy.width() || 800, h = graph.cy.height() || 520, n = Math.max(visible.nodes().length, 1);
     const scale = Math.max(1, Math.sqrt(n / 25));
-    const run = visible.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false,
-                                 boundingBox: { x1: 0, y1: 0, w: w * scale, h: h * scale },
-                                 nodeRepulsion: () => 9000, idealEdgeLength: () => 80, padding: 20, numIter: 1500 });
-    run.one("layoutstop", () => { separate(graph.cy); graph.cy.fit(graph.cy.elements().not(".off"), 20); updateCount(graph); resolve(); });
+    // one node's neighbourhood as a ring round it (reads like a star); once nodes are expanded, force-directed
+    const single = graph.cy.nodes(".expanded").length <= 1;
+    const run = single
+      ? visible.layout({ name: "concentric", animate: false, nodeDimensionsIncludeLabels: true, avoidOverlap: true, padding: 20,
+                         concentric: (n) => (n.hasClass("expanded") ? 2 : 1), levelWidth: () => 1, startAngle: Math.PI / 2,
+                         boundingBox: { x1: 0, y1: 0, w, h } })
+      : visible.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false,
+                         boundingBox: { x1: 0, y1: 0, w: w * scale, h: h * scale },
+                         nodeRepulsion: () => 9000, idealEdgeLength: () => 80, padding: 20, numIter: 1500 });
+    run.one("layoutstop", () => {
+      const cy = graph.cy, shown = () => cy.elements().not(".off");
+      cy.nodes().removeStyle("font-size");
+      separate(cy);
+      cy.fit(shown(), 20);
+      // a big neighbourhood fits only zoomed out, which shrinks the labels: draw them larger by as much,
+      // part them again, and fit once more, so that they stay readable at the zoom the graph opens at
+      const zoom = cy.zoom();
+      if (zoom < 0.95) {
+        cy.nodes().forEach((n) => { n.style("font-size", `${Math.min(2.5, 1 / zoom) * (n.hasClass("centre") ? 15 : 13)}px`); });
+        separate(cy);
+        cy.fit(shown(), 20);
+      }
+      updateCount(graph);
+      resolve();
+    });
     run.run();
   });
 }
