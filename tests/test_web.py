@@ -502,8 +502,9 @@ def test_search_box_autocompletes_or_is_hidden(server, browser):
         pytest.skip("this server has no /api/search yet: the box is hidden")
     box = browser.find_element(By.ID, "search")
     box.send_keys("Janus kinase")
-    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#search-list li"))
-    options = browser.find_elements(By.CSS_SELECTOR, "#search-list li")
+    _wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#search-list li[role=option]"))
+    options = browser.find_elements(By.CSS_SELECTOR, "#search-list li[role=option]")
+    assert browser.find_element(By.CSS_SELECTOR, "#search-list li.more").text == "all results for “Janus kinase” ↵"
     assert any("JAK" in o.text.upper() for o in options), [o.text for o in options]
     _shot(browser, "search")
     options[0].click()
@@ -627,8 +628,8 @@ def test_search_box_renders_the_search_contract(server, browser, contract):
     assert browser.find_element(By.ID, "search-form").is_displayed()
     box = browser.find_element(By.ID, "search")
     box.send_keys("Janus kinase")
-    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#search-list li")) == 2)
-    texts = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-list li")]
+    _wait(browser, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#search-list li[role=option]")) == 2)
+    texts = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#search-list li[role=option]")]
     assert texts[0].startswith("JAK2") and "molecular target" in texts[0] and "Janus kinase 2" in texts[0]
     assert "/api/search?q=Janus+kinase&limit=10" in browser.execute_script("return window.axialkgCalls")
     box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ENTER)  # keyboard: the second hit

@@ -636,6 +636,12 @@ function setupSearch() {
       onmousedown: (ev) => { ev.preventDefault(); go(r); } },
       el("span", { class: "label" }, r.label), el("span", { class: "muted" }, ` ${r.category || ""}`),
       r.matched && r.matched !== r.label ? el("span", { class: "muted matched" }, ` — ${r.matched}`) : null)));
+    if (results.length) {  // the way to the results page, below the hits (Enter goes there too)
+      const q = input.value.trim();
+      list.append(el("li", { class: "more", onmousedown: (ev) => {
+        ev.preventDefault(); list.hidden = true; location.hash = "#/search?" + new URLSearchParams({ q }); } },
+      `all results for “${q}” ↵`));
+    }
     list.hidden = !results.length;
   };
   input.addEventListener("input", () => {
