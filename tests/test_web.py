@@ -582,6 +582,8 @@ def test_search_page_lists_every_hit_with_category_facets(server, browser):
     box.send_keys("osteosclerosis", Keys.ENTER)  # Enter on the text alone: the results page, not the first hit
     _wait(browser, lambda d: _cells(d, "#sp-results"))
     assert "#/search?q=osteosclerosis" in browser.current_url
+    browser.execute_script("return new Promise((done) => setTimeout(done, 600))")  # past the box's debounce and fetch
+    assert not browser.find_element(By.ID, "search-list").is_displayed()  # the box's list does not cover the page
     rows = _cells(browser, "#sp-results")
     assert ["axial osteosclerosis", "radiological pattern"] in [r[:2] for r in rows], rows
     assert len(rows) > 10  # more than the box's ten

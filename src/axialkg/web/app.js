@@ -629,7 +629,7 @@ async function showProperty(slug) {
 
 function setupSearch() {
   const input = $("search"), list = $("search-list");
-  let timer = null, active = -1, results = [];
+  let timer = null, active = -1, results = [], asked = 0;  // asked: answers to older keystrokes are dropped
   const go = (r) => { list.hidden = true; input.value = ""; if (slugOf(r.iri)) location.hash = entityHref(r.iri); };
   const draw = () => {
     list.replaceChildren(...results.map((r, i) => el("li", { role: "option", class: i === active ? "active" : "", "data-iri": r.iri,
@@ -648,11 +648,12 @@ function setupSearch() {
     clearTimeout(timer);
     const q = input.value.trim();
     if (!q) { results = []; draw(); return; }
+    const mine = ++asked;
     timer = setTimeout(async () => {
       try {
         const { body } = await getJSON("/api/search?" + new URLSearchParams({ q, limit: "10" }));
-        if (input.value.trim() === q) { results = body.results; active = -1; draw(); }
-      } catch (e) { results = []; draw(); }
+        if (mine === asked && input.value.trim() === q) { results = body.results; active = -1; draw(); }
+      } catch (e) { if (mine === asked) { results = []; draw(); } }
     }, 150);
   });
   input.addEventListener("keydown", (ev) => {
@@ -663,6 +664,8 @@ function setupSearch() {
   // Enter on a highlighted hit opens it; Enter on the text alone lists every hit, by category
   $("search-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
+    clearTimeout(timer);
+    asked++;  // a search still on its way must not reopen the list over the page it leads to
     if (active >= 0 && results[active]) go(results[active]);
     else if (input.value.trim()) { list.hidden = true; location.hash = "#/search?" + new URLSearchParams({ q: input.value.trim() }); }
   });
