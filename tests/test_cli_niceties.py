@@ -134,10 +134,11 @@ def test_commands_show_progress_on_a_terminal_only(monkeypatch, tmp_path):
     for n, (before, after, drawn) in enumerate(cases):
         err = _Terminal() if n < 3 else io.StringIO()  # the last one is piped
         monkeypatch.setattr("sys.stderr", err)
-        code = main([*before, "export", "--format", "turtle", "--out", str(tmp_path / f"g{n}.ttl"), *after])
+        # N-Triples: the export whose stages are the same as Turtle's, in a quarter of its time
+        code = main([*before, "export", "--format", "ntriples", "--out", str(tmp_path / f"g{n}.nt"), *after])
         progress.set_quiet(False)
-        assert code == 0 and (tmp_path / f"g{n}.ttl").stat().st_size > 1000
-        assert ("write turtle" in err.getvalue()) is drawn, err.getvalue()
+        assert code == 0 and (tmp_path / f"g{n}.nt").stat().st_size > 1000
+        assert ("write ntriples" in err.getvalue()) is drawn, err.getvalue()
 
 
 # ---- the data are in a named graph -----------------------------------------------------------------

@@ -106,6 +106,24 @@ def test_limit_and_bad_input(kg):
     assert kg.search("%") == [] and kg.search("*") == []
 
 
+def test_a_bare_accession_finds_its_cross_reference(kg):
+    """What a researcher pastes from DrugBank's or OMIM's page: the accession without its prefix."""
+    hit = kg.search("DB08877")[0]
+    assert (hit.iri, hit.matched, hit.score) == (AXKG + "ruxolitinib", "DRUGBANK:DB08877", 0.85)
+    assert kg.search("265800")[0].iri == AXKG + "pyknodysostosis"
+    assert kg.search("DB0887") == [] or kg.search("DB0887")[0].score < 0.85  # no prefix match on accessions
+
+
+def test_hits_show_as_one_table_and_as_json(kg):
+    hits = kg.search("Janus kinase")
+    html = hits._repr_html_()  # what Jupyter shows for kg.search(...): one table, not a list's repr
+    assert html.startswith(f"<table><caption>{len(hits)} hits</caption>") and len(hits) > 2 and html.count("<tr>") == len(hits) + 1
+    assert "<td>JAK1</td>" in html and "<td>Janus kinase 1</td>" in html
+    assert hits.to_json()["results"][0] == hits[0].as_dict()
+    frame = hits.to_dataframe()
+    assert list(frame.columns) == ["iri", "label", "category", "score", "matched"] and len(frame) == len(hits)
+
+
 def test_json_shape(run):
     code, out, err = run("search", "mastocytosis", "--format", "json", "--limit", "3")
     assert code == 0 and err == ""

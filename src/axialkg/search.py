@@ -1,9 +1,9 @@
 """Search over the graph's names and definitions: an SQLite FTS5 index, built once per store version.
 
 Entities (named individuals) and our classes are found. Ranking runs in tiers, each entity at its
-best one: the exact label (score 1.0), an exact synonym or brand name (0.9), a cross-reference (0.85),
-a related synonym (0.8), a label or synonym that starts with the text (0.6–0.7, the closer in length
-the higher), then full text over labels, synonyms and definitions (up to 0.5: how much of a name the
+best one: the exact label (score 1.0), an exact synonym or brand name (0.9), a cross-reference, with
+its prefix or without (0.85), a related synonym (0.8), a label or synonym that starts with the text
+(0.6–0.7, the closer in length the higher), then full text over labels, synonyms and definitions (up to 0.5: how much of a name the
 words cover as a phrase, and BM25 with labels weighted above synonyms above definitions). Text is
 compared case- and accent-insensitively; full text also matches word stems and word prefixes.
 
@@ -32,7 +32,7 @@ from .files import write_atomic
 from .queries import internal
 
 CACHE = "axialkg-search"  # + ".sqlite" beside an on-disk store
-FORMAT = 1  # bump when the tables change: older caches are rebuilt
+FORMAT = 2  # bump when the tables change: older caches are rebuilt (2: bare accessions of cross-references)
 MARKER = "axialkg-release.json"  # the on-disk store's record of what it holds (stores/embedded.py)
 
 OWL_CLASS, CLASS = "http://www.w3.org/2002/07/owl#Class", "class"  # classes are found too, as category "class"
@@ -71,6 +71,26 @@ class Hit:
 
         return html_table(["score", "label", "category", "matched", "iri"],
                           [[f"{self.score:.3f}", self.label, self.category, self.matched, self.iri]])
+
+
+class Hits(list):
+    """The hits of one search, best first: a list of :class:`Hit` that Jupyter shows as one table (a plain
+    list of hits would show as its repr), with the JSON and DataFrame forms beside it."""
+
+    def to_json(self) -> dict:
+        return as_json(self)
+
+    def to_dataframe(self):
+        import pandas as pd
+
+        return pd.DataFrame([h.as_dict() for h in self], columns=["iri", "label", "category", "score", "matched"])
+
+    def _repr_html_(self) -> str:
+        from .results import html_table
+
+        return html_table(["score", "label", "category", "matched", "iri"],
+                          [[f"{h.score:.3f}", h.label, h.category, h.matched, h.iri] for h in self],
+                          caption=f"{len(self)} hit{'' if len(self) == 1 else 's'}")
 
 
 def normalize(text: str) -> str:
@@ -128,7 +148,7 @@ class SearchIndex:
             category = CLASS if OWL_CLASS in types else schema.label(specific[0]) if specific else ""
             db.execute("INSERT INTO entity VALUES (?, ?, ?, ?)", (n, iri, label, category))
             db.executemany("INSERT INTO name VALUES (?, ?, ?, ?)",
-                           [(n, kind, text, normalize(text)) for kind in EXACT for text in v.get(kind, [])])
+                           [(n, kind, text, norm) for kind in EXACT for text in v.get(kind, []) for norm in _norms(kind, text)])
             db.executemany("INSERT INTO member VALUES (?, ?)", [(n, c) for c in sorted(schema.closure(types))])
             synonyms = v.get("synonym", []) + v.get("related", [])
             db.execute("INSERT INTO doc (rowid, label, synonyms, definition) VALUES (?, ?, ?, ?)",
@@ -151,12 +171,12 @@ class SearchIndex:
         return cls(db) if row and row[0] == version else None
 
     # ---- searching -----------------------------------------------------------------------------
-    def search(self, text: str, *, category: str | None = None, limit: int = 20) -> list[Hit]:
+    def search(self, text: str, *, category: str | None = None, limit: int = 20) -> Hits:
         """Entities for ``text``, best first; ``category`` a class IRI its members must belong to,
         ``limit`` 0 for every hit."""
         norm = normalize(text)
         if not norm:
-            return []
+            return Hits()
         best: dict[int, tuple[float, str]] = {}
 
         def offer(rowid: int, score: float, matched: str) -> None:
@@ -203,13 +223,24 @@ class SearchIndex:
                     f"SELECT rowid, snippet(doc, -1, '', '', '…', 12) FROM doc WHERE doc MATCH ? "
                     f"AND rowid IN ({','.join('?' * len(wanted))})", [match, *wanted]):
                 best[rowid] = (best[rowid][0], " ".join(snippet.split()))
-        return [Hit(entities[i][0], entities[i][1], entities[i][2], best[i][0], best[i][1]) for i in shown]
+        return Hits(Hit(entities[i][0], entities[i][1], entities[i][2], best[i][0], best[i][1]) for i in shown)
 
     def __len__(self) -> int:
         return self.db.execute("SELECT count(*) FROM entity").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()
+
+
+def _norms(kind: str, text: str) -> list[str]:
+    """The forms a name is found by: itself, and for a cross-reference its bare accession too
+    ("DB08877" finds DRUGBANK:DB08877, as a researcher pastes it from DrugBank's page)."""
+    norm = normalize(text)
+    if kind == "xref" and ":" in norm:
+        local = norm.split(":", 1)[1]
+        if local and local != norm:
+            return [norm, local]
+    return [norm]
 
 
 def _match_expression(norm: str) -> str:
@@ -243,4 +274,4 @@ def forget(store) -> None:
             path.unlink(missing_ok=True)
 
 
-__all__ = ["CACHE", "Hit", "SearchIndex", "as_json", "cache_path", "forget", "normalize", "store_version"]
+__all__ = ["CACHE", "Hit", "Hits", "SearchIndex", "as_json", "cache_path", "forget", "normalize", "store_version"]

@@ -2,7 +2,8 @@
 against ``axialkg serve`` over the tests' own data (data1-3 in their named graphs).
 
 The endpoint is read-only, so the update tests that expect success expect a 4xx refusal here; every
-other test, query and bad request alike, must give the manifest's status and result."""
+other test, query and bad request alike, must give the manifest's status and result (its boolean, and a
+graph or a table in one of the syntaxes it names). One server answers the whole manifest."""
 
 from __future__ import annotations
 
@@ -110,11 +111,25 @@ def test_w3c_protocol(server, name, requests):
             continue
         if r["boolean"] is not None:
             assert _boolean(ctype, body) is bool(r["boolean"].toPython()), (name, body[:300])
-        if r["format"] in ("rdf",):
+        media = ctype.split(";")[0].strip().lower()
+        if r["format"].lower() == "rdf":  # the manifest says "RDF": one of RDF/XML, Turtle, N-Triples (RDFa)
             import pyoxigraph as ox
 
             from axialkg.rdfio import syntax_for_media_type
 
+            assert media in RDF_TYPES, (name, ctype)
             syntax = syntax_for_media_type(ctype)
             assert syntax is not None, ctype
-            list(ox.parse(body, format=syntax.ox()))
+            list(ox.parse(body, format=syntax.ox()))  # parses (DESCRIBE <http://example.org/> may well be empty)
+        elif r["format"].lower() == "tabular":  # one of XML, JSON, CSV, TSV results, and readable as such
+            assert media in TABULAR_TYPES, (name, ctype)
+            if "json" in media:
+                assert "results" in json.loads(body), (name, body[:300])
+            elif "xml" in media:
+                assert any(e.tag.endswith("results") for e in ET.fromstring(body).iter()), (name, body[:300])
+            else:
+                assert body.splitlines()[0].strip(), (name, body[:300])  # the header line of variables
+
+
+RDF_TYPES = {"application/rdf+xml", "text/turtle", "application/n-triples", "text/plain"}
+TABULAR_TYPES = {"application/sparql-results+xml", "application/sparql-results+json", "text/csv", "text/tab-separated-values"}

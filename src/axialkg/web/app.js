@@ -253,8 +253,12 @@ function pickQuery(name, values, text) {
       const input = el("input", { id, name: p.name, type: "text", placeholder: p.default || p.name, list: "term-names" });
       if (values && values[p.name] !== undefined) input.value = values[p.name];
       else if (p.default) input.value = p.default;
+      // a parameter described by its class ("cause (Presentation)") links to that class's page
+      const cls = /^[A-Z][A-Za-z]+$/.test(p.description || "");
       form.append(el("label", { for: id, title: p.description || "" }, p.name), input,
-                  el("span", { class: "muted" }, p.description || ""));
+                  cls ? el("span", { class: "muted param-class" }, "a ", entityLink(NS + p.description, p.description),
+                           ", by label, synonym or CURIE")
+                    : el("span", { class: "muted" }, p.description || ""));
     }
   }
   state.original = q ? q.sparql || "" : "";
@@ -312,9 +316,10 @@ async function run() {
     $("truncated").hidden = !truncated;
     $("truncated").textContent = truncated ? "Results truncated: " + truncated : "";
     $("download-csv").disabled = $("download-json").disabled = false;
-    const n = rowCount(state.yasr);
-    setStatus(`${n} ${state.yasr.results.getType() === "ttl" ? "triple" : "row"}${n === 1 ? "" : "s"} in ${ms} ms` +
-              (edited ? " (your edited text, parameters bound)" : ""));
+    const n = rowCount(state.yasr), answer = state.yasr.results.getBoolean();
+    const what = answer !== undefined && answer !== null ? `answer: ${answer}`  // ASK: its answer, not "1 row"
+      : `${n} ${state.yasr.results.getType() === "ttl" ? "triple" : "row"}${n === 1 ? "" : "s"}`;
+    setStatus(`${what} in ${ms} ms` + (edited ? " (your edited text, parameters bound)" : ""));
   } catch (e) {
     setStatus(e.message, true, (name) => {
       const input = $("params").querySelector("input");
@@ -361,10 +366,10 @@ async function neighbourhood(box, iri) {
   const cy = cytoscape({
     container: canvas, minZoom: 0.2, maxZoom: 3, wheelSensitivity: 0.3,
     style: [
-      { selector: "node", style: { "background-color": "data(colour)", label: "data(short)", "font-size": 11,
+      { selector: "node", style: { "background-color": "data(colour)", label: "data(short)", "font-size": 13,
                                    "text-valign": "bottom", "text-margin-y": 3, "text-background-color": "#fff",
                                    "text-background-opacity": 0.8, "text-background-padding": 1, width: 14, height: 14 } },
-      { selector: "node.centre", style: { width: 22, height: 22, "font-weight": "bold", "font-size": 13 } },
+      { selector: "node.centre", style: { width: 24, height: 24, "font-weight": "bold", "font-size": 15 } },
       { selector: "node.expanded", style: { "border-width": 2, "border-color": "#1f3556" } },
       { selector: ".off", style: { display: "none" } },
       { selector: "edge", style: { width: 1.2, "line-color": "#9aa5b5", "curve-style": "bezier", "target-arrow-shape": "triangle",
@@ -404,7 +409,7 @@ async function expand(graph, iri, first) {
   const added = [];
   for (const n of data.nodes) {
     if (cy.getElementById(n.id).nonempty()) continue;
-    const short = n.label.length > 30 ? n.label.slice(0, 29) + "…" : n.label;
+    const short = n.label.length > 26 ? n.label.slice(0, 25) + "…" : n.label;
     added.push({ group: "nodes", data: { id: n.id, label: n.label, short, category: n.category || "entity", colour: colour(n.category) },
                  classes: n.iri === data.center && first ? "centre" : "" });
   }
@@ -438,19 +443,48 @@ function applyHidden(graph) {
 function layout(graph) {
   return new Promise((resolve) => {
     const visible = graph.cy.elements().not(".off");
-    const run = visible.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false,
-                                 nodeRepulsion: () => 9000, idealEdgeLength: () => 80, padding: 20, numIter: 1500 });
-    run.one("layoutstop", () => { separate(graph.cy); graph.cy.fit(graph.cy.elements().not(".off"), 20); updateCount(graph); resolve(); });
+    // laid out in a box of the canvas's own shape, so that fitting it does not shrink the labels to specks
+    const w = graph.cy.width() || 800, h = graph.cy.height() || 520, n = Math.max(visible.nodes().length, 1);
+    const scale = Math.max(1, Math.sqrt(n / 25));
+    // one node's neighbourhood as a ring round it (reads like a star); once nodes are expanded, force-directed
+    const single = graph.cy.nodes(".expanded").length <= 1;
+    const run = single
+      ? visible.layout({ name: "concentric", animate: false, nodeDimensionsIncludeLabels: true, avoidOverlap: true, padding: 20,
+                         concentric: (n) => (n.hasClass("expanded") ? 2 : 1), levelWidth: () => 1, startAngle: Math.PI / 2,
+                         boundingBox: { x1: 0, y1: 0, w, h } })
+      : visible.layout({ name: "cose", animate: false, nodeDimensionsIncludeLabels: true, randomize: false,
+                         boundingBox: { x1: 0, y1: 0, w: w * scale, h: h * scale },
+                         nodeRepulsion: () => 9000, idealEdgeLength: () => 80, padding: 20, numIter: 1500 });
+    run.one("layoutstop", () => {
+      const cy = graph.cy, shown = () => cy.elements().not(".off");
+      cy.nodes().removeStyle("font-size");
+      separate(cy);
+      cy.fit(shown(), 20);
+      // a big neighbourhood fits only zoomed out, which shrinks the labels: draw them larger by as much,
+      // part them again, and fit once more, so that they stay readable at the zoom the graph opens at
+      const zoom = cy.zoom();
+      if (zoom < 0.95) {
+        cy.nodes().forEach((n) => { n.style("font-size", `${Math.min(2.5, 1 / zoom) * (n.hasClass("centre") ? 15 : 13)}px`); });
+        separate(cy);
+        cy.fit(shown(), 20);
+      }
+      updateCount(graph);
+      resolve();
+    });
     run.run();
   });
 }
 
-// Force-directed layouts leave some labels touching: push overlapping label boxes apart until none do.
+// Force-directed layouts leave some labels touching: push label boxes apart until a gap of GAP model
+// pixels separates every two (labels that merely touch read as one: "fedratinib JAK-STAT signalling").
+const GAP = 6;
 function separate(cy) {
   const nodes = cy.nodes().not(".off").toArray();
   for (let round = 0; round < 400; round++) {
     let moved = false;
-    const boxes = nodes.map((n) => n.boundingBox({ includeLabels: true, includeOverlays: false }));
+    const box = (n) => { const b = n.boundingBox({ includeLabels: true, includeOverlays: false });
+      return { x1: b.x1 - GAP / 2, x2: b.x2 + GAP / 2, y1: b.y1 - GAP / 2, y2: b.y2 + GAP / 2 }; };
+    const boxes = nodes.map(box);
     for (let i = 0; i < nodes.length; i++) {
       for (let j = i + 1; j < nodes.length; j++) {
         const a = boxes[i], b = boxes[j];
@@ -465,8 +499,8 @@ function separate(cy) {
         const shift = vertical ? { x: 0, y: sign * push } : { x: sign * push, y: 0 };
         nodes[i].position({ x: pi.x + shift.x, y: pi.y + shift.y });
         nodes[j].position({ x: pj.x - shift.x, y: pj.y - shift.y });
-        boxes[i] = nodes[i].boundingBox({ includeLabels: true, includeOverlays: false });
-        boxes[j] = nodes[j].boundingBox({ includeLabels: true, includeOverlays: false });
+        boxes[i] = box(nodes[i]);
+        boxes[j] = box(nodes[j]);
       }
     }
     if (!moved) return;
@@ -505,7 +539,7 @@ function showResultGraph(iri, label) {
 // ---- entity and class pages ------------------------------------------------------------------
 
 function showView(id) {
-  for (const v of ["query-view", "entity-view", "class-view", "property-view", "diagnose-view"]) $(v).hidden = v !== id;
+  for (const v of ["query-view", "entity-view", "class-view", "property-view", "diagnose-view", "search-view"]) $(v).hidden = v !== id;
 }
 
 async function showEntity(slug) {
@@ -531,7 +565,7 @@ async function showEntity(slug) {
   $("entity-synonyms").textContent = e.synonyms.length ? e.synonyms.join("; ") : "—";
   $("entity-xrefs").replaceChildren(...(e.xrefs.length ? e.xrefs.map(xrefLink) : ["—"]));
   const table = $("entity-claims");
-  table.append(el("thead", {}, el("tr", {}, ["", "relation", "entity", "sources"].map((h) => el("th", {}, h)))));
+  table.append(el("thead", {}, el("tr", {}, ["", "relation", "entity", "sources", "article section"].map((h) => el("th", {}, h)))));
   const tbody = el("tbody", {});
   for (const c of e.claims) {
     const sources = c.sources.map((s) => s.label).join(", ") + (c.further_sources ? ` +${c.further_sources}` : "");
@@ -539,7 +573,8 @@ async function showEntity(slug) {
       el("td", { class: "muted" }, c.direction === "in" ? "←" : "→"),
       el("td", { title: c.predicate }, c.predicate_label),
       el("td", {}, entityLink(c.other.iri, c.other.label)),
-      el("td", { title: c.section ? "from the article section: " + c.section.label : "" }, sources || "—")));
+      el("td", {}, sources || "—"),
+      el("td", { class: "muted" }, c.section ? c.section.label.replace(/^article section: /, "") : "")));
   }
   table.append(tbody);
   neighbourhood($("entity-graph"), e.iri);
@@ -594,24 +629,31 @@ async function showProperty(slug) {
 
 function setupSearch() {
   const input = $("search"), list = $("search-list");
-  let timer = null, active = -1, results = [];
+  let timer = null, active = -1, results = [], asked = 0;  // asked: answers to older keystrokes are dropped
   const go = (r) => { list.hidden = true; input.value = ""; if (slugOf(r.iri)) location.hash = entityHref(r.iri); };
   const draw = () => {
     list.replaceChildren(...results.map((r, i) => el("li", { role: "option", class: i === active ? "active" : "", "data-iri": r.iri,
       onmousedown: (ev) => { ev.preventDefault(); go(r); } },
       el("span", { class: "label" }, r.label), el("span", { class: "muted" }, ` ${r.category || ""}`),
       r.matched && r.matched !== r.label ? el("span", { class: "muted matched" }, ` — ${r.matched}`) : null)));
+    if (results.length) {  // the way to the results page, below the hits (Enter goes there too)
+      const q = input.value.trim();
+      list.append(el("li", { class: "more", onmousedown: (ev) => {
+        ev.preventDefault(); list.hidden = true; location.hash = "#/search?" + new URLSearchParams({ q }); } },
+      `all results for “${q}” ↵`));
+    }
     list.hidden = !results.length;
   };
   input.addEventListener("input", () => {
     clearTimeout(timer);
     const q = input.value.trim();
     if (!q) { results = []; draw(); return; }
+    const mine = ++asked;
     timer = setTimeout(async () => {
       try {
         const { body } = await getJSON("/api/search?" + new URLSearchParams({ q, limit: "10" }));
-        if (input.value.trim() === q) { results = body.results; active = -1; draw(); }
-      } catch (e) { results = []; draw(); }
+        if (mine === asked && input.value.trim() === q) { results = body.results; active = -1; draw(); }
+      } catch (e) { if (mine === asked) { results = []; draw(); } }
     }, 150);
   });
   input.addEventListener("keydown", (ev) => {
@@ -619,11 +661,54 @@ function setupSearch() {
     else if (ev.key === "ArrowUp") { active = Math.max(active - 1, 0); draw(); ev.preventDefault(); }
     else if (ev.key === "Escape") { list.hidden = true; }
   });
+  // Enter on a highlighted hit opens it; Enter on the text alone lists every hit, by category
   $("search-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    if (results.length) go(results[Math.max(active, 0)]);
+    clearTimeout(timer);
+    asked++;  // a search still on its way must not reopen the list over the page it leads to
+    if (active >= 0 && results[active]) go(results[active]);
+    else if (input.value.trim()) { list.hidden = true; location.hash = "#/search?" + new URLSearchParams({ q: input.value.trim() }); }
   });
   input.addEventListener("blur", () => setTimeout(() => { list.hidden = true; }, 100));
+}
+
+// ---- search results: every hit, with its category as a facet (as the Ontology Lookup Service does) ----
+
+const SEARCH_PAGE_LIMIT = "200";
+
+async function showSearch(qs) {
+  showView("search-view");
+  const p = new URLSearchParams(qs || "");
+  const q = (p.get("q") || "").trim(), only = p.get("category") || "";
+  document.title = `${q || "search"} — axialkg`;
+  $("sp-q").value = q;
+  $("sp-facets").replaceChildren();
+  $("sp-results").replaceChildren();
+  if (!q) { $("sp-status").textContent = "Type a label, synonym, brand name, CURIE or words of a definition."; return; }
+  $("sp-status").textContent = "searching…";
+  let hits;
+  try {
+    ({ body: { results: hits } } = await getJSON("/api/search?" + new URLSearchParams({ q, limit: SEARCH_PAGE_LIMIT })));
+  } catch (e) {
+    $("sp-status").textContent = e.message;
+    return;
+  }
+  const counts = new Map();
+  for (const h of hits) counts.set(h.category, (counts.get(h.category) || 0) + 1);
+  const link = (category, text) => {
+    const params = new URLSearchParams({ q });
+    if (category) params.set("category", category);
+    return el("a", { href: "#/search?" + params, class: "facet" + (category === only ? " active" : "") }, text);
+  };
+  $("sp-facets").replaceChildren(link("", `all (${hits.length})`),
+    ...[...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([c, n]) => link(c, `${c || "entity"} (${n})`)));
+  const shown = only ? hits.filter((h) => h.category === only) : hits;
+  $("sp-status").textContent = `${shown.length} of ${hits.length} hit${hits.length === 1 ? "" : "s"} for “${q}”` +
+    (hits.length >= Number(SEARCH_PAGE_LIMIT) ? ` (the first ${SEARCH_PAGE_LIMIT})` : "");
+  $("sp-results").replaceChildren(
+    el("thead", {}, el("tr", {}, ["label", "category", "matched", "score"].map((h) => el("th", {}, h)))),
+    el("tbody", {}, shown.map((h) => el("tr", {}, el("td", {}, entityLink(h.iri, h.label)), el("td", {}, h.category),
+      el("td", { class: "muted" }, h.matched && h.matched !== h.label ? h.matched : ""), el("td", { class: "num" }, h.score.toFixed(3))))));
 }
 
 // ---- diagnose form (shown when the server has /api/diagnose) -------------------------------------
@@ -645,14 +730,21 @@ async function diagnose(ev) {
   try {
     ({ body: d } = await getJSON("/api/diagnose?" + qs.toString()));
   } catch (e) {
-    $("dx-status").textContent = e.message;
-    $("dx-status").className = "error";
+    dxError(e.message);
     return;
   }
-  $("dx-status").textContent = `${d.candidates.length} causes; prior: ${d.prior}`;
+  // the prior's name in the status line, its weights and how each finding was read on a line of their own
+  const [priorName, ...priorDetail] = String(d.prior).split(": ");
+  $("dx-status").textContent = `${d.candidates.length} causes; prior: ${priorName}`;
+  const read = (list) => (list || []).flatMap((f, i) => [i ? ", " : "", entityLink(f.iri, f.label),
+    f.input && f.input.toLowerCase() !== String(f.label).toLowerCase() ? el("span", { class: "muted" }, ` (${f.input})`) : ""]);
+  $("dx-read").replaceChildren(
+    el("div", {}, el("strong", {}, "present: "), ...(d.findings && d.findings.length ? read(d.findings) : ["none"])),
+    el("div", {}, el("strong", {}, "absent: "), ...(d.absent && d.absent.length ? read(d.absent) : ["none"])),
+    priorDetail.length ? el("div", {}, el("strong", {}, `prior (${priorName}): `), priorDetail.join(": ")) : "");
   const pct = (p) => (100 * p).toFixed(p < 0.001 ? 2 : 1) + " %";
   const evidence = (items) => el("ul", { class: "evidence" }, items.map((s) => el("li", {}, entityLink(s.finding, s.label),
-    ` LR ${s.likelihood_ratio.toFixed(2)}`, s.sources && s.sources.length ? el("span", { class: "muted" }, ` (${s.sources.join(", ")})`) : null)));
+    " ", el("span", { class: "nowrap" }, `LR ${s.likelihood_ratio.toFixed(2)}`), s.sources && s.sources.length ? el("span", { class: "muted" }, ` (${s.sources.join(", ")})`) : null)));
   const rows = d.candidates.map((c, i) => el("tr", {},
     el("td", {}, i + 1), el("td", {}, entityLink(c.cause, c.label)), el("td", { class: "num" }, pct(c.probability)),
     el("td", {}, evidence(c.supporting || [])), el("td", {}, evidence(c.opposing || []))));
@@ -660,11 +752,33 @@ async function diagnose(ev) {
     el("thead", {}, el("tr", {}, ["#", "cause", "probability", "supporting", "opposing"].map((h) => el("th", {}, h)))),
     el("tbody", {}, rows));
   const labelOfCause = new Map(d.candidates.map((c) => [c.cause, c.label]));
-  const top = (list) => (list && list.length ? `${labelOfCause.get(list[0].cause) || slugOf(list[0].cause)} ${pct(list[0].probability)}` : "—");
+  const top = (list) => (list && list.length
+    ? [labelOfCause.get(list[0].cause) || slugOf(list[0].cause), " ", el("span", { class: "nowrap" }, pct(list[0].probability))] : ["—"]);
   $("dx-tests").replaceChildren(
     el("thead", {}, el("tr", {}, ["test", "expected information gain (bits)", "leader if positive", "leader if negative"].map((h) => el("th", {}, h)))),
     el("tbody", {}, (d.next_tests || []).map((t) => el("tr", {}, el("td", {}, entityLink(t.test, t.label)),
-      el("td", { class: "num" }, t.expected_information_gain.toFixed(3)), el("td", {}, top(t.if_positive)), el("td", {}, top(t.if_negative))))));
+      el("td", { class: "num" }, t.expected_information_gain.toFixed(3)), el("td", {}, ...top(t.if_positive)), el("td", {}, ...top(t.if_negative))))));
+  $("dx-tests").hidden = !(d.next_tests || []).length;
+}
+
+// "no entity 'low marrow signal'; did you mean: low marrow signal on MRI?": each suggestion a button that
+// puts the name in place of the unknown one in whichever box held it, and ranks again.
+function dxError(message) {
+  const status = $("dx-status");
+  status.replaceChildren(message);
+  status.className = "error";
+  const unknown = /no entity '([^']+)'/.exec(message);
+  if (!unknown) return;
+  const wrong = unknown[1].trim().toLowerCase();
+  const swap = (name) => {
+    for (const id of ["dx-present", "dx-absent"]) {
+      const parts = $(id).value.split(/\n|;/).map((s) => s.trim()).filter(Boolean);
+      $(id).value = parts.map((s) => (s.toLowerCase() === wrong ? name : s)).join("\n");
+    }
+    diagnose();
+  };
+  const names = suggestionsIn(message);
+  if (names.length) status.append(" ", ...names.map((n) => el("button", { type: "button", class: "mini suggestion", onclick: () => swap(n) }, n)));
 }
 
 function showDiagnose(qs) {
@@ -680,7 +794,7 @@ function showDiagnose(qs) {
   }
 }
 
-// ---- routing: #/, #/query/NAME?x=y[&_sparql=…], #/sparql?query=…, #/entity/SLUG, #/diagnose?… -------
+// ---- routing: #/, #/query/NAME?x=y[&_sparql=…], #/sparql?query=…, #/entity/SLUG, #/diagnose?…, #/search?q= --
 
 function route() {
   if (state.routing) return;
@@ -690,6 +804,7 @@ function route() {
   if (hash.startsWith("/entity/")) return showEntity(hash.slice(8));
   if (!hash && location.pathname.startsWith("/entity/")) return showEntity(decodeURIComponent(location.pathname.slice(8)));
   if (hash === "/diagnose") return showDiagnose(qs);
+  if (hash === "/search") return showSearch(qs);
   showView("query-view");
   document.title = "axialkg — axial osteosclerosis knowledge graph";
   const params = Object.fromEntries(new URLSearchParams(qs));
@@ -717,6 +832,10 @@ SELECT ?drug ?cause WHERE {
   $("download-json").addEventListener("click", () => download("json"));
   $("params").addEventListener("submit", (ev) => { ev.preventDefault(); run(); });
   $("diagnose-form").addEventListener("submit", diagnose);
+  $("sp-form").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    location.hash = "#/search?" + new URLSearchParams({ q: $("sp-q").value.trim() });
+  });
   window.addEventListener("hashchange", route);
   pickQuery("");
   const [, hasSearch, hasDiagnose] = await Promise.all([loadQueries(), routeExists("/api/search?q=a&limit=1"), routeExists("/api/diagnose")]);
