@@ -34,7 +34,7 @@ try:  # the C parser uvicorn prefers: several times h11's speed; h11 where it is
     import httptools
     from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 except ImportError:  # pragma: no cover
-    httptools = None  # type: ignore[assignment]
+    httptools = None  # type: ignore[assignment,unused-ignore]
 
 from .._version import __version__
 from ..errors import QueryError
