@@ -91,14 +91,24 @@ def count_metapaths(G, from_category: str, to_category: str, *, max_hops: int = 
         cats, edges = key[0::2], key[1::2]
         exact = True
         if positions.may_repeat(cats):
-            try:
-                count = _count_simple(G, positions, cats, edges, budget)
-            except _OverBudget:
-                budget[0], exact = 0, False
+            count, exact = _recount(G, positions, cats, edges, budget, count)
         if count:
             out.append(MetapathCount(metagraph.metapath(cats, edges), count, exact=exact))
-    out.sort(key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
-    return out
+    return _ranked(out)
+
+
+def _recount(G, positions, cats, edges, budget: list[int], walks: int) -> tuple[int, bool]:
+    """Simple paths counted walk by walk within the shared budget; once it is spent, the walk
+    count, marked inexact."""
+    try:
+        return _count_simple(G, positions, cats, edges, budget), True
+    except _OverBudget:
+        budget[0] = 0
+        return walks, False
+
+
+def _ranked(counts: list[MetapathCount]) -> list[MetapathCount]:
+    return sorted(counts, key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
 
 
 def _count_by_matrices(G, A: str, B: str, max_hops: int, directed: bool, avoid_categories: Iterable[str],
@@ -145,14 +155,10 @@ def _count_by_matrices(G, A: str, B: str, max_hops: int, directed: bool, avoid_c
                 if positions is None:
                     positions = _PositionSets(G, members(G, A), members(G, B), blocked(
                         G, avoid_categories, keep=set(members(G, A)) | set(members(G, B))))
-                try:
-                    count = _count_simple(G, positions, cats, edges, budget)
-                except _OverBudget:
-                    budget[0], exact = 0, False
+                count, exact = _recount(G, positions, cats, edges, budget, count)
         if count:
             out.append(MetapathCount(metagraph.metapath(cats, edges), count, exact=exact))
-    out.sort(key=lambda m: (-m.count, m.metapath.hops, str(m.metapath)))
-    return out
+    return _ranked(out)
 
 
 class _PositionSets:
