@@ -25,7 +25,6 @@ sorts so that every engine gives the same text.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -134,6 +133,8 @@ def find_query(name_or_path: str) -> NamedQuery:
             return named
     known = catalogue()
     if name_or_path not in known:
+        import difflib  # only for the error's suggestion
+
         close = difflib.get_close_matches(name_or_path, list(known), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise UsageError(f"no named query '{name_or_path}'{hint}; available: {', '.join(known) or 'none'}")

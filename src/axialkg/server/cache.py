@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from ..sparql import NONDETERMINISTIC
+
 CHEAP_SECONDS = 0.05  # a query that ran within this in a worker may run in the server process
 INLINE_SECONDS = 0.003  # one that ran within this (CPU) in the server process may run on the event loop
 INLINE_MAX = 0.02  # one that took longer on the loop runs in a thread again (the loop waits for it)
-NONDETERMINISTIC = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
 MAX_ANSWER = 1 << 20  # larger answers are not kept
 
 
