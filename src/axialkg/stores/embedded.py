@@ -24,6 +24,7 @@ MARKER = "axialkg-release.json"
 # (query text, variables) that pyoxigraph substitutions cannot bind (not projected): a property
 # of the text alone, so shared by every store.
 _VALUES_ONLY: set[tuple] = set()
+_INJECTED: dict[tuple, str] = {}  # (query text, bindings) → the text with their VALUES block
 
 
 def to_term(t) -> Term:
@@ -253,8 +254,13 @@ class OxigraphStore:
                 if len(_VALUES_ONLY) > 1024:
                     _VALUES_ONLY.clear()
                 _VALUES_ONLY.add(key)  # skip the failing parse next time
-        return self.store.query(inject_values(text, {k: t.value for k, t in zip(bindings, subs.values())}),
-                                **options)
+        bound = (text, tuple(bindings.items()))
+        injected = _INJECTED.get(bound)
+        if injected is None:  # the VALUES text, checked and placed once per query and values
+            if len(_INJECTED) > 1024:
+                _INJECTED.clear()
+            injected = _INJECTED[bound] = inject_values(text, {k: t.value for k, t in zip(bindings, subs.values())})
+        return self.store.query(injected, **options)
 
     def update(self, text: str) -> None:
         try:
