@@ -135,9 +135,12 @@ def test_cli_subprocess_error_has_no_traceback():
 
 
 def test_fast_path_imports_no_rdflib_pandas_or_networkx():
+    """Nor what only other commands, errors or a first start need (logging, suggestions, CSV, hashing)."""
     code = ("import sys; from axialkg.cli import main; main(['query','drugs-for-cause','--param','cause=myelofibrosis']); "
-            "heavy = [m for m in ('rdflib','pandas','networkx','owlready2','pyshacl','SPARQLWrapper') if m in sys.modules]; "
+            "heavy = [m for m in ('rdflib','pandas','networkx','owlready2','pyshacl','SPARQLWrapper', "
+            "'logging', 'difflib', 'csv', 'decimal', 'tempfile', 'uuid', 'hashlib') if m in sys.modules]; "
             "print('HEAVY', heavy)")
+    subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60)  # a first start fills the cache
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
 
@@ -182,3 +185,47 @@ def test_release_opens_from_a_cache_keyed_by_its_hash(tmp_path, monkeypatch):
     monkeypatch.setenv("AXIALKG_CACHE_DIR", "")  # off: loaded in memory as before
     plain = open_store(None)
     assert not isinstance(plain, CachedReleaseStore) and plain.triple_count() == triples
+
+
+def test_answers_asked_at_every_start_are_kept_beside_the_cached_release(tmp_path, monkeypatch):
+    """The resolver's label index is read back from beside the cached store (the same rows as the
+    engine's), is never used for another text or once the store has taken an update, and a
+    release file that changed is hashed again."""
+    from axialkg import resources
+    from axialkg.queries import internal
+    from axialkg.stores import open_store
+    from axialkg.stores import cached
+
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(tmp_path / "cache"))
+    text = internal("label-index")
+    first = open_store(None)
+    engine_rows = first.query(text).row_set()
+    kept = list((tmp_path / "cache").glob("release-*/answers/*"))
+    assert len(kept) == 1 and len(engine_rows) > 1000
+    second = open_store(None)
+    runs = []
+    monkeypatch.setattr(cached.OxigraphStore, "query", lambda self, *a, **k: runs.append(a) or [])
+    assert second.query(text).row_set() == engine_rows and runs == []  # read back, not run
+    second.query(text + " LIMIT 5")
+    assert len(runs) == 1  # another text runs
+    monkeypatch.undo()
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(tmp_path / "cache"))
+    kept[0].write_bytes(kept[0].read_bytes()[:-20])  # a damaged file is run again, not trusted
+    assert open_store(None).query(text).row_set() == engine_rows
+    mutated = open_store(None)
+    mutated.update('INSERT DATA { <https://w3id.org/axialkg/zz> a <http://www.w3.org/2002/07/owl#NamedIndividual> ; '
+                   '<http://www.w3.org/2000/01/rdf-schema#label> "zz" }')
+    assert len(mutated.query(text).row_set()) == len(engine_rows) + 1  # its own answer after an update
+
+    changed = tmp_path / "axialkg.ttl"
+    changed.write_bytes(resources.release_path("ttl").read_bytes())
+    monkeypatch.setattr(resources, "release_path", lambda fmt="ttl": changed)
+    hashed = []
+    real = cached.release_digest
+    monkeypatch.setattr(cached, "release_digest", lambda p: hashed.append(p) or real(p))
+    open_store(None)
+    open_store(None)
+    assert hashed == [changed]  # hashed once, then known by its stamp
+    changed.write_bytes(changed.read_bytes() + b"\n<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
+    assert open_store(None).query(text).row_set() == engine_rows and hashed == [changed, changed]
+    assert open_store(None).triple_count() == first.triple_count() + 1

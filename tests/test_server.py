@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import importlib.util
 import json
 import re
 import subprocess
@@ -338,6 +339,55 @@ def test_answers_that_differ_each_time_are_never_cached(server):
         bodies = {get_query(server, query, SRJ)[2] for _ in range(3)}
         assert len(bodies) == 3, query
         assert server.app.answers.get(_answer_key(server, query), server.pool.restarts) is None
+
+
+def test_a_quick_query_runs_on_the_event_loop_with_the_same_answers(server):
+    """A query known to run in milliseconds in the server process runs straight from the HTTP
+    protocol: answers that differ each time still differ, the others are the workers' bytes, and
+    every check still holds."""
+    from axialkg.server.cache import CheapQueries
+
+    fresh = PREFIX + "SELECT ?l (STRUUID() AS ?u) WHERE { axkg:ruxolitinib rdfs:label ?l }"
+    plain = PREFIX + "SELECT ?o WHERE { axkg:ruxolitinib rdfs:label ?o }"
+    worker_bytes = get_query(server, plain, SRJ)[2]
+    app, key = server.app, _answer_key(server, fresh)
+
+    def job(q):
+        return ("sparql", q, SRJ, None, [], [], app.config.max_results, server.base_url + "/sparql")
+
+    promoted = CheapQueries()  # promotion: fast in a worker, then fast here; back to a thread when slow
+    promoted.ran(key, 0.0)
+    promoted.ran_here(key, job(fresh), 0.0)
+    assert key in promoted.inline
+    promoted.ran_here(key, job(fresh), 1.0)
+    assert key not in promoted.inline
+    app.cheap.ran(key, 0.0)
+    app.cheap.ran_here(key, job(fresh), 0.0)
+    runs, run, asgi, starlette = [], app.local.run, [], app.app
+    app.local.run = lambda *a: runs.append(a) or run(*a)
+
+    async def seen(scope, receive, send):
+        asgi.append(scope["path"])
+        await starlette(scope, receive, send)
+    app.app = seen
+    try:
+        bodies = [get_query(server, fresh, SRJ) for _ in range(4)]
+        status, headers, body = call(server, "/sparql?query=" + urllib.parse.quote(fresh), method="HEAD",
+                                     headers={"Accept": SRJ})
+        refused = call(server, "/sparql?query=" + urllib.parse.quote(fresh) + "&update=DROP%20ALL",
+                       headers={"Accept": SRJ})
+    finally:
+        app.local.run, app.app = run, starlette
+    assert len(runs) == 5 and all(r == job(fresh) for r in runs)  # every one in this process, none in a worker
+    if importlib.util.find_spec("httptools"):  # the protocol's short cut (h11 takes the full way)
+        assert asgi == ["/sparql"]  # on the loop, with no ASGI cycle: only the update went the full way
+    assert all(b[0] == 200 and b"ruxolitinib" in b[2] for b in bodies) and len({b[2] for b in bodies}) == 4
+    assert status == 200 and body == b"" and headers["Content-Type"] == bodies[0][1]["Content-Type"]
+    for name in ("Vary", "X-Content-Type-Options", "Content-Security-Policy", "Content-Type"):
+        assert headers[name] == bodies[0][1][name]
+    assert refused[0] == 403 and b"read-only" in refused[2]
+    app.cheap.inline[_answer_key(server, plain)] = job(plain)
+    assert app._inline_answer(_answer_key(server, plain))["body"] == worker_bytes
 
 
 def test_answer_cache_is_bounded():

@@ -8,8 +8,6 @@ what users type and hand IRIs down to :mod:`axialkg.graph`.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 from dataclasses import dataclass, field, replace
 import pathlib
 from typing import TYPE_CHECKING, Iterable
@@ -39,6 +37,8 @@ def _store_version(directory: pathlib.Path, graph: str | None) -> str:
     writes the store has taken since) and the graph asked for. (The table files are no guide:
     compaction rewrites them in the background without a change.)"""
     from .stores.embedded import MARKER
+
+    import hashlib
 
     h = hashlib.sha256((graph or "").encode("utf-8") + b"\0")
     try:
@@ -457,6 +457,8 @@ class KnowledgeGraph:
             if len(hits) > 1:
                 raise UsageError(f"category '{name}' is ambiguous: {', '.join(sorted(local_name(h) for h in hits))}")
         shown = sorted({local_name(c) for c in classes} | {(i.get("label") or "") for i in classes.values()} - {""})
+        import difflib
+
         close = difflib.get_close_matches(raw, shown, n=3, cutoff=0.6)
         if not close:
             close = difflib.get_close_matches(raw.casefold(), [s.casefold() for s in shown], n=3, cutoff=0.6)

@@ -10,7 +10,6 @@ CURIE cross-reference, a related synonym (searched in that order, case-insensiti
 
 from __future__ import annotations
 
-import difflib
 import re
 
 from .errors import UsageError
@@ -66,6 +65,8 @@ class Resolver:
 
     def _unknown(self, value: str, probe: str):
         keys = list(self.texts)
+        import difflib  # only for an unknown name's suggestions
+
         scored = sorted(((difflib.SequenceMatcher(None, probe.casefold(), k).ratio(), k) for k in keys),
                         key=lambda x: (-x[0], x[1]))
         best = [(r, k) for r, k in scored if r >= 0.6][:3]

@@ -25,7 +25,6 @@ sorts so that every engine gives the same text.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 import re
@@ -122,6 +121,10 @@ def _named(name: str) -> NamedQuery | None:
 
 def find_query(name_or_path: str) -> NamedQuery:
     """A named query by name, or a ``.rq`` file by path; unknown → UsageError listing the names."""
+    if name_or_path in _PARSED:  # a name read before (so a checked one): only its file's stamp is looked at
+        named = _named(name_or_path)
+        if named is not None:
+            return named
     path = Path(name_or_path)
     if name_or_path.endswith(".rq") or "/" in name_or_path:
         if path.is_file():
@@ -134,6 +137,8 @@ def find_query(name_or_path: str) -> NamedQuery:
             return named
     known = catalogue()
     if name_or_path not in known:
+        import difflib  # only for the error's suggestion
+
         close = difflib.get_close_matches(name_or_path, list(known), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
         raise UsageError(f"no named query '{name_or_path}'{hint}; available: {', '.join(known) or 'none'}")
@@ -210,12 +215,21 @@ def sort_lists(results, columns: list[str]):
         return results
     from .results import Term
 
+    memo: dict[str, Term | None] = {}  # a list recurs across rows (an entity's categories): sorted once
     for row in results.rows:
         for col in columns:
             term = row.get(col)
-            if term is not None and term.type == "literal" and term.datatype is None and not term.lang:
-                items = sorted({x for x in term.value.split(LIST_SEPARATOR) if x})
-                row[col] = Term("literal", LIST_SEPARATOR.join(items))
+            if term is None or term.type != "literal" or term.datatype is not None or term.lang:
+                continue
+            value = term.value
+            if LIST_SEPARATOR not in value:  # one item: already in order
+                continue
+            if value not in memo:
+                items = LIST_SEPARATOR.join(sorted({x for x in value.split(LIST_SEPARATOR) if x}))
+                memo[value] = None if items == value else Term._trusted("literal", items)
+            sorted_term = memo[value]
+            if sorted_term is not None:
+                row[col] = sorted_term
     return results
 
 

@@ -12,14 +12,11 @@ b'true\r\n'
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass
 from typing import Iterator
 
-from .rdfio import canonical_decimal
 from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, short
 
 XSD = XSD_NS
@@ -61,6 +58,8 @@ class Term:
         if lang:
             return cls("literal", value, None, lang.lower())
         if datatype == XSD + "decimal":
+            from .rdfio import canonical_decimal  # decimal and rdfio load only for a decimal
+
             value = canonical_decimal(value)
         return cls("literal", value, None if datatype in (None, XSD_STRING, RDF_LANG_STRING) else datatype)
 
@@ -196,6 +195,9 @@ class Results:
         """W3C SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
         if self.kind == "boolean":
             return "true\r\n" if self.boolean else "false\r\n"
+        import csv
+        import io
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(self.variables)

@@ -203,6 +203,10 @@ def _scan(text: str):
     return prologue_end, declared, kind, form, body, services
 
 
+# Functions whose value differs each time a query runs: an answer that uses one is never kept.
+NONDETERMINISTIC = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
+
+
 def analyse(text: str) -> Analysis:
     """Analyse SPARQL text (cached: named queries, and the endpoint's repeated requests, are
     analysed again and again; texts over 16 KiB are not kept, so the cache stays small).
@@ -290,5 +294,6 @@ def with_values(text: str, values: str) -> str:
     return text[:a.where_open] + values + text[a.where_open:]
 
 
-__all__ = ["Analysis", "QUERY_FORMS", "Token", "UPDATE_VERBS", "analyse", "is_update", "tokens", "unescape_codepoints", "with_prefixes",
+__all__ = ["Analysis", "NONDETERMINISTIC",
+           "QUERY_FORMS", "Token", "UPDATE_VERBS", "analyse", "is_update", "tokens", "unescape_codepoints", "with_prefixes",
            "with_values"]

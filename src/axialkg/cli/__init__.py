@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import sys
 
 from .. import __version__
@@ -58,8 +57,15 @@ def add_quiet_option(p) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars (none are drawn when output is piped)")
 
 
+# Commands whose layers write no log records: they start without importing logging (~5 ms); a
+# warning from anywhere would still reach stderr through logging's last-resort handler.
+QUIET_COMMANDS = {"query", "sparql", "search", "stats", "path", "neighbors", "metapaths", "connect", "diagnose"}
+
+
 def _log_to_stderr() -> None:
     """axialkg's log records (the server's banner and access log, warnings) as plain lines on stderr."""
+    import logging
+
     root = logging.getLogger("axialkg")
     if not any(getattr(h, "_axialkg_cli", False) for h in root.handlers):
         handler = logging.StreamHandler(sys.stderr)
@@ -82,7 +88,8 @@ def _escaped(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
-    _log_to_stderr()
+    if _command_in(argv) not in QUIET_COMMANDS or "logging" in sys.modules:
+        _log_to_stderr()
     parser = make_parser(argv)
     args = parser.parse_args(argv)
     from ..progress import set_quiet

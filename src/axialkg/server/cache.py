@@ -7,7 +7,9 @@ decides, so a hit answers exactly what running it again would:
 - :class:`CheapQueries`: requests whose query ran in a worker within ``CHEAP_SECONDS``. Over a
   read-only store the same text does the same work again, so such a query may run in the server
   process (no pipe, no pickling) instead of a killable worker; one that then runs long is sent
-  back to the workers for good.
+  back to the workers for good. Those that run within ``INLINE_SECONDS`` there run on the event
+  loop itself, straight from the HTTP protocol (no thread hop, no ASGI cycle: the hop alone cost
+  more than the query); one that takes longer than ``INLINE_MAX`` there goes back to a thread.
 - :class:`Answers`: the answer bytes of deterministic queries over a local read-only store (no
   ``RAND``/``NOW``/``UUID``/``STRUUID``/``BNODE``, no ``SERVICE``), least recently used first
   out, bounded in bytes. Emptied whenever a worker is replaced (a fresh worker opens the store
@@ -18,8 +20,11 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+from ..sparql import NONDETERMINISTIC
+
 CHEAP_SECONDS = 0.05  # a query that ran within this in a worker may run in the server process
-NONDETERMINISTIC = frozenset({"RAND", "NOW", "UUID", "STRUUID", "BNODE"})
+INLINE_SECONDS = 0.003  # one that ran within this (CPU) in the server process may run on the event loop
+INLINE_MAX = 0.02  # one that took longer on the loop runs in a thread again (the loop waits for it)
 MAX_ANSWER = 1 << 20  # larger answers are not kept
 
 
@@ -30,6 +35,8 @@ class CheapQueries:
         self.limit = limit
         self._cheap: OrderedDict[tuple, None] = OrderedDict()
         self._demoted: set[tuple] = set()
+        self.inline: OrderedDict[tuple, tuple] = OrderedDict()  # key → the job it runs, for the loop
+
 
     def __contains__(self, key: tuple) -> bool:
         return key in self._cheap
@@ -41,9 +48,19 @@ class CheapQueries:
             if len(self._cheap) > self.limit:
                 self._cheap.popitem(last=False)
 
+    def ran_here(self, key: tuple, job: tuple, seconds: float) -> None:
+        """The server process ran ``key`` (``job``) in ``seconds`` of CPU: on the loop next time if quick."""
+        if seconds < INLINE_SECONDS and key in self._cheap:
+            self.inline[key] = job
+            if len(self.inline) > self.limit:
+                self.inline.popitem(last=False)
+        elif seconds > INLINE_MAX:
+            self.inline.pop(key, None)
+
     def demote(self, key: tuple) -> None:
         """It ran long in the server process: workers only, from now on."""
         self._cheap.pop(key, None)
+        self.inline.pop(key, None)
         if len(self._demoted) > self.limit:
             self._demoted.clear()
         self._demoted.add(key)
@@ -93,4 +110,4 @@ class Answers:
         return len(self._table)
 
 
-__all__ = ["Answers", "CHEAP_SECONDS", "CheapQueries", "NONDETERMINISTIC"]
+__all__ = ["Answers", "CHEAP_SECONDS", "CheapQueries", "INLINE_MAX", "INLINE_SECONDS", "NONDETERMINISTIC"]

@@ -188,14 +188,36 @@ def _nodelay(transport) -> None:
 
 
 def _arm_head_deadline(proto) -> None:
-    """Close the connection if the next request's head has not arrived within HEAD_TIMEOUT."""
-    started = proto._head_started = time.monotonic()
+    """Close the connection if the next request's head has not arrived within HEAD_TIMEOUT.
 
-    def deadline() -> None:
-        waiting = proto.cycle is None or proto.cycle.response_complete
-        if waiting and started == proto._head_started and not proto.transport.is_closing():
-            proto.transport.close()
-    proto.loop.call_later(HEAD_TIMEOUT, deadline)
+    One timer per connection, not one per request: re-arming only moves the start, and the timer,
+    when it fires early, waits again for what is left (a timer per request kept ten seconds' worth
+    of requests pending in the loop, and throughput fell as they piled up)."""
+    now = proto._head_started = time.monotonic()
+    timer = getattr(proto, "_head_timer", None)
+    if timer is not None and proto._head_timer_at <= now + HEAD_TIMEOUT:
+        return  # it fires no later than this deadline, and then waits for what is left
+    if timer is not None:  # set during a long answer: too late for this deadline
+        timer.cancel()
+    _schedule_head_check(proto, HEAD_TIMEOUT)
+
+
+def _schedule_head_check(proto, delay: float) -> None:
+    proto._head_timer_at = time.monotonic() + delay
+    proto._head_timer = proto.loop.call_later(delay, _head_deadline, proto)
+
+
+def _head_deadline(proto) -> None:
+    proto._head_timer = None
+    if proto.transport.is_closing():
+        return
+    waiting = proto.cycle is None or proto.cycle.response_complete
+    left = proto._head_started + HEAD_TIMEOUT - time.monotonic()
+    if waiting and left <= 0:
+        proto.transport.close()
+        return
+    # the head's time is not up yet, or a request is being answered (its response re-arms)
+    _schedule_head_check(proto, max(left, 0.05) if waiting else HEAD_TIMEOUT)
 
 
 def _params(items) -> dict[str, list[str]]:
@@ -301,7 +323,7 @@ class App:
         """The rest of the answer (headers and body) to a GET of /sparql that the answer cache holds,
         keyed exactly as :meth:`_query` keys it; None for anything else, which takes the full path.
         Called by the HTTP protocol as soon as a request's head is in."""
-        if not len(self.answers):
+        if not len(self.answers) and not self.cheap.inline:
             return None
         path, _, qs = url.partition(b"?")
         if path not in (b"/sparql", b"/sparql/") or not qs:
@@ -323,7 +345,9 @@ class App:
             self._raw_keys[raw] = key
         answer = self.answers.get(key, self.pool.restarts)
         if answer is None:
-            return None
+            answer = self._inline_answer(key)
+            if answer is None:
+                return None
         if not self.config.quiet:
             self._log({"method": method.decode("latin-1"), "raw_path": path, "query_string": qs, "client": client},
                       {"status": 200, "size": 0 if method == b"HEAD" else len(answer["body"])}, time.monotonic())
@@ -331,6 +355,22 @@ class App:
         if wire is None:  # headers and body as bytes, made once per answer and method
             wire = answer[method] = self._wire(answer, head=method == b"HEAD")
         return wire
+
+    def _inline_answer(self, key: tuple) -> dict | None:
+        """The answer to a request that ran within milliseconds in this process before (so it passed
+        every check of :meth:`_query`, and the same text over the same read-only store does the same
+        work again), run here on the event loop; None when it is not such a request, or failed."""
+        job = self.cheap.inline.get(key) if self.local is not None else None
+        if job is None:
+            return None
+        cost = [0.0]
+        try:
+            answer = self._run_here(job, cost)
+        except Exception:  # noqa: BLE001 - the full path runs it again and answers the error
+            self.cheap.inline.pop(key, None)
+            return None
+        self.cheap.ran_here(key, job, cost[0])
+        return answer
 
     def _fast_key(self, path: bytes, qs: bytes, accept: bytes | None, host: bytes | None) -> tuple | None:
         """The answer cache's key for a GET of /sparql, as :meth:`_query` builds it; None where that
@@ -399,17 +439,30 @@ class App:
         """A known-cheap query in this process (no pipe, no pickling); any other in a killable worker,
         timed, so that a fast one is known cheap next time."""
         if self.local is not None and key in self.cheap:
-            started = time.monotonic()
+            started, cost = time.monotonic(), [0.0]
             try:
-                return await anyio.to_thread.run_sync(self.local.run, *job, limiter=self.local_limiter)
+                if key in self.cheap.inline:  # milliseconds at most: the thread hop costs more than the query
+                    return self._run_here(job, cost)
+                return await anyio.to_thread.run_sync(self._run_here, job, cost, limiter=self.local_limiter)
             finally:
                 if time.monotonic() - started > self.pool.long_after:
                     self.cheap.demote(key)  # slow here after all (a busy machine): workers only from now on
+                else:
+                    self.cheap.ran_here(key, job, cost[0])
         timing: list = []
         answer = await self._run(request, job, timing)
         if timing and self.local is not None:
             self.cheap.ran(key, timing[0])
         return answer
+
+    def _run_here(self, job: tuple, cost: list) -> dict:
+        """``job`` on the server's own view of the store; ``cost`` gets the CPU seconds it took
+        (its thread's time: what the loop would wait for it, however busy the machine)."""
+        started = time.thread_time()
+        try:
+            return self.local.run(*job)
+        finally:
+            cost[0] = time.thread_time() - started
 
     def _endpoint(self, request: Request) -> str:
         host = protocol.safe_host(request.headers.get("host"), self.endpoint_fallback)

@@ -7,7 +7,6 @@ when the release changes; an unchanged file (same stamp) is not hashed again on 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from itertools import islice
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import AxialKGError
-from ..files import write_atomic
 from ..resources import release_path
 from ..results import Results, Term
 from ..vocab import XSD_STRING
@@ -26,6 +24,7 @@ MARKER = "axialkg-release.json"
 # (query text, variables) that pyoxigraph substitutions cannot bind (not projected): a property
 # of the text alone, so shared by every store.
 _VALUES_ONLY: set[tuple] = set()
+_INJECTED: dict[tuple, str] = {}  # (query text, bindings) → the text with their VALUES block
 
 
 def to_term(t) -> Term:
@@ -61,6 +60,8 @@ def malformed(exc: Exception) -> AxialKGError:
 
 def release_digest(path: Path) -> str:
     with open(path, "rb") as fh:  # streamed: a large graph must not be read into memory whole
+        import hashlib
+
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
@@ -75,6 +76,12 @@ def _source(source: Path | None) -> Path:
     if not source.is_file():
         raise AxialKGError(f"no release at {source}; run 'axialkg build' first")
     return source
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    from ..files import write_atomic  # only a loading store writes: a reading command never imports it
+
+    write_atomic(path, data)
 
 
 def _marker(path: Path) -> dict:
@@ -167,7 +174,7 @@ class OxigraphStore:
         digest = release_digest(source)
         if not reload and state.get("release_sha256") == digest and key in state.get("graphs", []):
             state["source_stamp"] = stamp  # touched or copied, same bytes: no reload, and no hash next time
-            write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
+            _write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
             return False
         clearing_all = reload or state.get("release_sha256") != digest
         # what this load would clear: the whole store for another release, else only the target graph
@@ -189,7 +196,7 @@ class OxigraphStore:
         state["source"] = str(source)
         state["quads"] = len(self.store)
         state["source_stamp"] = stamp
-        write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
+        _write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
         return True
 
     # ---- the protocol ------------------------------------------------------------------------
@@ -247,8 +254,13 @@ class OxigraphStore:
                 if len(_VALUES_ONLY) > 1024:
                     _VALUES_ONLY.clear()
                 _VALUES_ONLY.add(key)  # skip the failing parse next time
-        return self.store.query(inject_values(text, {k: t.value for k, t in zip(bindings, subs.values())}),
-                                **options)
+        bound = (text, tuple(bindings.items()))
+        injected = _INJECTED.get(bound)
+        if injected is None:  # the VALUES text, checked and placed once per query and values
+            if len(_INJECTED) > 1024:
+                _INJECTED.clear()
+            injected = _INJECTED[bound] = inject_values(text, {k: t.value for k, t in zip(bindings, subs.values())})
+        return self.store.query(injected, **options)
 
     def update(self, text: str) -> None:
         try:
@@ -270,7 +282,7 @@ class OxigraphStore:
         except (OSError, ValueError):
             state = {}
         state["generation"] = int(state.get("generation", 0)) + 1
-        write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
+        _write_atomic(marker, (json.dumps(state, indent=2) + "\n").encode("utf-8"))
 
     def dump(self) -> tuple[bytes, str]:
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=self._graph_node) or b"", \
