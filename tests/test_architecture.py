@@ -193,3 +193,18 @@ def test_relative_imports_resolve_to_the_module_meant():
     assert {"queries", "stores", "stores.http"} <= {i.target for i in IMPORTS if i.source == "stores.remote"}
     assert "server.protocol" in {i.target for i in IMPORTS if i.source == "server.http"}  # from . import protocol
     assert "hpo" in {i.target for i in IMPORTS if i.source == "build"}  # from . import hpo
+
+
+def test_tests_use_public_names_only():
+    """Tests go through the public API: no ``from axialkg… import _name``, no private module."""
+    bad = []
+    for path in sorted((SRC.parent / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "axialkg":
+                names = [node.module or ""] + [a.name for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names if a.name.split(".")[0] == "axialkg"]
+            if any(part.startswith("_") and not part.startswith("__") for n in names for part in n.split(".")):
+                bad.append(f"{path.relative_to(SRC.parent)}:{node.lineno} {ast.unparse(node)}")
+    assert not bad, "tests import private names:\n" + "\n".join(bad)
