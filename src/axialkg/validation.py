@@ -415,4 +415,5 @@ def validate(path: Path, shapes_file: Path | None = None) -> Report:
                   reasoning_scope=scope)
 
 
-__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "report_rules", "run_report", "rule_of", "run_shapes", "shape_rules", "validate"]
+__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "report_rules", "run_report", "rule_of", "run_shapes", "shape_rules",
+           "validate"]
