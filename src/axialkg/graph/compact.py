@@ -575,7 +575,7 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
             "asserter": np.array(columns[6], dtype=np.int8), "effect": np.array(columns[7], dtype=np.int8),
             "axioms": np.minimum(np.array(columns[8], dtype=np.int64), 127).astype(np.int8)}
     pred_order = sorted(predicates)
-    arrays = _csr(cols, len(used))
+    arrays = csr_arrays(cols, len(used))
     iris, labels, srcs = _Strings.of(used), _Strings.of([label_of[x] or local_name(x) for x in used]), \
         _Strings.of(source_texts)
     arrays.update(iri_blob=iris.blob, iri_off=iris.offsets, label_blob=labels.blob, label_off=labels.offsets,
@@ -587,8 +587,9 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
     return CompactGraph(arrays, meta)
 
 
-def _csr(cols: dict, n: int) -> dict:
-    """Edge columns sorted (source, target, predicate), with the out- and in-pointers of each node."""
+def csr_arrays(cols: dict, n: int) -> dict:
+    """Edge columns sorted (source, target, predicate), with the out- and in-pointers of each node
+    (public: the permutations rebuild a shuffled projection with it)."""
     order = np.lexsort((cols["pred"], cols["dst"], cols["src"]))
     out = {k: v[order] for k, v in cols.items()}
     src, dst = out["src"], out["dst"]
@@ -601,4 +602,4 @@ def _csr(cols: dict, n: int) -> dict:
     return out
 
 
-__all__ = ["ASSERTERS", "CompactGraph", "DIRECTIONS", "FORMAT", "HEDGES", "build", "load"]
+__all__ = ["ASSERTERS", "CompactGraph", "DIRECTIONS", "FORMAT", "HEDGES", "build", "csr_arrays", "load"]
