@@ -35,6 +35,7 @@ from ..files import write_atomic
 from ..vocab import NAMESPACE, local_name
 from .metagraph import Metagraph
 from .search import meeting
+from .walk import breadth_first
 
 FORMAT = 1  # bump when the file layout changes: older caches are rebuilt
 SEPARATOR = "; "
@@ -270,19 +271,12 @@ class CompactGraph:
         start = self.id_of(center)
         if start is None:
             raise KeyError(center)
-        dist = {start: 0}
-        frontier = [start]
-        for d in range(1, hops + 1):
-            nxt = []
-            for u in frontier:
-                near = a["dst"][self.edges_of(u, True)].tolist()
-                if not directed:
-                    near += a["src"][self.edges_of(u, False)].tolist()
-                for v in near:
-                    if v not in dist:
-                        dist[v] = d
-                        nxt.append(v)
-            frontier = nxt
+
+        def near(u: int) -> list[int]:
+            got = a["dst"][self.edges_of(u, True)].tolist()
+            return got if directed else got + a["src"][self.edges_of(u, False)].tolist()
+
+        dist = breadth_first(start, hops, near)
         inside = np.zeros(self.n, dtype=bool)
         inside[list(dist)] = True
         edges = []
