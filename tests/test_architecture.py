@@ -208,3 +208,20 @@ def test_tests_use_public_names_only():
             if any(part.startswith("_") and not part.startswith("__") for n in names for part in n.split(".")):
                 bad.append(f"{path.relative_to(SRC.parent)}:{node.lineno} {ast.unparse(node)}")
     assert not bad, "tests import private names:\n" + "\n".join(bad)
+
+
+def test_the_architecture_document_names_every_module_on_its_floor():
+    """docs/architecture.md has one line per module, on the floor this test puts it: the drawing
+    cannot drift from the code."""
+    import re
+
+    text = (SRC.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed: dict[str, str] = {}
+    for floor, cell in re.findall(r"^\| ([a-z ]+) \| `([^|]+)` \|", text, flags=re.M):
+        for name in re.split(r"`?, `?", cell):
+            listed[name.strip("`")] = floor
+    files = {str(p.relative_to(PACKAGE)): module_of(p) for p in PACKAGE.rglob("*.py")}
+    missing = sorted(f for f in files if f not in listed)
+    assert not missing, f"docs/architecture.md has no line for {missing}"
+    wrong = sorted(f for f, m in files.items() if listed[f] != FLOORS[FLOOR_OF[room(m)]][0])
+    assert not wrong, f"docs/architecture.md puts these on another floor than FLOORS: {wrong}"
