@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .paths import add_common, avoided, flag_names, open_checked, plural, write_json
+from .paths import add_common, avoided, flag_names, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -18,7 +18,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    kg = open_checked(args)
+    from ..graph import check_hops, check_limit
+
+    check_hops(args.max_hops, name="--max-hops")
+    check_limit(args.limit, name="--limit")
+    kg = open_kg(args)
     a, b = kg.category(args.from_category), kg.category(args.to_category)
     with flag_names():
         found = kg.metapaths(a, b, max_hops=args.max_hops, directed=args.directed, avoid_categories=avoided(args))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..errors import UsageError
-from .paths import add_common, add_stated_only, avoided, flag_names, hop_lines, open_checked, plural, write_json
+from .paths import add_common, add_stated_only, avoided, flag_names, hop_lines, open_kg, plural, write_json
 
 
 def register(sub) -> None:
@@ -28,7 +28,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    kg = open_checked(args)
+    from ..graph import check_hops, check_limit
+
+    check_hops(args.max_hops, name="--max-hops")
+    check_limit(args.limit, name="--limit")
+    kg = open_kg(args)
     source, target = kg.resolve(args.source), kg.resolve(args.target)
     if source == target:
         raise UsageError("FROM and TO name the same entity")

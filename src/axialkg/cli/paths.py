@@ -27,16 +27,6 @@ def add_common(p, *, hops_default: int | None = 4, directed: bool = True, avoid_
     p.add_argument("--format", choices=FORMATS, default="table", help="table (default) or json")
 
 
-def open_checked(args):
-    """The graph, opened only once ``--max-hops`` and ``--limit`` are in bounds (a bad number fails
-    before any load)."""
-    from ..graph import check_hops, check_limit
-
-    check_hops(args.max_hops, name="--max-hops")
-    check_limit(args.limit, name="--limit")
-    return open_kg(args)
-
-
 # the library's parameter names as these commands spell them
 FLAGS = {"max_hops": "--max-hops", "limit": "--limit", "hops": "--hops"}
 
