@@ -433,7 +433,7 @@ def _pyshacl_results(graph: Graph, shapes: Graph) -> set:
     """(rule, focus, path, value) of pySHACL's report, the reference our engine must match."""
     import pyshacl
 
-    from axialkg.validation import SH, _rule_of
+    from axialkg.validation import SH, rule_of
 
     _, results, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True,
                                      advanced=False, abort_on_first=False)
@@ -442,7 +442,7 @@ def _pyshacl_results(graph: Graph, shapes: Graph) -> set:
         focus, path, value = (results.value(res, x) for x in (SH.focusNode, SH.resultPath, SH.value))
         if isinstance(focus, BNode):  # a claim's axiom: reported at the claim's subject
             focus = graph.value(focus, OWL.annotatedSource)
-        out.add((_rule_of(shapes, results.value(res, SH.sourceShape)), str(focus),
+        out.add((rule_of(shapes, results.value(res, SH.sourceShape)), str(focus),
                  str(path) if isinstance(path, URIRef) else "",
                  str(value) if value is not None and value != focus and not isinstance(value, BNode) else ""))
     return out

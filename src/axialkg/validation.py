@@ -281,7 +281,7 @@ def run_shapes(graph: "Checked | Graph", shapes: Graph, rules: Iterable[str] | N
     if only is not None and (unknown := sorted(set(only) - set(engine.named_shapes()))):
         raise UsageError(f"no shape {', '.join(str(u)[len(SHAPES_NS):] for u in unknown)} in the shapes")
     for res in results_of(engine, graph.store, only):
-        rule = _rule_of(shapes, URIRef(res.shape))
+        rule = rule_of(shapes, URIRef(res.shape))
         level = LEVELS.get(URIRef(res.severity), "INFO")
         focus: Any = res.focus
         value: Any = res.value
@@ -312,8 +312,9 @@ def _short(text: str, width: int = 80) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _rule_of(shapes: Graph, shape) -> str:
-    """The rule a result belongs to: its shape, or the named shape holding it as sh:property."""
+def rule_of(shapes: Graph, shape) -> str:
+    """The rule a result belongs to: its shape, or the named shape holding it as sh:property (public so
+    that a report from another SHACL engine, pySHACL's, can be named by the same rules)."""
     seen = set()
     while shape is not None and shape not in seen:
         seen.add(shape)
@@ -414,4 +415,5 @@ def validate(path: Path, shapes_file: Path | None = None) -> Report:
                   reasoning_scope=scope)
 
 
-__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "report_rules", "run_report", "run_shapes", "shape_rules", "validate"]
+__all__ = ["Checked", "Defect", "Report", "Rule", "load_graph", "report_rules", "run_report", "rule_of", "run_shapes", "shape_rules",
+           "validate"]

@@ -35,6 +35,7 @@ from ..files import write_atomic
 from ..vocab import NAMESPACE, local_name
 from .metagraph import Metagraph
 from .search import meeting
+from .walk import breadth_first
 
 FORMAT = 1  # bump when the file layout changes: older caches are rebuilt
 SEPARATOR = "; "
@@ -270,19 +271,12 @@ class CompactGraph:
         start = self.id_of(center)
         if start is None:
             raise KeyError(center)
-        dist = {start: 0}
-        frontier = [start]
-        for d in range(1, hops + 1):
-            nxt = []
-            for u in frontier:
-                near = a["dst"][self.edges_of(u, True)].tolist()
-                if not directed:
-                    near += a["src"][self.edges_of(u, False)].tolist()
-                for v in near:
-                    if v not in dist:
-                        dist[v] = d
-                        nxt.append(v)
-            frontier = nxt
+
+        def near(u: int) -> list[int]:
+            got = a["dst"][self.edges_of(u, True)].tolist()
+            return got if directed else got + a["src"][self.edges_of(u, False)].tolist()
+
+        dist = breadth_first(start, hops, near)
         inside = np.zeros(self.n, dtype=bool)
         inside[list(dist)] = True
         edges = []
@@ -575,7 +569,7 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
             "asserter": np.array(columns[6], dtype=np.int8), "effect": np.array(columns[7], dtype=np.int8),
             "axioms": np.minimum(np.array(columns[8], dtype=np.int64), 127).astype(np.int8)}
     pred_order = sorted(predicates)
-    arrays = _csr(cols, len(used))
+    arrays = csr_arrays(cols, len(used))
     iris, labels, srcs = _Strings.of(used), _Strings.of([label_of[x] or local_name(x) for x in used]), \
         _Strings.of(source_texts)
     arrays.update(iri_blob=iris.blob, iri_off=iris.offsets, label_blob=labels.blob, label_off=labels.offsets,
@@ -587,8 +581,9 @@ def build(*, claims: Iterable[dict], nodes: Iterable[dict], types: dict, predica
     return CompactGraph(arrays, meta)
 
 
-def _csr(cols: dict, n: int) -> dict:
-    """Edge columns sorted (source, target, predicate), with the out- and in-pointers of each node."""
+def csr_arrays(cols: dict, n: int) -> dict:
+    """Edge columns sorted (source, target, predicate), with the out- and in-pointers of each node
+    (public: the permutations rebuild a shuffled projection with it)."""
     order = np.lexsort((cols["pred"], cols["dst"], cols["src"]))
     out = {k: v[order] for k, v in cols.items()}
     src, dst = out["src"], out["dst"]
@@ -601,4 +596,4 @@ def _csr(cols: dict, n: int) -> dict:
     return out
 
 
-__all__ = ["ASSERTERS", "CompactGraph", "DIRECTIONS", "FORMAT", "HEDGES", "build", "load"]
+__all__ = ["ASSERTERS", "CompactGraph", "DIRECTIONS", "FORMAT", "HEDGES", "build", "csr_arrays", "load"]

@@ -23,17 +23,27 @@ never merged, so a metapath without repeated metanodes costs one product chain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from math import factorial
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
 
 from .model import FORWARD, reverse
 
-if TYPE_CHECKING:
-    from .compact import CompactGraph
+
+class Arrays(Protocol):
+    """What the matrices are made from: a compact projection's arrays (:class:`~.compact.CompactGraph`
+    makes its :class:`Matrices`; this module does not know it, so the two do not import each other)."""
+
+    arrays: dict
+    keep: np.ndarray | None
+    n: int
+    predicates: list
+    catsets: list
+
+    def member_ids(self, classes: Iterable[str]) -> np.ndarray: ...
 
 MOBIUS_HOPS = 4  # up to this many hops every merged pattern is a tree or one cycle with trees
 
@@ -42,7 +52,7 @@ class Matrices:
     """The per-predicate adjacency matrices of one compact projection (edges ``keep`` hides left
     out), its nodes' kinds as ids, and masks of categories, made once per projection."""
 
-    def __init__(self, G: CompactGraph):
+    def __init__(self, G: Arrays):
         a = G.arrays
         self.G, self.n = G, G.n
         edges = slice(None) if G.keep is None else np.flatnonzero(G.keep)

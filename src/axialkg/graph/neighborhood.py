@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .collector import gc_paused
 from .params import check_hops
+from .walk import breadth_first
 
 
 @gc_paused
@@ -39,16 +40,8 @@ def neighborhood_of(G, center: str, hops: int = 1, *, directed: bool = False, al
         sub.add_edges_from((u, v, k, dict(attrs)) for u, v, k, attrs in edges)
         sub.graph["center"] = center
         return sub
-    dist = {center: 0}
-    frontier = [center]
-    for d in range(1, hops + 1):
-        nxt = []
-        for u in frontier:
-            for v in list(G._succ[u]) + ([] if directed else list(G._pred[u])):
-                if v not in dist:
-                    dist[v] = d
-                    nxt.append(v)
-        frontier = nxt
+    succ, pred = G._succ, G._pred
+    dist = breadth_first(center, hops, lambda u: list(succ[u]) + ([] if directed else list(pred[u])))
     # nodes in the order the search met them, edges in the projection's order from each: the same
     # graph every run (a networkx subgraph view iterates a set, in an order that changes per process)
     sub = nx.MultiDiGraph()

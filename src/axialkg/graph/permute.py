@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .collector import gc_paused
-from .compact import CompactGraph, _csr
+from .compact import CompactGraph, csr_arrays
 from .dwpc import Degrees, dwpc, path_degree_product, path_degrees
 from .hetmat import MOBIUS_HOPS, pair_dwpc
 from .metagraph import kind_of
@@ -64,7 +64,7 @@ def permuted(G: CompactGraph, seed: int, swaps_per_edge: int = SWAPS_PER_EDGE) -
             targets[e], targets[f] = t2, t1
     cols = {k: a[k] for k in ("src", "pred", "srcset", "further", "hedge", "asserter", "effect", "axioms")}
     cols["dst"] = np.array(targets, dtype=a["dst"].dtype)
-    arrays = {**a, **_csr(cols, G.n)}
+    arrays = {**a, **csr_arrays(cols, G.n)}
     return G.with_arrays(arrays)
 
 

@@ -1,5 +1,6 @@
 """How the searches step through a projection: each node's hops in a fixed order, bounded
-distances, the members of a category and the nodes a question steps around.
+distances, the breadth-first ball around a node, the members of a category and the nodes a
+question steps around.
 
 The graph package reads a projection's adjacency as networkx keeps it (``G._succ``, ``G._pred``,
 ``G._node``): its views cost several times more per hop, and a search takes millions of hops.
@@ -7,7 +8,7 @@ The graph package reads a projection's adjacency as networkx keeps it (``G._succ
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Hashable, Iterable, TypeVar
 
 from .metagraph import categories_of
 from .model import BACKWARD, FORWARD
@@ -75,6 +76,34 @@ def distances(G, starts: Iterable[str], depth: int, directed: bool, blocked=froz
                         nxt.append(v)
         if not nxt:
             break
+        frontier = nxt
+    return dist
+
+
+N = TypeVar("N", bound=Hashable)
+
+
+def breadth_first(start: N, hops: int, neighbours: Callable[[N], Iterable[N]],
+                  before_level: Callable[[list[N]], None] | None = None) -> dict[N, int]:
+    """Node → distance of everything within ``hops`` of ``start``, in the order the search meets it
+    (so a neighbourhood comes out the same every run); ``neighbours(u)`` gives ``u``'s next nodes in
+    order; ``before_level`` sees each level's nodes first (a remote search batches its questions
+    there). One walk for every projection: networkx's, the compact arrays', a remote frontier's.
+
+    >>> breadth_first("a", 2, {"a": ["b", "c"], "b": ["d"], "c": ["a"], "d": ["e"]}.get)
+    {'a': 0, 'b': 1, 'c': 1, 'd': 2}
+    """
+    dist = {start: 0}
+    frontier = [start]
+    for d in range(1, hops + 1):
+        if before_level is not None:
+            before_level(frontier)
+        nxt = []
+        for u in frontier:
+            for v in neighbours(u):
+                if v not in dist:
+                    dist[v] = d
+                    nxt.append(v)
         frontier = nxt
     return dist
 

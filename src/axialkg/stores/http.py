@@ -16,6 +16,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 from ..errors import AxialKGError
+from ..rdfio import BY_NAME, syntax_for_media_type
 
 DEFAULT_TIMEOUT = 30.0
 RETRY_DELAYS = (0.3, 1.0)  # two retries for reads
@@ -60,10 +61,9 @@ def _origin(url: str) -> tuple:
 def rdf_media_type(content_type: str, url: str) -> str:
     """How to parse a graph answer, from its Content-Type (none sent: Turtle, which N-Triples is too)."""
     mime = content_type.split(";")[0].strip().lower()
-    if mime in ("application/n-triples", "text/plain"):
-        return "application/n-triples"
-    if mime in ("", "text/turtle", "application/turtle", "application/x-turtle"):
-        return "text/turtle"
+    syntax = syntax_for_media_type(mime) if mime else BY_NAME["turtle"]  # the media types are rdfio's table
+    if syntax is not None and syntax.name in ("ntriples", "turtle"):
+        return syntax.media_type
     raise AxialKGError(f"unexpected answer from {base_of(url)}: {mime}, not N-Triples or Turtle")
 
 
