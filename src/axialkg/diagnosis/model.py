@@ -5,8 +5,13 @@ P(finding | cause) comes from the cause's own evidence first: the article's clai
 frequency band), else its HPO annotation (frequency, discounted when it has none or when the cause is
 grounded to a narrower disease), else what its group (subtype or parent) or the pattern itself shows,
 at a share. Matching runs up the hierarchy (HPO is-a, the graph's *form of* links, a finding's HPO
-mapping): a cause that shows a finding more specific than the patient's matches fully; one that shows
-only a broader one matches partly.
+mapping): a cause that shows a finding more specific than the patient's matches fully. A near match
+is credited by LIRICAL's rule: where the cause shows a term that shares an ancestor with the patient's
+(a broader term, a sibling, a cousin), the match is P(query | ancestor), estimated over all the
+diseases HPO annotates as background(query) / background(ancestor) for the most specific ancestor they
+share (the backgrounds are in the release), so a near match on a specific term counts much and one
+through a vague ancestor little. Findings of the graph without an HPO term match a broader one at a
+fixed share.
 
 Where the graph is silent, the probability is a share of the finding's background: the mean over
 the causes of what their evidence gives it (LIRICAL divides by a background frequency in the same
@@ -51,6 +56,7 @@ class Evidence:
     kind: str                   # article | red-flag | pattern | group | hpo | hpo-excluded | background
     via: str | None = None      # the feature or HPO term that matched
     sources: list[str] = field(default_factory=list)
+    match: float = 1.0          # below 1: a near match (the cause shows a broader or related term)
 
 
 @dataclass
@@ -87,6 +93,8 @@ class Model:
         self.up: dict[str, set[str]] = defaultdict(set)   # node → the nodes directly broader (or equal)
         self._read_features(store)
         self._read_parents(store)
+        self.hpo_background: dict[str, float] = {}
+        self._read_backgrounds(store)
         self.causes: dict[str, Cause] = {}
         self._read_causes(store)
         self.pattern_claims: dict[str, list[tuple[float, str, list[str]]]] = {}
@@ -127,6 +135,18 @@ class Model:
     def _read_parents(self, store) -> None:
         for r in store.query(internal("diagnosis-term-parents")):
             self.up[r["term"].value].add(r["parent"].value)
+
+    def _read_backgrounds(self, store) -> None:
+        for r in store.query(internal("diagnosis-term-backgrounds")):
+            self.hpo_background[r["term"].value] = float(r["background"].value)
+
+    def term_background(self, node: str) -> float | None:
+        """The HPO background of a term, or of the HPO term a finding is the same as; None if neither."""
+        if node in self.hpo_background:
+            return self.hpo_background[node]
+        same = [self.hpo_background[n] for n in self.up.get(node, ()) if n in self.hpo_background
+                and node in self.up.get(n, ())]
+        return min(same) if same else None
 
     def _read_causes(self, store) -> None:
         for r in store.query(internal("diagnosis-causes")):
@@ -242,8 +262,9 @@ class Model:
         return self._down_count.get(node, 0)
 
     def match(self, shown: str, query: str) -> float:
-        """1 when showing ``shown`` implies ``query``; PARTIAL when ``shown`` is a broader (but not
-        vague) finding than ``query``; 0 otherwise."""
+        """1 when showing ``shown`` implies ``query``; when they share an HPO ancestor, P(query |
+        ancestor) for the most specific one; PARTIAL when ``shown`` is a broader (not vague) finding
+        off HPO; 0 otherwise."""
         return self.matches(query).get(shown, 0.0)
 
     def matches(self, query: str) -> dict[str, float]:
@@ -261,7 +282,16 @@ class Model:
                         below[a].add(s)
                 self._shown, self._below = shown, below
             out = {s: PARTIAL for s in self.implied(query) & self._shown
-                   if self.descendants(s) <= PARTIAL_MAX_DESCENDANTS}
+                   if self.term_background(s) is None and self.descendants(s) <= PARTIAL_MAX_DESCENDANTS}
+            bq = self.term_background(query)
+            if bq is not None:
+                # LIRICAL's rule: through the most specific shared ancestor (the lowest background first)
+                shared = sorted((self.hpo_background[a], a) for a in self.implied(query) if a in self.hpo_background)
+                for b, a in shared:
+                    r = min(1.0, bq / b)
+                    for s in self._below.get(a, ()):
+                        if out.get(s, 0.0) < r:
+                            out[s] = r
             out.update((s, 1.0) for s in self._below.get(query, ()))
             self._matches[query] = out
         return self._matches[query]
@@ -277,7 +307,7 @@ class Model:
             for p, k, sources in entries:
                 value = p * m * share
                 if best is None or value > best.probability:
-                    best = Evidence(value, kind or k, feature, list(sources))
+                    best = Evidence(value, kind or k, feature, list(sources), m)
         return best
 
     def likelihood(self, cause_iri: str, query: str) -> Evidence:
@@ -292,9 +322,12 @@ class Model:
         if found is not None and found.kind == "hpo-excluded":
             # far below what silence gives (LIRICAL: a likelihood ratio of 1/1000)
             return Evidence(self.background(query) * EXCLUDED, found.kind, found.via, found.sources)
+        silent = self.background(query) * SILENT
+        if found is not None and found.match < 1 and found.probability < silent:
+            return Evidence(silent, "background")   # a near match is never worse than silence
         if found is not None and found.probability > 0:
             return found
-        return Evidence(self.background(query) * SILENT, "background")
+        return Evidence(silent, "background")
 
     def background(self, query: str) -> float:
         """The mean over the causes of P(query | cause) from their evidence (0 where silent)."""
@@ -321,14 +354,14 @@ class Model:
             if kind == "hpo-excluded" and term in broader:
                 return Evidence(0.0, kind, term, list(sources))   # likelihood() scales it
         article = self._best(c.claims, query, 1.0)
-        if article is not None:
+        if article is not None and article.match == 1:
             return article
-        found: list[Evidence] = []
+        found: list[Evidence] = [article] if article is not None else []   # a near match: the best one counts
         matches = self.matches(query)
         for term, p, kind, sources in c.hpo:
             m = matches.get(term) if kind == "hpo" else None
             if m:
-                found.append(Evidence(p * m, kind, term, list(sources)))
+                found.append(Evidence(p * m, kind, term, list(sources), m))
         for other in sorted(c.parents | c.children):
             if other in self.causes:
                 group = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
