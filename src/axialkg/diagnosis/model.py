@@ -46,6 +46,8 @@ PARTIAL_MAX_DESCENDANTS = 25  # broader terms than this say nothing
 EXCLUDED = 0.01          # HPO says the disease does not show it: this share of the background
 SILENT = 0.25           # where the graph is silent: this share of the finding's background
 MIN_BACKGROUND = 0.005   # no finding is rarer than this in the differential
+# LIRICAL credits only a non-root common ancestor: HPO's root and its phenotype root share nothing
+ROOTS = frozenset({"http://purl.obolibrary.org/obo/HP_0000001", "http://purl.obolibrary.org/obo/HP_0000118"})
 
 
 @dataclass
@@ -286,7 +288,8 @@ class Model:
             bq = self.term_background(query)
             if bq is not None:
                 # LIRICAL's rule: through the most specific shared ancestor (the lowest background first)
-                shared = sorted((self.hpo_background[a], a) for a in self.implied(query) if a in self.hpo_background)
+                shared = sorted((self.hpo_background[a], a) for a in self.implied(query)
+                                if a in self.hpo_background and a not in ROOTS)
                 for b, a in shared:
                     r = min(1.0, bq / b)
                     for s in self._below.get(a, ()):
@@ -298,6 +301,8 @@ class Model:
 
     # ---- likelihoods -----------------------------------------------------------------------
     def _best(self, claims, query: str, share: float, kind: str | None = None):
+        """The likeliest of the claims that match ``query``: a full match before any near one (LIRICAL
+        reads an exact or implied annotation before a related one)."""
         best = None
         matches = self.matches(query)
         for feature, entries in claims.items():
@@ -306,7 +311,7 @@ class Model:
                 continue
             for p, k, sources in entries:
                 value = p * m * share
-                if best is None or value > best.probability:
+                if best is None or (m == 1, value) > (best.match == 1, best.probability):
                     best = Evidence(value, kind or k, feature, list(sources), m)
         return best
 
@@ -356,12 +361,12 @@ class Model:
         article = self._best(c.claims, query, 1.0)
         if article is not None and article.match == 1:
             return article
-        found: list[Evidence] = [article] if article is not None else []   # a near match: the best one counts
         matches = self.matches(query)
-        for term, p, kind, sources in c.hpo:
-            m = matches.get(term) if kind == "hpo" else None
-            if m:
-                found.append(Evidence(p * m, kind, term, list(sources), m))
+        hpo = [Evidence(p * matches[term], kind, term, list(sources), matches[term])
+               for term, p, kind, sources in c.hpo if kind == "hpo" and matches.get(term)]
+        full = [e for e in hpo if e.match == 1]
+        # the cause's own annotation of the term (or a narrower one) is read before any near match
+        found: list[Evidence] = full or hpo + ([article] if article is not None else [])
         for other in sorted(c.parents | c.children):
             if other in self.causes:
                 group = self._best(self.causes[other].claims, query, PARENT_SHARE, "group")
@@ -370,7 +375,9 @@ class Model:
         pattern = self._best(self.pattern_claims, query, PATTERN_SHARE, "pattern")
         if pattern is not None:
             found.append(pattern)
-        return max(found, key=lambda e: e.probability, default=None)
+        # on a tie, the most specific term explains it (then the IRI): the same answer from any store's row order
+        return max(found, key=lambda e: (e.probability, -self.hpo_background.get(e.via or "", 1.0), e.via or ""),
+                   default=None)
 
 
 _HP = "http://purl.obolibrary.org/obo/HP_"
