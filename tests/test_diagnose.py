@@ -359,3 +359,20 @@ def test_without_the_querys_background_no_near_match_is_credited():
     assert model.likelihood(AX + "systemic-mastocytosis", MACROPHAGE).kind == "hpo"
     kg2, mutant = fresh(f"DELETE WHERE {{ <{MACROPHAGE}> axkg:hpoBackground ?b }}")
     assert all(mutant.likelihood(c, MACROPHAGE).kind in {"background", "pattern", "group"} for c in mutant.causes)
+
+
+# ---- Jupyter ------------------------------------------------------------------------------------------
+
+def test_the_html_view_holds_the_ranking_and_escapes_text(kg):
+    from axialkg.diagnosis import Candidate, Diagnosis
+
+    d = kg.diagnose(present=MF, absent=["raised tryptase"], top=None)
+    html = d._repr_html_()
+    at = [html.index(f"<td>{n}</td><td>{c.label}</td>") for n, c in enumerate(d.candidates, 1)]
+    assert at == sorted(at) and len(at) == len(d.candidates)   # every cause, in the ranking's order
+    assert f"<b>absent</b>: {d.absent[0].label}<br>" in html and "enlarged spleen (LR " in html
+    assert f"<td>{d.next_tests[0].label}</td>" in html
+    one = d.candidates[0]._repr_html_()
+    assert one.startswith("<table><caption>myelofibrosis: ") and one.count("<tr>") == 1 + len(d.candidates[0].supporting) + len(d.candidates[0].opposing)
+    odd = Diagnosis([], [], "uniform", [Candidate("x", "<b>&", 1.0, [], [], note="a < b")])
+    assert "&lt;b&gt;&amp;" in odd._repr_html_() and "a &lt; b" in odd._repr_html_() and "<b>&" not in odd._repr_html_()
