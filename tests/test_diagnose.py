@@ -373,6 +373,7 @@ def test_the_html_view_holds_the_ranking_and_escapes_text(kg):
     assert f"<b>absent</b>: {d.absent[0].label}<br>" in html and "enlarged spleen (LR " in html
     assert f"<td>{d.next_tests[0].label}</td>" in html
     one = d.candidates[0]._repr_html_()
-    assert one.startswith("<table><caption>myelofibrosis: ") and one.count("<tr>") == 1 + len(d.candidates[0].supporting) + len(d.candidates[0].opposing)
+    top = d.candidates[0]
+    assert one.startswith("<table><caption>myelofibrosis: ") and one.count("<tr>") == 1 + len(top.supporting) + len(top.opposing)
     odd = Diagnosis([], [], "uniform", [Candidate("x", "<b>&", 1.0, [], [], note="a < b")])
     assert "&lt;b&gt;&amp;" in odd._repr_html_() and "a &lt; b" in odd._repr_html_() and "<b>&" not in odd._repr_html_()
