@@ -147,10 +147,11 @@ def read_hpoa(path: Path, diseases: set[str]) -> tuple[str, list[dict[str, str]]
     return version, rows
 
 
-def backgrounds(path: Path, terms: dict[str, Term], wanted: set[str]) -> dict[str, str]:
+def backgrounds(path: Path, terms: dict[str, Term], wanted: set[str], exclude: frozenset[str] = frozenset()) -> dict[str, str]:
     """term → its background as a decimal string, for the wanted terms: (n + 1) / (N + 1), where N is
     the number of diseases phenotype.hpoa annotates with a phenotype and n those whose annotations
-    (NOT rows excluded) are the term or more specific ones."""
+    (NOT rows excluded) are the term or more specific ones. ``exclude``: diseases left out (the
+    benchmark's held-out record must not inform the backgrounds it is ranked with)."""
     by_disease: dict[str, set[str]] = {}
     header = None
     with open(path, encoding="utf-8") as fh:
@@ -161,7 +162,7 @@ def backgrounds(path: Path, terms: dict[str, Term], wanted: set[str]) -> dict[st
             if header is None:
                 header = {name: n for n, name in enumerate(cells)}
                 continue
-            if cells[header["aspect"]] != "P" or cells[header["qualifier"]] == "NOT":
+            if cells[header["aspect"]] != "P" or cells[header["qualifier"]] == "NOT" or cells[header["database_id"]] in exclude:
                 continue
             by_disease.setdefault(cells[header["database_id"]], set()).add(cells[header["hpo_id"]])
     up: dict[str, frozenset[str]] = {}
