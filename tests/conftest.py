@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# The suite's own cache of the release store (each pytest worker its own): the tests never touch the
+# user's ~/.cache/axialkg, and another checkout's release never prunes the one a test has open.
+# Subprocesses (the CLI, notebooks, benchmarks) inherit it.
+_CACHE = tempfile.mkdtemp(prefix="axialkg-test-cache-")
+os.environ["AXIALKG_CACHE_DIR"] = _CACHE
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

@@ -180,11 +180,39 @@ def test_release_opens_from_a_cache_keyed_by_its_hash(tmp_path, monkeypatch):
     monkeypatch.setattr(resources, "release_path", lambda fmt="ttl": changed)
     assert open_store(None).triple_count() == triples + 1  # another release: a store of its own
     now = sorted(cache.glob("release-*"))
-    assert len(now) == 1 and now != stores  # the stale one removed
+    assert len(now) == 2 and set(stores) < set(now)  # the other one kept: another process may use it
 
     monkeypatch.setenv("AXIALKG_CACHE_DIR", "")  # off: loaded in memory as before
     plain = open_store(None)
     assert not isinstance(plain, CachedReleaseStore) and plain.triple_count() == triples
+
+
+def test_cached_stores_are_pruned_to_the_recently_used_few(tmp_path, monkeypatch):
+    """Writing a store prunes the others beyond the most recently used few, never one opened in
+    the last hour (another checkout's process may have it open)."""
+    import os
+    import time
+
+    from axialkg.stores import cached
+
+    root = tmp_path / "cache"
+    old = time.time() - 2 * cached.IN_USE
+    for i in range(cached.KEEP_STORES + 2):
+        d = root / f"release-{i}"
+        d.mkdir(parents=True)
+        (d / cached.COMPLETE).write_text("x\n")
+        os.utime(d / cached.COMPLETE, (old + i, old + i))
+    recent = root / "release-recent-but-surplus"
+    recent.mkdir()
+    (recent / cached.COMPLETE).write_text("x\n")
+    new = root / "release-new"
+    new.mkdir()
+    cached.prune(root, new)
+    left = sorted(p.name for p in root.glob("release-*"))
+    # the new one, the recent one, and the two most recently used old ones (KEEP_STORES = 4 in all,
+    # the recent one spared although it makes a fifth)
+    newest_old = [f"release-{i}" for i in range(cached.KEEP_STORES + 2)][-(cached.KEEP_STORES - 2):]
+    assert left == sorted(["release-new", "release-recent-but-surplus", *newest_old])
 
 
 def test_answers_asked_at_every_start_are_kept_beside_the_cached_release(tmp_path, monkeypatch):

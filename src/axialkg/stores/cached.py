@@ -2,7 +2,9 @@
 opens it in milliseconds instead of parsing the Turtle each time (~0.2 s at every start).
 
 The directory is keyed by the release's SHA-256 and the pyoxigraph version: a changed release (or
-engine) gets a store of its own, and the stale ones are removed when a new one is written. It is
+engine) gets a store of its own. Stores are pruned when a new one is written: the most recently
+used few are kept (several checkouts or versions may be in use at once), and never one opened in the
+last hour, so no process loses the store it has open. It is
 built in a private directory and renamed into place, so a process never sees half a store, and
 opened read-only, so any number of processes share it. Writing to the default store still works:
 the first update moves the store into memory (as it always was) and applies the update there, never
@@ -36,6 +38,8 @@ STAMPS = "digests.json"  # the release file's stamp → its SHA-256
 ANSWERS = "answers"  # kept answers, one file each, beside the store
 KEEP_AFTER = 0.005  # seconds: an unbound query that took longer is kept
 MAX_KEPT = 64  # answers kept per release
+KEEP_STORES = 4  # release stores kept, most recently used first
+IN_USE = 3600.0  # seconds: a store opened this recently is never removed
 
 
 def cache_root() -> Path | None:
@@ -153,8 +157,26 @@ def _build(root: Path, final: Path, source: Path) -> None:
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for old in root.glob("release-*"):  # earlier releases' stores
-        if old != final:
+    prune(root, final)
+
+
+def _used(store: Path) -> float:
+    try:
+        return (store / COMPLETE).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def prune(root: Path, keep: Path) -> None:
+    """Remove release stores beyond the ``KEEP_STORES`` most recently used, sparing any opened in
+    the last ``IN_USE`` seconds (another process may be reading it)."""
+    import shutil
+    import time
+
+    others = sorted((p for p in root.glob("release-*") if p != keep), key=_used, reverse=True)
+    now = time.time()
+    for old in others[KEEP_STORES - 1:]:
+        if now - _used(old) > IN_USE:
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -169,10 +191,15 @@ def open_release(source: Path) -> OxigraphStore | None:
     try:
         if not (final / COMPLETE).is_file():
             _build(root, final, source)
+        else:
+            try:
+                os.utime(final / COMPLETE)  # the mark of recent use pruning reads
+            except OSError:  # a cache shared read-only: still usable
+                pass
         store = ox.Store.read_only(str(final))
     except OSError:
         return None
     return CachedReleaseStore(store, StoreSpec("memory"), source, final / ANSWERS)
 
 
-__all__ = ["CachedReleaseStore", "cache_root", "open_release"]
+__all__ = ["CachedReleaseStore", "cache_root", "open_release", "prune"]
