@@ -67,7 +67,8 @@ def care_problems(g) -> list[str]:
             problems.append(f"food {f} names no nutrient or interaction")
     for t in sorted(members(g, "NonPharmacologicalTherapy") | members(g, "Procedure")
                     | members(g, "PreventiveMeasure")):
-        if not any(objects(g, t, p) for p in ("treats", "prevents", "actsThrough", "requiresMonitoring")):
+        if not any(objects(g, t, p) for p in ("treats", "prevents", "actsThrough", "requiresMonitoring",
+                                                  "aidsEarlyDetectionOf")):
             problems.append(f"intervention {t} is linked to nothing it addresses")
     return problems
 

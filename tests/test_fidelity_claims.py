@@ -1,0 +1,69 @@
+"""Claims the article does not make stay out of the release (issue #15, §4): each overstatement the audits
+found is checked by one rule that names the entity making it, and each is put back on a copy to see the
+rule fail."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph
+from rdflib.namespace import OWL, RDFS
+
+from axialkg.vocab import AXKG, DCTERMS, PROV
+
+# (subject, predicate, object) the article does not say, with the article's actual wording.
+OVERSTATEMENTS = [
+    ("range-of-motion-testing", "indicates", "axial-osteosclerosis"),  # it shows stiffness, not the pattern
+    ("schober-test", "indicates", "axial-osteosclerosis"),             # monitors axial mobility
+    ("dexa-scan", "indicates", "axial-osteosclerosis"),                # "supportive"; X-ray drives the diagnosis
+    ("hsct", "treats", "axial-osteosclerosis"),                        # treats two named diseases only
+    ("hsct", "treats", "osteomesopyknosis"),
+    ("smoking-cessation-alcohol-limits", "prevents", "osteoporosis"),  # "reduce negative effects on bone cells"
+    ("no-smoking-limited-alcohol", "prevents", "osteoporosis"),
+    ("tumour-markers", "indicates", "breast-cancer"),                  # the article names PSA only
+    ("red-flag-education", "prevents", "spinal-cord-compression"),     # "early detection of compression"
+    ("red-flag-education", "prevents", "vertebral-fracture"),
+]
+
+
+def overstated(g: Graph) -> list[str]:
+    """The label of each entity that makes one of the known overstatements."""
+    return sorted(str(g.value(AXKG[s], RDFS.label)) for s, p, o in OVERSTATEMENTS
+                  if (AXKG[s], AXKG[p], AXKG[o]) in g)
+
+
+def test_the_release_makes_none_of_them(release_graph):
+    assert overstated(release_graph) == []
+
+
+@pytest.fixture(scope="module")
+def copy(release_graph) -> Graph:
+    g = Graph()
+    for t in release_graph:
+        g.add(t)
+    return g
+
+
+@pytest.mark.parametrize("claim", OVERSTATEMENTS, ids=lambda c: f"{c[0]}-{c[1]}-{c[2]}")
+def test_putting_one_back_names_its_entity(copy, claim):
+    s, p, o = claim
+    triple = (AXKG[s], AXKG[p], AXKG[o])
+    copy.add(triple)
+    try:
+        assert overstated(copy) == [str(copy.value(AXKG[s], RDFS.label))]
+    finally:
+        copy.remove(triple)
+
+
+def test_red_flag_education_aids_early_detection_as_the_article_says(release_graph):
+    g = release_graph
+    edu = AXKG["red-flag-education"]
+    assert set(g.objects(edu, AXKG.aidsEarlyDetectionOf)) == {AXKG["spinal-cord-compression"],
+                                                             AXKG["vertebral-fracture"]}
+    assert not list(g.objects(edu, AXKG.prevents)) and not list(g.objects(edu, AXKG.treats))
+    axs = list(g.subjects(OWL.annotatedSource, edu))
+    assert len(axs) == 2
+    for a in axs:
+        assert set(g.objects(a, DCTERMS.source)) == {AXKG.springeropen}
+        assert g.value(a, AXKG.hedge) == AXKG["hedge-stated"]
+        assert g.value(a, PROV.wasDerivedFrom) == AXKG["section-non-pharmacological-treatments"]
+    assert str(g.value(AXKG.aidsEarlyDetectionOf, RDFS.label)) == "aids early detection of"
