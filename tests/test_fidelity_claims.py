@@ -67,3 +67,37 @@ def test_red_flag_education_aids_early_detection_as_the_article_says(release_gra
         assert g.value(a, AXKG.hedge) == AXKG["hedge-stated"]
         assert g.value(a, PROV.wasDerivedFrom) == AXKG["section-non-pharmacological-treatments"]
     assert str(g.value(AXKG.aidsEarlyDetectionOf, RDFS.label)) == "aids early detection of"
+
+
+# ---------------------------------------------------------------- doses: a frequency has its period
+
+PERIODS = {"once daily": "P1D", "daily": "P1D", "once monthly": "P1M", "every 6 months": "P6M", "once yearly": "P1Y"}
+
+
+def frequency_without_period(g: Graph) -> list[str]:
+    """The label of each agent whose regimen gives a regular frequency but not the period it means."""
+    out = []
+    for dose, freq in g.subject_objects(AXKG.frequency):
+        want = PERIODS.get(str(freq))
+        if want is not None and str(g.value(dose, AXKG.perDuration)) != want:
+            out.append(str(g.value(g.value(predicate=AXKG.hasDoseRegimen, object=dose), RDFS.label)))
+    return sorted(out)
+
+
+def test_every_regular_frequency_has_its_period(release_graph):
+    assert frequency_without_period(release_graph) == []
+    # the article's frequencies are all recorded (its 'twice daily' stays words: a dose, not a daily total)
+    freq = {str(release_graph.value(d, RDFS.label)).split(":")[0]: str(f)
+            for d, f in release_graph.subject_objects(AXKG.frequency)}
+    assert freq["fedratinib dose 1"] == "once daily" and freq["ruxolitinib dose 1"] == "twice daily"
+    assert freq["denosumab dose 1"] == "every 6 months" and freq["romosozumab dose 1"] == "once monthly"
+
+
+def test_a_dropped_period_names_the_drug(copy):
+    dose = AXKG["fedratinib-dose-1"]
+    period = copy.value(dose, AXKG.perDuration)
+    copy.remove((dose, AXKG.perDuration, None))
+    try:
+        assert frequency_without_period(copy) == ["fedratinib"]
+    finally:
+        copy.add((dose, AXKG.perDuration, period))
