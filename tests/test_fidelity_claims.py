@@ -101,3 +101,47 @@ def test_a_dropped_period_names_the_drug(copy):
         assert frequency_without_period(copy) == ["fedratinib"]
     finally:
         copy.add((dose, AXKG.perDuration, period))
+
+
+# ---------------------------------------------------------------- hedges the article's wording gives
+
+# (subject, predicate, object, section, hedge): the paragraph's words in the comment.
+HEDGED = [
+    ("targeted-tumour-surgery", "treats", "osteoblastic-metastases", "procedures", "possible"),  # "may be part of"
+    ("targeted-tumour-surgery", "treats", "spinal-cord-compression", "procedures", "possible"),
+    ("hsct-conditioning-and-supportive-medicines", "treats", "myelofibrosis", "drug-treatments",
+     "selected-cases"),                                                   # "MF undergoing HSCT"
+    ("axial-osteosclerosis", "hasFinding", "diffuse-osteosclerosis", "overview", "possible"),  # "can be diffuse
+    ("axial-osteosclerosis", "hasFinding", "patchy-osteosclerosis", "overview", "possible"),   #  or patchy"
+    ("jaw-dental-inspection", "indicates", "skeletal-fluorosis", "bedside-tests", "possible"),  # "may suggest"
+    ("nerve-conduction-studies", "indicates", "skeletal-fluorosis", "electrodiagnostic-tests", "possible"),
+    ("skeletal-fluorosis", "hasFinding", "spinal-canal-narrowing", "electrodiagnostic-tests", "possible"),  # "can
+    ("skeletal-fluorosis", "hasFinding", "ligament-calcification", "electrodiagnostic-tests", "possible"),  # occur"
+]
+
+
+def flattened(g: Graph) -> list[str]:
+    """The label of each entity whose hedged claim above has lost its hedge (or its axiom)."""
+    out = []
+    for s, p, o, sec, hedge in HEDGED:
+        hedges = {g.value(a, AXKG.hedge) for a in g.subjects(OWL.annotatedSource, AXKG[s])
+                  if g.value(a, OWL.annotatedProperty) == AXKG[p] and g.value(a, OWL.annotatedTarget) == AXKG[o]
+                  and g.value(a, PROV.wasDerivedFrom) == AXKG[f"section-{sec}"]}
+        if hedges != {AXKG[f"hedge-{hedge}"]}:
+            out.append(str(g.value(AXKG[s], RDFS.label)))
+    return sorted(out)
+
+
+def test_the_paragraphs_keep_their_hedges(release_graph):
+    assert flattened(release_graph) == []
+
+
+def test_a_flattened_hedge_names_the_entity(copy):
+    s, p, o, sec, hedge = HEDGED[0]
+    (ax,) = [a for a in copy.subjects(OWL.annotatedSource, AXKG[s])
+             if copy.value(a, OWL.annotatedTarget) == AXKG[o] and copy.value(a, OWL.annotatedProperty) == AXKG[p]]
+    copy.set((ax, AXKG.hedge, AXKG["hedge-stated"]))
+    try:
+        assert flattened(copy) == ["targeted tumour surgery"]
+    finally:
+        copy.set((ax, AXKG.hedge, AXKG[f"hedge-{hedge}"]))
