@@ -183,7 +183,8 @@ def test_drug_targets(kg):
     pairs = {(r["drugLabel"].value, r["targetLabel"].value) for r in kg.query("drug-targets")}
     assert {("ruxolitinib", "JAK1"), ("ruxolitinib", "JAK2"), ("fedratinib", "JAK2"), ("momelotinib", "ACVR1"),
             ("midostaurin", "KIT"), ("avapritinib", "KIT"), ("denosumab", "RANKL"), ("romosozumab", "sclerostin"),
-            ("cinacalcet", "calcium-sensing receptor"), ("teriparatide", "PTH1R"), ("abaloparatide", "PTH1R"),
+            ("cinacalcet", "calcium-sensing receptor"), ("teriparatide", "parathyroid hormone 1 receptor"),
+            ("abaloparatide", "parathyroid hormone 1 receptor"),
             ("calcitriol", "vitamin D receptor")} <= pairs
     assert ("fedratinib", "JAK1") not in pairs  # JAK2-selective
 

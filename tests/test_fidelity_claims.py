@@ -1,14 +1,20 @@
-"""Claims the article does not make stay out of the release (issue #15, §4): each overstatement the audits
-found is checked by one rule that names the entity making it, and each is put back on a copy to see the
-rule fail."""
+"""Line-by-line fidelity checks of the release (issue #15, §2, §4, §5): the claims the article does not
+make stay out, the hedges its paragraphs give stay in, a regular dose frequency carries its period, and
+molecular targets go by their protein name. Each rule names the entity it catches, and each is broken on a
+copy of the release to see it fail."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from rdflib import Graph
-from rdflib.namespace import OWL, RDFS
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
 
 from axialkg.vocab import AXKG, DCTERMS, PROV
+
+OIO_XREF = URIRef("http://www.geneontology.org/formats/oboInOwl#hasDbXref")
+OIO_EXACT = URIRef("http://www.geneontology.org/formats/oboInOwl#hasExactSynonym")
 
 # (subject, predicate, object) the article does not say, with the article's actual wording.
 OVERSTATEMENTS = [
@@ -145,3 +151,53 @@ def test_a_flattened_hedge_names_the_entity(copy):
         assert flattened(copy) == ["targeted tumour surgery"]
     finally:
         copy.set((ax, AXKG.hedge, AXKG[f"hedge-{hedge}"]))
+
+
+# ---------------------------------------------------------------- targets go by their protein name
+
+ARTICLE_SYMBOLS = {"JAK1", "JAK2", "KIT", "ACVR1", "CYP3A4"}  # what the article itself calls these proteins
+HETIONET = Path(__file__).resolve().parents[2] / "shared" / "reference" / "hetionet-v1.0-nodes.tsv"
+
+
+@pytest.fixture(scope="module")
+def gene_symbols() -> dict[str, str]:
+    """NCBI Gene id → symbol, from the Hetionet node table."""
+    out = {}
+    for line in HETIONET.read_text(encoding="utf-8").splitlines():
+        ident, name, kind = line.split("\t")
+        if kind == "Gene":
+            out["NCBIGene:" + ident.split("::", 1)[1]] = name
+    return out
+
+
+def labelled_by_symbol(g: Graph, symbols: dict[str, str]) -> list[str]:
+    """Each molecular target labelled by its gene symbol where the article does not call it that, or
+    without the symbol as an exact synonym."""
+    out = []
+    for t in g.subjects(RDF.type, AXKG.MolecularTarget):
+        label = str(g.value(t, RDFS.label))
+        for x in g.objects(t, OIO_XREF):
+            symbol = symbols.get(str(x))
+            if symbol is None:
+                continue
+            if (label == symbol and symbol not in ARTICLE_SYMBOLS) or (
+                    label != symbol and symbol not in {str(s) for s in g.objects(t, OIO_EXACT)}):
+                out.append(label)
+    return sorted(out)
+
+
+def test_targets_go_by_protein_name_with_the_symbol_as_synonym(release_graph, gene_symbols):
+    assert labelled_by_symbol(release_graph, gene_symbols) == []
+    labels = {str(release_graph.value(AXKG[t], RDFS.label)) for t in ("pth1r", "hrh1", "ptgs1", "ptgs2", "casr")}
+    assert labels == {"parathyroid hormone 1 receptor", "histamine H1 receptor", "cyclooxygenase-1",
+                      "cyclooxygenase-2", "calcium-sensing receptor"}
+
+
+def test_a_target_relabelled_by_its_symbol_is_named(copy, gene_symbols):
+    t = AXKG.vdr
+    label = copy.value(t, RDFS.label)
+    copy.set((t, RDFS.label, Literal("VDR")))
+    try:
+        assert labelled_by_symbol(copy, gene_symbols) == ["VDR"]
+    finally:
+        copy.set((t, RDFS.label, label))
