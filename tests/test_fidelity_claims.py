@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from axialkg.vocab import AXKG, DCTERMS, PROV
 
@@ -201,3 +201,43 @@ def test_a_target_relabelled_by_its_symbol_is_named(copy, gene_symbols):
         assert labelled_by_symbol(copy, gene_symbols) == ["VDR"]
     finally:
         copy.set((t, RDFS.label, label))
+
+
+# ---------------------------------------------------------------- what Hetionet confirms is grounded
+
+GROUNDED_KINDS = {"Biological Process": "GO", "Side Effect": "UMLS"}
+
+
+def ungrounded(g: Graph, path: Path = HETIONET) -> list[str]:
+    """Each entity whose label or exact synonym names a Hetionet GO process or UMLS side effect, yet
+    carries no cross-reference at all (one from HPO or MeSH grounds it as well)."""
+    names: dict[str, set[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        ident, name, kind = line.split("\t")
+        if kind in GROUNDED_KINDS:
+            names.setdefault(name.casefold(), set()).add(GROUNDED_KINDS[kind])
+    out = []
+    for e in set(g.subjects(RDF.type, OWL.NamedIndividual)):
+        if not str(e).startswith(str(AXKG)) or (e, OWL.deprecated, None) in g:
+            continue
+        typed = {str(g.value(e, RDFS.label)), *map(str, g.objects(e, OIO_EXACT))}
+        wanted = set().union(*(names.get(n.casefold(), set()) for n in typed))
+        grounded = any(True for p in (OIO_XREF, SKOS.narrowMatch, SKOS.relatedMatch) for _ in g.objects(e, p))
+        if wanted and not grounded:
+            out.append(str(g.value(e, RDFS.label)))
+    return sorted(out)
+
+
+def test_every_go_process_and_umls_side_effect_hetionet_names_is_grounded(release_graph):
+    assert ungrounded(release_graph) == []
+    assert "GO:0030282" in {str(x) for x in release_graph.objects(AXKG["bone-mineralisation"], OIO_XREF)}
+    assert "UMLS:C0010828" in {str(x) for x in release_graph.objects(AXKG.cytopenia, OIO_XREF)}
+
+
+def test_a_dropped_grounding_is_named(copy):
+    xref = Literal("UMLS:C0010828")
+    copy.remove((AXKG.cytopenia, OIO_XREF, xref))
+    try:
+        assert ungrounded(copy) == ["cytopenia"]
+    finally:
+        copy.add((AXKG.cytopenia, OIO_XREF, xref))
