@@ -126,9 +126,6 @@ def test_valid_tree_loads(tree, schema):
      "entry 'rux': claims.0.direction: Input should be 'suppresses' or 'enhances'"),
     ("    definition: a test drug\n", "    definition: a test drug\n    homepage: javascript:alert(1)\n",
      "entry 'rux': homepage: Value error, homepage 'javascript:alert(1)' is not an http(s) address"),
-    # a source stands for one work: a repeat is refused
-    ("object: mf, sources: [src]}", "object: mf, sources: [src, src]}",
-     "entry 'rux': claims.0.sources: Value error, source(s) src listed twice"),
     # OBO obsoletion: an obsolete entry is marked, points on, carries nothing; nothing points at it
     ("    label: ruxolitinib\n", "    label: ruxolitinib\n    deprecated: true\n    replaced_by: mf\n",
      "entry 'rux': entry: Value error, a deprecated entry's label starts with 'obsolete '"),

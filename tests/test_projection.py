@@ -156,7 +156,7 @@ def test_cli_shows_hedges_and_leaves_them_out(capsys, monkeypatch):
     monkeypatch.setattr("axialkg.cli.path.open_kg", lambda args: kg)
     assert main(["path", "ruxolitinib", "axial osteosclerosis", "--limit", "1"]) == 0
     out = capsys.readouterr().out
-    assert "ruxolitinib | treats | myelofibrosis   [FDA Access Data +6 further]  " \
+    assert "ruxolitinib | treats | myelofibrosis   [FDA Access Data +18 further]  " \
            "(suppresses; limited evidence; curator inference)" in out
     assert main(["path", "ruxolitinib", "axial osteosclerosis", "--limit", "1", "--stated-only"]) == 0
     assert "ruxolitinib | treats | myelofibrosis" not in capsys.readouterr().out

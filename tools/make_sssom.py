@@ -41,7 +41,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 RELATIONS = {"http://www.geneontology.org/formats/oboInOwl#hasDbXref": "skos:exactMatch",
              SKOS + "narrowMatch": "skos:narrowMatch", SKOS + "relatedMatch": "skos:relatedMatch"}
 HETIONET_KINDS = {"Compound": "DRUGBANK", "Symptom": "MESH", "Gene": "NCBIGene",
-                  "Disease": "DOID", "Anatomy": "UBERON"}
+                  "Disease": "DOID", "Anatomy": "UBERON", "Biological Process": "GO",
+                  "Side Effect": "UMLS"}
 COLUMNS = ("subject_id", "subject_label", "predicate_id", "object_id", "object_label",
            "mapping_justification", "comment")
 
@@ -139,7 +140,8 @@ def load_hpoa(path: Path) -> dict[str, Entry]:
 
 
 def load_hetionet(path: Path) -> dict[str, Entry]:
-    """DrugBank, MeSH symptom, NCBI Gene, DOID and UBERON ids from the Hetionet v1.0 nodes."""
+    """DrugBank, MeSH symptom, NCBI Gene, DOID, UBERON, GO process and UMLS side-effect ids from the
+    Hetionet v1.0 nodes."""
     if not path.is_file():
         raise ResourceError(f"Hetionet node list not found at {path}; the identifier check needs "
                             "../shared/reference/hetionet-v1.0-nodes.tsv")

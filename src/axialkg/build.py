@@ -167,6 +167,8 @@ class Builder:
             for src in known.sources:
                 g.add((ax, DCTERMS.source, AXKG[src]))
             g.add((ax, AXKG.furtherSourceCount, Literal(known.more_sources)))
+            # one triple cannot repeat, so a publisher named twice is counted here, not by its links
+            g.add((ax, AXKG.citedWorkCount, Literal(known.cited_works)))
         direction = getattr(known, "direction", None)
         if direction is not None:
             g.add((ax, AXKG.effectDirection, AXKG[f"direction-{direction}"]))

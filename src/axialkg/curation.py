@@ -49,22 +49,18 @@ HIERARCHY_PREDICATES = {"subtypeOf": "hasSubtype", "formOf": None, "partOf": Non
 class _Provenance(_Record):
     """Who asserts a claim and how firmly: the article with its sources, or a curator with a reason."""
 
-    sources: list[str] = []
+    sources: list[str] = []        # one id per chip of the citation, in the article's order, repeats kept
     more_sources: int = Field(default=0, ge=0)
     section: str | None = None
     hedge: Hedge = "stated"
     asserted_by: Literal["article", "curator"] = "article"
     reason: str | None = None
 
-    @field_validator("sources")
-    @classmethod
-    def _distinct(cls, v: list[str]) -> list[str]:
-        # a source stands for one work; a name the citation repeats is one named work, the rest counted
-        twice = sorted({s for s in v if v.count(s) > 1})
-        if twice:
-            raise ValueError(f"source(s) {', '.join(twice)} listed twice; list each once and count the "
-                             "citation group's other works in more_sources")
-        return v
+    @property
+    def cited_works(self) -> int:
+        """How many works the claim cites: each named chip is one work (a repeated name is a second work
+        at that publisher), plus the further works its "+N" marks count."""
+        return len(self.sources) + self.more_sources
 
     @model_validator(mode="after")
     def _asserter(self) -> "_Provenance":

@@ -41,12 +41,14 @@ PREFIXES: dict[str, str] = {
 MAPPING_PREFIXES: dict[str, str] = {
     "DOID": "http://purl.obolibrary.org/obo/DOID_",
     "DRUGBANK": "https://go.drugbank.com/drugs/",
+    "GO": "http://purl.obolibrary.org/obo/GO_",  # Hetionet's Biological Process nodes
     "HP": "http://purl.obolibrary.org/obo/HP_",
     "MESH": "https://meshb.nlm.nih.gov/record/ui?ui=",
     "NCBIGene": "https://www.ncbi.nlm.nih.gov/gene/",
     "OMIM": "https://omim.org/MIM:",
     "ORPHA": "http://www.orpha.net/ORDO/Orphanet_",
     "UBERON": "http://purl.obolibrary.org/obo/UBERON_",
+    "UMLS": "https://uts.nlm.nih.gov/uts/umls/concept/",  # Hetionet's Side Effect nodes (SIDER)
 }
 XSD_NS = PREFIXES["xsd"]
 XSD_STRING = XSD_NS + "string"
