@@ -99,9 +99,10 @@ def _api_paths(kg, task: dict) -> dict:
     for source, target in task["pairs"]:
         for limit in PATH_LIMITS:
             key = f"{source} {target} limit={limit}"
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             found = kg.paths(source, target, max_hops=4, limit=limit)
             out["seconds"][key] = time.perf_counter() - t
+            out.setdefault("cpu_seconds", {})[key] = time.process_time() - c
             out["answers"][key] = [p.to_dict() for p in found]
     return out
 
@@ -167,6 +168,13 @@ class _Virtuoso:
                 return int(line.split()[1]) / 1024
         return 0.0
 
+    def cpu_s(self) -> float:
+        """The server's CPU seconds so far (user + system): what the engine spent, whatever the load."""
+        if not self.server.proc:
+            return 0.0
+        fields = Path(f"/proc/{self.server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.server.stop()
         shutil.rmtree(self.server.location, ignore_errors=True)
@@ -184,7 +192,9 @@ def virtuoso_paths(base: dict, data: Path, work_dir: Path, name: str, timeout: f
         print(f"  {name} virtuoso load: {_brief(res['virtuoso-load'])}", file=sys.stderr, flush=True)
         task = {"url": v.server.sparql_url, "graph": VIRTUOSO_GRAPH, "pairs": pairs}
         for round_ in ("cold", "warm"):  # the first run after the load meets Virtuoso's cold caches
+            before = v.cpu_s()
             res[f"remote-path-{round_}"] = run({**task, "what": "remote"}, timeout)
+            res[f"remote-path-{round_}"]["server_cpu_s"] = v.cpu_s() - before
             print(f"  {name} remote kg.paths ({round_}): {_brief(res[f'remote-path-{round_}'])}", file=sys.stderr,
                   flush=True)
         exe = str(Path(sys.executable).with_name("axialkg"))
@@ -192,12 +202,12 @@ def virtuoso_paths(base: dict, data: Path, work_dir: Path, name: str, timeout: f
         for source, target in pairs:
             cmd = [exe, "path", source, target, "--store", v.server.sparql_url, "--graph", VIRTUOSO_GRAPH,
                    "--max-hops", "4", "--format", "json"]
-            t = time.perf_counter()
+            t, before = time.perf_counter(), v.cpu_s()
             done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
-            seconds = time.perf_counter() - t
+            seconds, server_cpu = time.perf_counter() - t, v.cpu_s() - before
             got = json.loads(done.stdout)["paths"] if done.returncode == 0 else None
             want = res["kg-path"].get("answers", {}).get(f"{source} {target} limit=20")
-            cli.append({"pair": [source, target], "wall_s": seconds, "exit": done.returncode,
+            cli.append({"pair": [source, target], "wall_s": seconds, "server_cpu_s": server_cpu, "exit": done.returncode,
                         "paths": len(got or []), "same_as_embedded": got == want,
                         "error": done.stderr.strip()[-300:] if done.returncode else None})
             print(f"  {name} axialkg path --store virtuoso: {seconds:.2f} s, exit {done.returncode}, "
@@ -340,12 +350,14 @@ def _virtuoso_report(doc: dict) -> list[str]:
                          f"{warm.get('seconds', {}).get(key, float('nan')):.2f} | {len(emb['answers'][key])} | {same} |")
         for c in v.get("remote-cli", []):
             lines.append(f"| {name} | | | `axialkg path {c['pair'][0].rsplit('/', 1)[-1]} {c['pair'][1].rsplit('/', 1)[-1]} "
-                         f"--store http://…/sparql` (shell to answer) | 20 | | {c['wall_s']:.2f} (exit {c['exit']}) | "
+                         f"--store http://…/sparql` (shell to answer) | 20 | | {c['wall_s']:.2f} (exit {c['exit']}; server "
+                         f"{c.get('server_cpu_s', 0):.2f} CPU s) | "
                          f"{c['paths']} | {c['same_as_embedded']} |")
         for what, r in (("embedded", emb), ("Virtuoso (cold)", cold), ("Virtuoso (warm)", warm)):
             if "total_s" in r:
                 lines.append(f"| {name} | | | whole {what} process, every question above | | "
-                             f"{r['total_s']:.2f} s, {r.get('cpu_s', 0):.2f} CPU s, {r.get('peak_mb', 0):.0f} MB | | | |")
+                             f"{r['total_s']:.2f} s, {r.get('cpu_s', 0):.2f} CPU s, {r.get('peak_mb', 0):.0f} MB"
+                             + (f"; server {r['server_cpu_s']:.2f} CPU s" if "server_cpu_s" in r else "") + " | | | |")
             elif "error" in r:
                 lines.append(f"| {name} | | | {what}: {r['error'][:80]} | | | | | |")
         lines.append(f"| {name} | | | Virtuoso server peak RSS | | {v.get('virtuoso-peak_mb', 0):.0f} MB | | | |")
