@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import shutil
@@ -73,7 +74,7 @@ def run_worker(spec: dict) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def scale(triples: int, work: Path, seed: int, formats: list[str]) -> dict:
+def scale(triples: int, work: Path, seed: int, formats: list[str], keep: bool = False) -> dict:
     import synth
 
     from axialkg.stores.embedded import OxigraphStore
@@ -88,27 +89,31 @@ def scale(triples: int, work: Path, seed: int, formats: list[str]) -> dict:
     for what in ["bare", *formats]:
         out = work / f"out-{what}-{triples:.0e}"
         rows.append(run_worker({"what": what, "dir": str(store_dir), "source": str(nt), "out": str(out)}))
+        rows[-1]["load_average"] = round(os.getloadavg()[0], 1)  # after the run: how shared the cores were
         shutil.rmtree(out, ignore_errors=True) if out.is_dir() else out.unlink(missing_ok=True)
     bare = rows[0].get("cpu_s")
     for r in rows[1:]:
         if bare and "cpu_s" in r:
             r["cpu_vs_bare"] = round(r["cpu_s"] / bare, 2)
-    shutil.rmtree(store_dir, ignore_errors=True)
+    if not keep:  # kept, the next benchmark (faces.py --store) opens it without loading again
+        shutil.rmtree(store_dir, ignore_errors=True)
     return {"triples": manifest.get("triples", triples), "load_s": round(load, 1), "rows": rows}
 
 
 def report(doc: dict) -> str:
     lines = ["# Export benchmark", "",
-             f"{doc['machine']}; {doc['date']}. CPU is user+system of the worker and its children (the external "
+             f"{doc['machine']}; {doc['date']}; load average {doc.get('load_average')} at the start. "
+             "CPU is user+system of the worker and its children (the external "
              "sort); the bare dump is `pyoxigraph.Store(dir).dump()` of the same on-disk store, in the same run.", "",
-             "| triples | what | CPU s | wall s | peak RSS MB | CPU vs bare |", "|---:|---|---:|---:|---:|---:|"]
+             "| triples | what | CPU s | wall s | peak RSS MB | CPU vs bare | load average after |",
+             "|---:|---|---:|---:|---:|---:|---:|"]
     for s in doc["scales"]:
         for r in s["rows"]:
             if "error" in r:
-                lines.append(f"| {s['triples']:,} | {r['what']} | error: {r['error'][:60]} | | | |")
+                lines.append(f"| {s['triples']:,} | {r['what']} | error: {r['error'][:60]} | | | | |")
             else:
                 lines.append(f"| {s['triples']:,} | {r['what']} | {r['cpu_s']} | {r['wall_s']} | {r['peak_rss_mb']} | "
-                             f"{r.get('cpu_vs_bare', '')} |")
+                             f"{r.get('cpu_vs_bare', '')} | {r.get('load_average', '')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -119,6 +124,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--work", type=Path, default=None, help="directory for graphs and stores (default: a temp dir)")
     ap.add_argument("--results", type=Path, default=HERE / "results")
+    ap.add_argument("--keep-store", action="store_true", help="leave the loaded store in --work")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -129,7 +135,8 @@ def main() -> int:
         work.mkdir(parents=True, exist_ok=True)
         doc = {"machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
                "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-               "scales": [scale(int(float(n)), work, args.seed, args.formats) for n in args.triples]}
+               "load_average": [round(x, 1) for x in os.getloadavg()],
+               "scales": [scale(int(float(n)), work, args.seed, args.formats, args.keep_store) for n in args.triples]}
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "export.json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
     (args.results / "export.md").write_text(report(doc), encoding="utf-8")

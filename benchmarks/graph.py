@@ -7,7 +7,14 @@ projection doing the same in the same run (skipped at 10^7 unless --networkx-1e7
 gigabytes). Peak memory is each process's own maximum resident set. Writes
 ``benchmarks/results/graph.md`` and ``graph.json``.
 
+With ``--virtuoso``: a throwaway Virtuoso 7 (tests/servers.py, more buffers) bulk-loads the same
+file the Virtuoso way (``ld_dir`` + ``rdf_loader_run()`` from its DirsAllowed directory, through
+``isql-vt``), then ``path`` runs on it by frontier expansion (``kg.paths`` in a fresh process, and
+the ``axialkg path --store http://…/sparql`` command) beside the embedded on-disk store, same
+questions, and the answers are compared whole (every hop's sources, hedge, asserter).
+
     python benchmarks/graph.py --scales 1e6 1e7 --work /tmp/axkg-graph
+    python benchmarks/graph.py --scales 1e6 --virtuoso --skip neighbors metapaths --out benchmarks/results/graph-virtuoso
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-TARGETS = {"path_s": 2.0, "neighbors_s": 2.0, "peak_gb": 2.0, "metapaths_s": 10.0}
+TARGETS = {"path_s": 2.0, "neighbors_s": 2.0, "peak_gb": 2.0, "metapaths_s": 10.0, "virtuoso_path_s": 10.0}
+VIRTUOSO_GRAPH = "https://w3id.org/axialkg/graph/bench"
+PATH_LIMITS = (20, 0)  # the CLI's default, and every path within the bound
 
 
 def _peak_mb() -> float:
@@ -71,6 +80,8 @@ def work(task: dict) -> dict:
         kg.projection()
         out["cache_load_s"], out["cache_load_cpu_s"] = time.perf_counter() - t, time.process_time() - c
         out.update(_question(kg, task, kg.projection()))
+    elif what == "kg-path":  # the API's paths, as the remote run answers them, for the comparison
+        out.update(_api_paths(kg, task))
     elif what in ("nx-path", "nx-neighbors", "nx-metapaths"):
         t = time.perf_counter()
         G = kg.graph()
@@ -80,6 +91,132 @@ def work(task: dict) -> dict:
     out["peak_mb"] = _peak_mb()
     kg.close()
     return out
+
+
+def _api_paths(kg, task: dict) -> dict:
+    """``kg.paths`` for each pair and limit of the task: times and whole records."""
+    out: dict = {"answers": {}, "seconds": {}}
+    for source, target in task["pairs"]:
+        for limit in PATH_LIMITS:
+            key = f"{source} {target} limit={limit}"
+            t, c = time.perf_counter(), time.process_time()
+            found = kg.paths(source, target, max_hops=4, limit=limit)
+            out["seconds"][key] = time.perf_counter() - t
+            out.setdefault("cpu_seconds", {})[key] = time.process_time() - c
+            out["answers"][key] = [p.to_dict() for p in found]
+    return out
+
+
+def remote_work(task: dict) -> dict:
+    """``kg.paths`` on a remote endpoint, in this process (a command's cost: open, ask, answer)."""
+    import axialkg
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    kg = axialkg.open(task["url"], graph=task["graph"], timeout=task.get("timeout", 120))
+    out = _api_paths(kg, task)
+    out["total_s"], out["cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
+    out["peak_mb"] = _peak_mb()
+    return out
+
+
+class _Virtuoso:
+    """A throwaway Virtuoso 7 (the tests' server) with buffers for 10^6-10^7 triples, loaded by
+    its bulk loader from a file in its DirsAllowed directory."""
+
+    def __init__(self, location: Path, buffers: int):
+        sys.path.insert(0, str(HERE.parent / "tests"))
+        from servers import VirtuosoServer
+
+        shutil.rmtree(location, ignore_errors=True)
+        self.server = VirtuosoServer(location)
+        ini = location / "virtuoso.ini"
+        text = ini.read_text(encoding="utf-8")
+        text = text.replace("NumberOfBuffers    = 10000", f"NumberOfBuffers    = {buffers}")
+        text = text.replace("MaxDirtyBuffers    = 6000", f"MaxDirtyBuffers    = {buffers * 3 // 4}")
+        ini.write_text(text, encoding="utf-8")
+
+    def load(self, data: Path) -> dict:
+        """Start, bulk-load ``data`` into :data:`VIRTUOSO_GRAPH`, checkpoint; the loader's figures."""
+        import urllib.parse
+        import urllib.request
+
+        here = self.server.location / data.name
+        try:
+            os.link(data, here)
+        except OSError:
+            shutil.copyfile(data, here)
+        self.server.start()
+        t = time.perf_counter()
+        sql = (f"ld_dir('{self.server.location}', '{data.name}', '{VIRTUOSO_GRAPH}'); rdf_loader_run(); checkpoint; "
+               "SELECT ll_state, ll_error FROM DB.DBA.load_list;")
+        done = subprocess.run(["isql-vt", str(self.server.sql_port), self.server.user, self.server.password,
+                               f"exec={sql}"], capture_output=True, text=True, timeout=3600)
+        seconds = time.perf_counter() - t
+        if done.returncode or "NULL" not in done.stdout.split("ll_error")[-1]:
+            raise RuntimeError(f"Virtuoso bulk load failed: {(done.stdout + done.stderr)[-400:]}")
+        here.unlink()
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{VIRTUOSO_GRAPH}> {{ ?s ?p ?o }} }}"
+        url = self.server.sparql_url + "?" + urllib.parse.urlencode({"query": query, "format": "json"})
+        with urllib.request.urlopen(url, timeout=300) as r:
+            n = int(json.load(r)["results"]["bindings"][0]["n"]["value"])
+        return {"load_s": seconds, "triples": n, "peak_mb": self.peak_mb()}
+
+    def peak_mb(self) -> float:
+        status = Path(f"/proc/{self.server.proc.pid}/status").read_text() if self.server.proc else ""
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return 0.0
+
+    def cpu_s(self) -> float:
+        """The server's CPU seconds so far (user + system): what the engine spent, whatever the load."""
+        if not self.server.proc:
+            return 0.0
+        fields = Path(f"/proc/{self.server.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        self.server.stop()
+        shutil.rmtree(self.server.location, ignore_errors=True)
+
+
+def virtuoso_paths(base: dict, data: Path, work_dir: Path, name: str, timeout: float) -> dict:
+    """Load ``data`` into Virtuoso, then the same paths there and on the embedded on-disk store."""
+    pairs = base["pairs"]
+    res: dict = {}
+    res["kg-path"] = run({**base, "what": "kg-path"}, timeout)
+    print(f"  {name} embedded kg.paths: {_brief(res['kg-path'])}", file=sys.stderr, flush=True)
+    v = _Virtuoso(work_dir / f"virtuoso-{name}", buffers=170_000 if float(name) <= 1e6 else 1_000_000)
+    try:
+        res["virtuoso-load"] = v.load(data)
+        print(f"  {name} virtuoso load: {_brief(res['virtuoso-load'])}", file=sys.stderr, flush=True)
+        task = {"url": v.server.sparql_url, "graph": VIRTUOSO_GRAPH, "pairs": pairs}
+        for round_ in ("cold", "warm"):  # the first run after the load meets Virtuoso's cold caches
+            before = v.cpu_s()
+            res[f"remote-path-{round_}"] = run({**task, "what": "remote"}, timeout)
+            res[f"remote-path-{round_}"]["server_cpu_s"] = v.cpu_s() - before
+            print(f"  {name} remote kg.paths ({round_}): {_brief(res[f'remote-path-{round_}'])}", file=sys.stderr,
+                  flush=True)
+        exe = str(Path(sys.executable).with_name("axialkg"))
+        cli = []
+        for source, target in pairs:
+            cmd = [exe, "path", source, target, "--store", v.server.sparql_url, "--graph", VIRTUOSO_GRAPH,
+                   "--max-hops", "4", "--format", "json"]
+            t, before = time.perf_counter(), v.cpu_s()
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            seconds, server_cpu = time.perf_counter() - t, v.cpu_s() - before
+            got = json.loads(done.stdout)["paths"] if done.returncode == 0 else None
+            want = res["kg-path"].get("answers", {}).get(f"{source} {target} limit=20")
+            cli.append({"pair": [source, target], "wall_s": seconds, "server_cpu_s": server_cpu, "exit": done.returncode,
+                        "paths": len(got or []), "same_as_embedded": got == want,
+                        "error": done.stderr.strip()[-300:] if done.returncode else None})
+            print(f"  {name} axialkg path --store virtuoso: {seconds:.2f} s, exit {done.returncode}, "
+                  f"same={got == want}", file=sys.stderr, flush=True)
+        res["remote-cli"] = cli
+        res["virtuoso-peak_mb"] = v.peak_mb()
+    finally:
+        v.stop()
+    return res
 
 
 def _question(kg, task: dict, G) -> dict:
@@ -114,7 +251,7 @@ def run(task: dict, timeout: float) -> dict:
     return out
 
 
-def scale(name: str, work_dir: Path, seed: int, networkx, timeout: float, skip: set) -> dict:
+def scale(name: str, work_dir: Path, seed: int, networkx, timeout: float, skip: set, virtuoso: bool = False) -> dict:
     import synth
 
     n = int(float(name))
@@ -123,7 +260,9 @@ def scale(name: str, work_dir: Path, seed: int, networkx, timeout: float, skip: 
     store = work_dir / f"store-{name}"
     shutil.rmtree(store, ignore_errors=True)
     base = {"dir": str(store), "data": str(data), "source": manifest["path"]["source"],
-            "target": manifest["path"]["target"], "from": "Drug", "to": "Symptom"}
+            "target": manifest["path"]["target"], "from": "Drug", "to": "Symptom",
+            "pairs": [[manifest["path"]["source"], manifest["path"]["target"]],
+                      [manifest["params"]["cause"], manifest["params"]["symptom"]]]}
     res: dict = {"triples": manifest["triples"], "entities": manifest["entities"], "claims": manifest["claims"]}
     for what in ("ox-load", "load", "build", "path", "neighbors", "metapaths"):
         if (what == "metapaths" and n > 1_000_000) or what in skip:
@@ -137,12 +276,15 @@ def scale(name: str, work_dir: Path, seed: int, networkx, timeout: float, skip: 
                 continue
             res[what] = run({**base, "what": what}, timeout)
             print(f"  {name} {what}: {_brief(res[what])}", file=sys.stderr, flush=True)
+    if virtuoso:
+        res["virtuoso"] = virtuoso_paths(base, data, work_dir, name, timeout)
     shutil.rmtree(store, ignore_errors=True)
     return res
 
 
 def _brief(r: dict) -> str:
-    return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items() if k != "answer")
+    return ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in r.items()
+                     if k not in ("answer", "answers"))
 
 
 def report(doc: dict, out: Path) -> None:
@@ -181,8 +323,45 @@ def report(doc: dict, out: Path) -> None:
                      else "–")
             lines.append(f"| {name} | {what} | {f(peer, 'total_s')} | {f(peer, 'peak_mb', '{:.0f}')} | "
                          f"{f(ours, 'total_s')} | {ratio} | {same} |")
+    lines += _virtuoso_report(doc)
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out.with_suffix(".json").write_text(json.dumps(doc, indent=2) + "\n", encoding="utf-8")
+
+
+def _virtuoso_report(doc: dict) -> list[str]:
+    rows = [(name, r["virtuoso"]) for name, r in doc["scales"].items() if "virtuoso" in r]
+    if not rows:
+        return []
+    lines = ["", "`path` (4 hops) on a remote Virtuoso 7 holding the same graph (frontier expansion, batched VALUES "
+             "questions; nothing copied out), beside the embedded on-disk store (cache present), same questions "
+             f"(limit 20 and 0 = every path; target < {TARGETS['virtuoso_path_s']:g} s, same paths):", "",
+             "| scale | Virtuoso bulk load (s) | Virtuoso triples | pair | limit | embedded kg.paths (s) | "
+             "Virtuoso kg.paths cold / warm (s) | paths | same paths |", "|---|---|---|---|---|---|---|---|---|"]
+    for name, v in rows:
+        emb, load = v.get("kg-path") or {}, v.get("virtuoso-load") or {}
+        cold, warm = v.get("remote-path-cold") or {}, v.get("remote-path-warm") or {}
+        for key in emb.get("seconds", {}):
+            src, dst, limit = key.split(" ")
+            got = warm.get("answers", {}).get(key)
+            same = got == emb["answers"][key] and cold.get("answers", {}).get(key) == emb["answers"][key]
+            lines.append(f"| {name} | {load.get('load_s', 0):.1f} | {load.get('triples', '–')} | "
+                         f"{src.rsplit('/', 1)[-1]} → {dst.rsplit('/', 1)[-1]} | {limit.split('=')[1]} | "
+                         f"{emb['seconds'][key]:.2f} | {cold.get('seconds', {}).get(key, float('nan')):.2f} / "
+                         f"{warm.get('seconds', {}).get(key, float('nan')):.2f} | {len(emb['answers'][key])} | {same} |")
+        for c in v.get("remote-cli", []):
+            lines.append(f"| {name} | | | `axialkg path {c['pair'][0].rsplit('/', 1)[-1]} {c['pair'][1].rsplit('/', 1)[-1]} "
+                         f"--store http://…/sparql` (shell to answer) | 20 | | {c['wall_s']:.2f} (exit {c['exit']}; server "
+                         f"{c.get('server_cpu_s', 0):.2f} CPU s) | "
+                         f"{c['paths']} | {c['same_as_embedded']} |")
+        for what, r in (("embedded", emb), ("Virtuoso (cold)", cold), ("Virtuoso (warm)", warm)):
+            if "total_s" in r:
+                lines.append(f"| {name} | | | whole {what} process, every question above | | "
+                             f"{r['total_s']:.2f} s, {r.get('cpu_s', 0):.2f} CPU s, {r.get('peak_mb', 0):.0f} MB"
+                             + (f"; server {r['server_cpu_s']:.2f} CPU s" if "server_cpu_s" in r else "") + " | | | |")
+            elif "error" in r:
+                lines.append(f"| {name} | | | {what}: {r['error'][:80]} | | | | | |")
+        lines.append(f"| {name} | | | Virtuoso server peak RSS | | {v.get('virtuoso-peak_mb', 0):.0f} MB | | | |")
+    return lines
 
 
 def main() -> int:
@@ -194,18 +373,22 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--out", type=Path, default=HERE / "results" / "graph")
     ap.add_argument("--skip", nargs="*", default=[], help="commands to leave out (path, neighbors, metapaths)")
+    ap.add_argument("--no-networkx", action="store_true", help="leave the networkx peer out (minutes at 10^6)")
+    ap.add_argument("--virtuoso", action="store_true", help="also path on a throwaway Virtuoso 7 holding the graph")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
-        print(json.dumps(work(json.loads(args.worker))))
+        task = json.loads(args.worker)
+        print(json.dumps(remote_work(task) if task["what"] == "remote" else work(task)))
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     doc = {"started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "seed": args.seed,
            "machine": f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the start",
            "scales": {}}
     for name in args.scales:
-        doc["scales"][name] = scale(name, args.work, args.seed, "all" if args.networkx_1e7 else True, args.timeout,
-                                    set(args.skip))
+        doc["scales"][name] = scale(name, args.work, args.seed,
+                                    False if args.no_networkx else "all" if args.networkx_1e7 else True, args.timeout,
+                                    set(args.skip), args.virtuoso)
         report(doc, args.out)
     print(args.out.with_suffix(".md").read_text())
     return 0

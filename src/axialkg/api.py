@@ -183,6 +183,17 @@ class KnowledgeGraph:
                 raise
             raise self._where_data_is(exc) from None
 
+    def display(self, iri: str) -> str:
+        """An entity as messages name it, ``label (curie)``: from the resolver once it is built, else
+        from the label index asked for this entity alone (the whole index costs tens of seconds on a
+        remote graph of 10^6 triples, needless for naming the two ends of a path)."""
+        if self._resolver is None:
+            from .names import Resolver
+
+            rows = self.store.query(internal("label-index"), {"s": iri})
+            return Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in rows).display(iri)
+        return self._resolver.display(iri)
+
     def _where_data_is(self, error: UsageError) -> UsageError:
         """The error, with a hint when the default graph holds no entities but named graphs do."""
         from .names import elsewhere_hint

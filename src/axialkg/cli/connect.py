@@ -66,8 +66,8 @@ def run(args) -> int:
     check_limit(args.permutations, name="--permutations")
     judged = kg.judge(shown, permutations=args.permutations, seed=args.seed, damping=args.damping,
                       stated_only=args.stated_only) if args.permutations and shown else None
-    a = kg.resolver.display(kg.resolve(source)) if source else f"every {args.from_category}"
-    b = kg.resolver.display(kg.resolve(target)) if target else f"every {args.to_category}"
+    a = kg.display(kg.resolve(source)) if source else f"every {args.from_category}"
+    b = kg.display(kg.resolve(target)) if target else f"every {args.to_category}"
     if args.format == "json":
         write_json({"damping": args.damping, "max_hops": args.max_hops,
                     "permutations": args.permutations or None,

@@ -42,7 +42,7 @@ def run(args) -> int:
                          stated_only=args.stated_only)
     more = bool(args.limit) and len(found) > args.limit
     found = found[:args.limit] if args.limit else found
-    a, b = kg.resolver.display(source), kg.resolver.display(target)
+    a, b = kg.display(source), kg.display(target)
     way = "directed " if args.directed else ""
     if args.format == "json":
         write_json({"paths": [p.to_dict() for p in found], "truncated": more})

@@ -1,9 +1,10 @@
 """The node/edge source of the streamed exports: the same nodes and edges as :class:`.source.Source`, read
 from the store's N-Triples dump in one pass instead of three SPARQL answers held in memory.
 
-The dump is sorted by an external sort (``LC_ALL=C sort``, see :mod:`.stream`), so each subject's
-triples come together: an entity's label, definition, synonyms, cross-references, types and claims, or
-a claim axiom's annotated triple and provenance. The pass writes one line per node (keyed by IRI) and one
+pyoxigraph dumps each subject's triples together (checked as the dump is read; a dump in another
+order is first sorted by an external sort, ``LC_ALL=C sort``, see :mod:`.stream`), so the pass sees an
+entity's label, definition, synonyms, cross-references, types and claims, or a claim axiom's annotated
+triple and provenance, together. The pass writes one line per node (keyed by IRI) and one
 per claim and per axiom (keyed by subject, predicate, object, tab-separated) to temporary files, which a
 second external sort puts in the order :class:`.source.Source` gives (a tab sorts below every IRI
 character, so the keys sort as Python sorts the tuples). Only what the edges need of each node (its
@@ -25,7 +26,7 @@ from typing import IO
 
 from ..vocab import NAMESPACE, OWL, RDF, RDFS
 from .source import Edge, Node, Source, classify
-from .stream import sort_lines, sorted_dump
+from .stream import dump_to, sort_lines
 
 _IRI = {name: f"<{iri}>".encode() for name, iri in {
     "type": RDF.type, "label": RDFS.label, "definition": "http://purl.obolibrary.org/obo/IAO_0000115",
@@ -64,6 +65,10 @@ def value(term: bytes) -> str:
     return term[2:].decode("utf-8")
 
 
+class _Ungrouped(Exception):
+    """A subject's triples were not all together in the dump."""
+
+
 class Dumped:
     """The nodes and edges of a KnowledgeGraph's store, in sorted temporary files under ``tmp``."""
 
@@ -76,11 +81,25 @@ class Dumped:
         self.node_count = 0
         properties = [p for p in self.schema.object_properties if self.schema._objects(p, str(RDFS.label))]
         self._properties = {f"<{p}>".encode(): p for p in properties}
-        self._read(sorted_dump(kg, tmp))
+        raw = tmp / "dump.nt"
+        dump_to(kg, raw)
+        try:  # pyoxigraph dumps a subject's triples together: then the pass needs no sort of the whole dump
+            self._read(raw, grouped=True)
+        except _Ungrouped:  # another engine's order: sort first (and start the pass again)
+            self.grounding, self.typed, self.node_count = {}, set(), 0
+            with open(raw, "ab") as fh:  # a last line without its newline would sort glued to the next
+                fh.write(b"\n")
+            ordered = tmp / "dump-sorted.nt"
+            sort_lines([raw], ordered, tmp)
+            raw.unlink()
+            self._read(ordered)
 
     # ---- the pass over the dump ----------------------------------------------------------------
-    def _read(self, dump: Path) -> None:
+    def _read(self, dump: Path, grouped: bool = False) -> None:
+        """One pass over ``dump``, a subject's triples together. ``grouped``: the dump is in the store's
+        own order, checked as it is read (raises :class:`_Ungrouped` where a subject comes back)."""
         nodes_raw, edges_raw = self.tmp / "nodes.raw", self.tmp / "edges.raw"
+        seen: set[int] = set()  # hashes of the subjects passed: a collision only costs the sort
         with open(dump, "rb") as src, open(nodes_raw, "w", encoding="utf-8") as nodes, \
                 open(edges_raw, "w", encoding="utf-8") as edges:
             group: bytes | None = None
@@ -92,6 +111,10 @@ class Dumped:
                 if s != group:
                     if group is not None:
                         self._subject(group, triples, nodes, edges)
+                    if grouped:
+                        if hash(s) in seen:
+                            raise _Ungrouped
+                        seen.add(hash(s))
                     group, triples = s, []
                 triples.append((p, rest.rstrip(b"\n").removesuffix(b" .")))
             if group is not None:

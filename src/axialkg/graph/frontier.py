@@ -140,7 +140,19 @@ def path_region(explorer: Explorer, source: str, target: str, *, max_hops: int =
         done[side] = not nxt
     if meeting(near, done, radius, max_hops) is None:
         return None
-    return explorer.projection(set(near[0]) | set(near[1]))
+    return explorer.projection(on_some_path(near, done, radius, max_hops))
+
+
+def on_some_path(near: tuple[dict[str, int], dict[str, int]], done: list[bool], radius: list[int],
+                 max_hops: int) -> set[str]:
+    """The nodes of the two balls that can lie on a path of at most ``max_hops`` hops: those whose
+    distance from the source plus distance to the target (for a node one ball lacks, the least it
+    can be: one past that ball's radius, or unreachable when the ball is complete) fits. The outer
+    shells of the balls are mostly left out, and so are their labels and claim axioms, which are
+    what a remote engine spends its time on."""
+    far = [max_hops + 1 if done[side] else radius[side] + 1 for side in (0, 1)]
+    return {v for v in near[0].keys() | near[1].keys()
+            if near[0].get(v, far[0]) + near[1].get(v, far[1]) <= max_hops}
 
 
 @gc_paused
@@ -182,4 +194,4 @@ def find_paths(explorer: Explorer, source: str, target: str, *, max_hops: int = 
                   avoid_categories=avoid_categories, limit=limit)
 
 
-__all__ = ["CHUNK", "Engine", "Explorer", "ball_region", "find_paths", "path_region"]
+__all__ = ["CHUNK", "Engine", "Explorer", "ball_region", "find_paths", "on_some_path", "path_region"]

@@ -14,7 +14,10 @@ from ..queries import internal
 from ..results import Results, Term
 from ..sparql import analyse
 from . import StoreSpec, inject_values
-from .http import RDF_ACCEPT, RESULTS_JSON, SparqlHttp, rdf_media_type
+from .http import RDF_ACCEPT, RESULTS_ACCEPT, SparqlHttp, rdf_media_type
+
+_XML_NS = "{http://www.w3.org/2005/sparql-results#}"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 class RemoteStore:
@@ -45,8 +48,10 @@ class RemoteStore:
             out = Results.graph(triples[:limit] if limit is not None else triples)
             out.truncated = limit is not None and len(triples) > limit
             return out
-        answer = self.http.query(text, accept=RESULTS_JSON, **dataset)
+        answer = self.http.query(text, accept=RESULTS_ACCEPT, **dataset)
         try:
+            if answer.body.lstrip()[:1] == b"<":
+                return _from_xml(answer.body, limit)
             doc = json.loads(answer.body)
             if not isinstance(doc, dict):
                 raise ValueError
@@ -55,8 +60,8 @@ class RemoteStore:
             variables = list(doc.get("head", {}).get("vars", []))
             bindings_ = doc.get("results", {}).get("bindings", [])
             rows = [{k: Term.from_json(v) for k, v in b.items()} for b in bindings_[:limit]]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            raise AxialKGError(f"unexpected answer from {self.url}: not SPARQL JSON results") from None
+        except (ValueError, KeyError, TypeError, AttributeError, SyntaxError):
+            raise AxialKGError(f"unexpected answer from {self.url}: not SPARQL results") from None
         return Results(variables, rows, truncated=limit is not None and len(bindings_) > limit)
 
     def update(self, text: str) -> None:
@@ -77,3 +82,35 @@ class RemoteStore:
 
     def close(self) -> None:
         self.http.close()
+
+
+def _from_xml(body: bytes, limit: int | None) -> Results:
+    """Results from the W3C SPARQL XML format, which we ask for first: Virtuoso 7 writes it about
+    five times faster than JSON (4,654 rows: 0.56 s against 3.1 s), and frontier searches fetch
+    thousands of rows."""
+    from xml.etree import ElementTree
+
+    root = ElementTree.fromstring(body)
+    boolean = root.find(_XML_NS + "boolean")
+    if boolean is not None:
+        return Results.ask((boolean.text or "").strip() == "true")
+    head = root.find(_XML_NS + "head")
+    results = root.find(_XML_NS + "results")
+    if head is None or results is None:
+        raise ValueError("not SPARQL XML results")
+    variables = [v.get("name", "") for v in head.iter(_XML_NS + "variable")]
+    rows, seen = [], 0
+    for result in results.iter(_XML_NS + "result"):
+        seen += 1
+        if limit is not None and seen > limit:
+            break
+        row = {}
+        for binding in result.iter(_XML_NS + "binding"):
+            term = binding[0]
+            kind = term.tag[len(_XML_NS):]
+            if kind == "literal":
+                row[binding.get("name", "")] = Term.literal(term.text or "", term.get("datatype"), term.get(_XML_LANG))
+            else:
+                row[binding.get("name", "")] = Term("bnode" if kind == "bnode" else "uri", term.text or "")
+        rows.append(row)
+    return Results(variables, rows, truncated=limit is not None and seen > limit)
