@@ -377,3 +377,15 @@ def test_the_html_view_holds_the_ranking_and_escapes_text(kg):
     assert one.startswith("<table><caption>myelofibrosis: ") and one.count("<tr>") == 1 + len(top.supporting) + len(top.opposing)
     odd = Diagnosis([], [], "uniform", [Candidate("x", "<b>&", 1.0, [], [], note="a < b")])
     assert "&lt;b&gt;&amp;" in odd._repr_html_() and "a &lt; b" in odd._repr_html_() and "<b>&" not in odd._repr_html_()
+
+
+def test_an_hpo_curie_of_a_non_finding_entity_means_the_hpo_term(run):
+    """HP:0001278 is also the grounding of our adverse effect 'orthostatic hypotension': typed as a
+    CURIE it is the HPO term, matched through HPO's hypotension in mastocytosis; a drug is refused."""
+    code, out, err = run("diagnose", "--finding", "HP:0001278", "--format", "json", "--top", "3")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["findings"][0]["iri"] == "http://purl.obolibrary.org/obo/HP_0001278"
+    assert doc["candidates"][0]["label"] == "systemic mastocytosis"
+    code, out, err = run("diagnose", "--finding", "ruxolitinib")
+    assert code == 2 and "not a finding" in err and err.count("\n") == 1

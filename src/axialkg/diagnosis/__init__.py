@@ -168,6 +168,18 @@ def model_of(kg) -> Model:
     return _models[store]
 
 
+HPO_IRI = "http://purl.obolibrary.org/obo/HP_"
+
+
+def _hpo_term(value: str) -> str | None:
+    """The HPO term IRI a value spells (``HP:0001278`` or its PURL), else None."""
+    import re
+
+    text = value.strip().strip("<>")
+    found = re.fullmatch(r"(?:HP:|http://purl\.obolibrary\.org/obo/HP_)(\d{7})", text, flags=re.IGNORECASE)
+    return HPO_IRI + found.group(1) if found else None
+
+
 def resolve_findings(kg, model: Model, values: list[str]) -> list[Finding]:
     """Each value (label, synonym, HPO CURIE or IRI) as a finding, symptom or HPO term of the graph."""
     out = []
@@ -182,8 +194,11 @@ def resolve_findings(kg, model: Model, values: list[str]) -> list[Finding]:
                 iri = terms.resolve(value)
             except UsageError:
                 raise exc from None
-        if iri not in model.features and not iri.startswith("http://purl.obolibrary.org/obo/HP_"):
-            raise UsageError(f"'{value}' is {model.label(iri)}, not a finding, symptom or HPO term")
+        if iri not in model.features and not iri.startswith(HPO_IRI):
+            term = _hpo_term(value)
+            if term is None:  # an entity of ours that is not a finding (a drug's adverse effect, say)
+                raise UsageError(f"'{value}' is {model.label(iri)}, not a finding, symptom or HPO term")
+            iri = term  # an HPO CURIE a non-finding entity is grounded to still means the HPO term
         out.append(Finding(value, iri, model.label(iri)))
     return out
 
