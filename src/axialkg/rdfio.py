@@ -26,6 +26,12 @@ class Syntax:
     oxigraph: str                # pyoxigraph.RdfFormat attribute
     rdflib: str                  # rdflib parser/serializer name
     quads: bool = False
+    aliases: tuple[str, ...] = ()  # other spellings clients use (``?format=n-triples``)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name a client may call it by: ours, the aliases, the extensions, the media types."""
+        return (self.name, *self.aliases, *(e.lstrip(".") for e in self.extensions), *self.media_types)
 
     @property
     def media_type(self) -> str:
@@ -39,10 +45,11 @@ class Syntax:
 
 SYNTAXES = (
     Syntax("turtle", ("text/turtle", "application/turtle", "application/x-turtle"), (".ttl",), "TURTLE", "turtle"),
-    Syntax("ntriples", ("application/n-triples", "text/plain"), (".nt",), "N_TRIPLES", "nt"),
+    Syntax("ntriples", ("application/n-triples", "text/plain"), (".nt",), "N_TRIPLES", "nt", aliases=("n-triples",)),
     Syntax("rdfxml", ("application/rdf+xml", "application/xml", "text/xml"), (".owl", ".rdf", ".xml"), "RDF_XML",
-           "xml"),
-    Syntax("jsonld", ("application/ld+json", "application/json"), (".jsonld", ".json"), "JSON_LD", "json-ld"),
+           "xml", aliases=("rdf/xml",)),
+    Syntax("jsonld", ("application/ld+json", "application/json"), (".jsonld", ".json"), "JSON_LD", "json-ld",
+           aliases=("json-ld",)),
     Syntax("n3", ("text/n3",), (".n3",), "N3", "n3"),
     Syntax("nquads", ("application/n-quads",), (".nq",), "N_QUADS", "nquads", quads=True),
     Syntax("trig", ("application/trig",), (".trig",), "TRIG", "trig", quads=True),

@@ -15,23 +15,13 @@ from ..results import RESULT_MEDIA_TYPES
 
 # key → media type; the first is the default when the client accepts anything.
 RESULT_TYPES = RESULT_MEDIA_TYPES
-GRAPH_TYPES = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "rdfxml": "application/rdf+xml",  # SPARQLWrapper's default for CONSTRUCT/DESCRIBE
-    "jsonld": "application/ld+json",
-}
-# other names clients use for the same things (Accept values and ?format= values)
-_ALIASES = {
-    "application/json": ("json", "jsonld"),
-    "application/xml": ("xml", "rdfxml"), "text/xml": ("xml", "rdfxml"),
-    "text/plain": (None, "ntriples"), "application/x-turtle": (None, "turtle"),
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "rdfxml": (None, "rdfxml"), "rdf": (None, "rdfxml"),
-    "rdf/xml": (None, "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
-    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "nt": (None, "ntriples"),
-    "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"),
-    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
-}
+# the RDF syntaxes a CONSTRUCT or DESCRIBE answer comes in (rdfio's table), the first the default
+GRAPH_TYPES = {name: BY_NAME[name].media_type for name in ("turtle", "ntriples", "rdfxml", "jsonld")}
+# other names clients use (Accept values and ?format= values): for graphs every name rdfio knows a
+# syntax by; for results the SPARQL results formats' short names and generic media types
+_GRAPH_ALIASES = {alias: name for name in GRAPH_TYPES for alias in BY_NAME[name].names}
+_RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml",
+                   "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv"}
 
 
 def _accept_list(accept: str) -> list[tuple[str, float]]:
@@ -69,8 +59,7 @@ def negotiate(accept: str, graph: bool, override: str | None = None) -> tuple[st
             continue
         if mime in by_type:
             return by_type[mime], mime
-        alias = _ALIASES.get(mime)
-        named = alias[1 if graph else 0] if alias else None
+        named = (_GRAPH_ALIASES if graph else _RESULT_ALIASES).get(mime)
         if named:
             return named, table[named]
         if mime == override_key(override):
