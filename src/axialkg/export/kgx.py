@@ -32,9 +32,8 @@ from functools import cache
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
-from ..curation import MAPPING_PREFIXES
 from ..errors import AxialKGError
-from ..vocab import NAMESPACE, curie
+from ..vocab import MAPPING_PREFIXES, NAMESPACE, curie
 from . import biolink
 from .source import Edge, Node, Source
 
