@@ -40,8 +40,10 @@ def _bar(**options):
 
     from tqdm import tqdm
 
-    width = shutil.get_terminal_size((80, 24)).columns or 80  # a terminal that reports no width still gets a bar
-    return tqdm(file=sys.stderr, leave=False, ncols=min(width, 100), **options)
+    # a terminal that reports no size (0 x 0: some pseudo-terminals, `script`, editors' shells) still
+    # gets a bar: tqdm hides every bar at or below a screen height it reads as 0 rows
+    size = shutil.get_terminal_size((80, 24))
+    return tqdm(file=sys.stderr, leave=False, ncols=min(size.columns or 80, 100), nrows=size.lines or 24, **options)
 
 
 @contextmanager
@@ -50,7 +52,7 @@ def steps(desc: str, names: list[str]) -> Iterator[Callable[[str], None]]:
     if not enabled():
         yield lambda name: None
         return
-    bar = _bar(total=len(names), desc=desc, unit="step", bar_format="{desc}: {n_fmt}/{total_fmt} {postfix} [{elapsed}]")
+    bar = _bar(total=len(names), desc=desc, unit="step", bar_format="{desc}: {n_fmt}/{total_fmt}{postfix} [{elapsed}]")
     started = [False]
 
     def step(name: str) -> None:
