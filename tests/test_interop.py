@@ -1,11 +1,12 @@
 """Lines of issue #19 checked as a user meets them (docs/interop-checklist.md) that no other test file
-covers: progress drawn on a real terminal that reports no size, and ``serve --reasoned`` answering over
-the OWL 2 RL closure as the CLI's ``--reasoned`` does."""
+covers: progress drawn on a real terminal that reports no size, its clock moving through a long stage,
+and ``serve --reasoned`` answering over the OWL 2 RL closure as the CLI's ``--reasoned`` does."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -49,6 +50,16 @@ def test_progress_is_drawn_on_a_terminal_that_reports_no_size():
     assert out.endswith("\r")  # the bar is wiped when the work ends: the terminal is left clean
     quiet = _on_a_pty(BAR, dict(env, AXIALKG_QUIET="1"))
     assert quiet == b""
+
+
+def test_a_long_stage_shows_its_clock_moving():
+    """``build --check`` sat two minutes on one stage with its clock at the stage's start: the elapsed
+    time is redrawn while a stage runs, not only when the next one starts."""
+    env = {k: v for k, v in os.environ.items() if k != "AXIALKG_QUIET"}
+    code = ("import time\nfrom axialkg.progress import steps\n"
+            "with steps('build', ['slow', 'fast']) as step:\n    step('slow'); time.sleep(2.5); step('fast')\n")
+    out = _on_a_pty(code, env).decode("utf-8", "replace")
+    assert re.search(r"build: 0/2, slow \[00:0[1-9]\]", out), out  # redrawn inside the stage, before 1/2
 
 
 def test_serve_reasoned_answers_over_the_closure():

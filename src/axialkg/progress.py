@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sized, TypeVar
 
 T = TypeVar("T")
+TICK = 1.0  # seconds between redraws of a stage's elapsed time
 _quiet = False
 
 
@@ -48,21 +49,35 @@ def _bar(**options):
 
 @contextmanager
 def steps(desc: str, names: list[str]) -> Iterator[Callable[[str], None]]:
-    """A bar over named stages; call the yielded function with each stage's name as it starts."""
+    """A bar over named stages; call the yielded function with each stage's name as it starts. The
+    elapsed time ticks every second (a stage can take minutes on a busy machine: a clock that stands
+    still looks like a hang)."""
     if not enabled():
         yield lambda name: None
         return
+    import threading
+
     bar = _bar(total=len(names), desc=desc, unit="step", bar_format="{desc}: {n_fmt}/{total_fmt}{postfix} [{elapsed}]")
     started = [False]
+    done = threading.Event()
 
     def step(name: str) -> None:
         if started[0]:
             bar.update(1)
         started[0] = True
         bar.set_postfix_str(name)
+
+    def tick() -> None:
+        while not done.wait(TICK):
+            bar.refresh()
+
+    clock = threading.Thread(target=tick, name="axialkg-progress", daemon=True)
+    clock.start()
     try:
         yield step
     finally:
+        done.set()
+        clock.join()
         bar.close()
 
 
