@@ -28,6 +28,30 @@ def test_a_category_is_named_from_the_schema_without_the_projection():
         kg.category("JAK inhibiter")
 
 
+def test_a_class_added_by_an_update_can_be_named():
+    """The schema's table is read again after an update, as the projection and the search index are."""
+    kg = axialkg.open()
+    with pytest.raises(UsageError, match="no category 'pill organiser'"):
+        kg.category("pill organiser")
+    kg.update("INSERT DATA { axkg:PillOrganiser a owl:Class ; rdfs:label 'pill organiser' ; "
+              "rdfs:subClassOf axkg:Intervention }")
+    assert kg.category("pill organiser") == AXKG + "PillOrganiser"
+
+
+def test_an_update_needs_no_prefix_lines_and_names_an_unknown_prefix(run):
+    kg = axialkg.open()
+    kg.update("INSERT DATA { axkg:pill-box a axkg:PreventiveMeasure ; rdfs:label 'pill box' }")
+    assert kg.sparql("SELECT ?l WHERE { axkg:pill-box rdfs:label ?l }").column("l") == ["pill box"]
+    with pytest.raises(UsageError, match=r"^unknown prefix 'foo:' \(declare it with PREFIX foo: <…>; these need no "
+                                         r"declaration: axkg, biolink, "):
+        kg.update("INSERT DATA { foo:x rdfs:label 'x' }")
+    # the command line's --allow-update goes the same way: one line, exit 2, not the parser's dump
+    code, out, err = run("sparql", "--allow-update", "INSERT DATA { axkg:x rdfs:label 'x' }")
+    assert code == 0 and "update applied" in err
+    code, out, err = run("sparql", "--allow-update", "INSERT DATA { foo:x rdfs:label 'x' }")
+    assert code == 2 and err.startswith("axialkg: error: unknown prefix 'foo:'") and err.count("\n") == 1
+
+
 def test_the_schema_table_names_what_the_projection_names(kg):
     fresh = axialkg.open()
     from_schema = fresh._classes()

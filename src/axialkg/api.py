@@ -247,8 +247,9 @@ class KnowledgeGraph:
         return self.store.query(text, self._bind(params))
 
     def update(self, text: str) -> None:
-        """Run a SPARQL 1.1 Update on the store (the in-memory default forgets it on exit)."""
-        self.store.update(text)
+        """Run a SPARQL 1.1 Update on the store (the in-memory default forgets it on exit); the usual
+        prefixes need no PREFIX lines here either, and an unknown one is named in one line."""
+        self.store.update(with_prefixes(text))
         self._resolver = None
         self._graph = None
         self._search = None
@@ -256,6 +257,7 @@ class KnowledgeGraph:
 
         forget(self.store)
         self._projection = None
+        self._class_table = None
 
     # ---- entities --------------------------------------------------------------------------
     def entity(self, value: str) -> EntityInfo:
