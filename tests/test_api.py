@@ -52,6 +52,25 @@ def test_an_update_needs_no_prefix_lines_and_names_an_unknown_prefix(run):
     assert code == 2 and err.startswith("axialkg: error: unknown prefix 'foo:'") and err.count("\n") == 1
 
 
+def test_a_category_asked_of_an_empty_default_graph_points_to_the_named_graph():
+    from axialkg.api import KnowledgeGraph
+    from axialkg.stores import StoreSpec
+    from axialkg.stores.embedded import OxigraphStore
+
+    graph = "https://w3id.org/axialkg/graph/test"
+    held = OxigraphStore.in_memory(graph=graph)
+    kg = KnowledgeGraph(OxigraphStore(held.store, StoreSpec("memory")))  # the same data, asked without the graph
+    with pytest.raises(UsageError) as exc:
+        kg.category("Drug")
+    message = str(exc.value)
+    assert message.startswith("no category 'Drug': the queried graph holds no entities") and "\n" not in message
+    assert f"pass --graph {graph}" in message
+    assert KnowledgeGraph(held).category("Drug") == AXKG + "Drug"
+    # a graph that holds the schema gives the plain error
+    with pytest.raises(UsageError, match=r"^no category 'Drugg'; did you mean: Drug"):
+        KnowledgeGraph(held).category("Drugg")
+
+
 def test_the_schema_table_names_what_the_projection_names(kg):
     fresh = axialkg.open()
     from_schema = fresh._classes()

@@ -464,7 +464,10 @@ class KnowledgeGraph:
         if not close:
             close = difflib.get_close_matches(raw.casefold(), [s.casefold() for s in shown], n=3, cutoff=0.6)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        raise UsageError(f"no category '{name}'{hint}")
+        error = UsageError(f"no category '{name}'{hint}")
+        if not classes and not self.store.graph:  # no schema where we look: the data may sit in a named graph
+            raise self._where_data_is(error)
+        raise error
 
     def _avoided(self, categories: Iterable[str]) -> list[str]:
         """Categories to step around as class IRIs; the defaults pass as they are (a graph without
