@@ -425,6 +425,14 @@ def test_class_page_from_a_type_tag(server, browser):
     children = browser.find_element(By.ID, "class-children").text.split(", ")
     assert {"KIT inhibitor", "JAK inhibitor", "bisphosphonate"} <= set(children), children
     assert "ruxolitinib" in browser.find_element(By.ID, "class-members").text
+    # a class in a result table links to the same page (it once said "no entity")
+    _open(browser, server.base_url + "/#/")
+    _set_query(browser, "SELECT ?class WHERE { axkg:midostaurin a ?class . FILTER(?class != owl:NamedIndividual) }")
+    assert re.search(r"\d+ rows? in", _run_and_wait(browser))
+    cell = next(a for a in browser.find_elements(By.CSS_SELECTOR, "#yasr a.entity") if a.text == "KIT inhibitor")
+    cell.click()
+    _wait(browser, lambda d: d.find_element(By.ID, "class-label").text == "KIT inhibitor")
+    assert "#/entity/KITInhibitor" in browser.current_url
     # neither entity nor class
     _open(browser, server.base_url + "/#/entity/no-such-thing")
     _wait(browser, lambda d: "no entity" in d.find_element(By.ID, "entity-label").text)

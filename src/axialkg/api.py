@@ -24,7 +24,7 @@ from .vocab import NAMESPACE, curie, local_name
 
 if TYPE_CHECKING:
     from .graph.compact import CompactGraph
-    from .graph.model import Connection, MetapathCount, Path
+    from .graph.model import Connection, Connections, MetapathCounts, Paths
     from .search import Hit, SearchIndex
     from .stores import StoreSpec
 
@@ -159,6 +159,7 @@ class KnowledgeGraph:
         self._search: SearchIndex | None = None
         self._projection: CompactGraph | None = None
         self._frontier: _FrontierEngine | None = None
+        self._class_table: dict[str, dict] | None = None
 
     # ---- resolution ------------------------------------------------------------------------
     @property
@@ -257,8 +258,9 @@ class KnowledgeGraph:
         return self.store.query(text, self._bind(params))
 
     def update(self, text: str) -> None:
-        """Run a SPARQL 1.1 Update on the store (the in-memory default forgets it on exit)."""
-        self.store.update(text)
+        """Run a SPARQL 1.1 Update on the store (the in-memory default forgets it on exit); the usual
+        prefixes need no PREFIX lines here either, and an unknown one is named in one line."""
+        self.store.update(with_prefixes(text))
         self._resolver = None
         self._graph = None
         self._search = None
@@ -266,6 +268,7 @@ class KnowledgeGraph:
 
         forget(self.store)
         self._projection = None
+        self._class_table = None
 
     # ---- entities --------------------------------------------------------------------------
     def entity(self, value: str) -> EntityInfo:
@@ -426,18 +429,18 @@ class KnowledgeGraph:
         return Explorer(self._frontier)
 
     def _classes(self) -> dict[str, dict]:
-        """The class table categories are named from: the projection's, or for a remote store the
-        schema's (no projection is made of a remote graph)."""
+        """The class table categories are named from: the projection's once it is built, else the
+        schema model's, read from the store's schema triples (naming a class needs no projection: that
+        costs seconds on the release, the schema a few milliseconds)."""
         from .graph import Metagraph
 
-        if self.remote:
+        if self._projection is not None:
+            return Metagraph.of(self._projection).classes
+        if self._class_table is None:
             from .schema import SchemaModel
 
-            self._explorer()
-            engine = self._frontier
-            assert engine is not None
-            return Metagraph(SchemaModel(list(engine.schema_triples)), engine.predicates).classes
-        return Metagraph.of(self.projection()).classes
+            self._class_table = Metagraph(SchemaModel.from_results(self.store.query(internal("schema"))), {}).classes
+        return self._class_table
 
     def category(self, name: str) -> str:
         """The class IRI a category names: class local name (``JAKInhibitor``), label (``JAK
@@ -474,7 +477,10 @@ class KnowledgeGraph:
         if not close:
             close = difflib.get_close_matches(raw.casefold(), [s.casefold() for s in shown], n=3, cutoff=0.6)
         hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        raise UsageError(f"no category '{name}'{hint}")
+        error = UsageError(f"no category '{name}'{hint}")
+        if not classes and not self.store.graph:  # no schema where we look: the data may sit in a named graph
+            raise self._where_data_is(error)
+        raise error
 
     def _avoided(self, categories: Iterable[str]) -> list[str]:
         """Categories to step around as class IRIs; the defaults pass as they are (a graph without
@@ -486,7 +492,7 @@ class KnowledgeGraph:
     def paths(self, source: str, target: str, *, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
               via: Iterable[str] = (), avoid: Iterable[str] = (),
               avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES, limit: int = 20,
-              stated_only: bool = False) -> list[Path]:
+              stated_only: bool = False) -> Paths:
         """Simple paths between two entities, shortest first (``limit=0``: all), each hop with its
         predicate, the way it runs and its sources. ``via`` names categories some inner node must
         belong to, ``avoid`` entities and ``avoid_categories`` categories no inner node may be in;
@@ -499,6 +505,7 @@ class KnowledgeGraph:
         'ruxolitinib -[treats]-> myelofibrosis -[causes pattern]-> axial osteosclerosis'
         """
         from .graph import find_paths
+        from .graph.model import Paths
 
         check_hops(max_hops)
         check_limit(limit)
@@ -509,18 +516,18 @@ class KnowledgeGraph:
 
             if s == t:
                 raise UsageError("source and target are the same entity")
-            return frontier.find_paths(self._explorer(), s, t, max_hops=max_hops, directed=directed,
+            return Paths(frontier.find_paths(self._explorer(), s, t, max_hops=max_hops, directed=directed,
                                        via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
                                        avoid_categories=self._avoided(avoid_categories), limit=limit,
-                                       stated_only=stated_only)
-        return find_paths(self.projection(stated_only=stated_only), s, t, max_hops=max_hops, directed=directed,
-                          via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
-                          avoid_categories=self._avoided(avoid_categories), limit=limit)
+                                       stated_only=stated_only))
+        return Paths(find_paths(self.projection(stated_only=stated_only), s, t, max_hops=max_hops, directed=directed,
+                                via=[self.category(c) for c in via], avoid=[self.resolve(x) for x in avoid],
+                                avoid_categories=self._avoided(avoid_categories), limit=limit))
 
     @gc_paused
     def metapaths(self, from_category: str, to_category: str, *, max_hops: int = DEFAULT_MAX_HOPS,
                   directed: bool = False, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
-                  recount_budget: int = 5_000_000) -> list[MetapathCount]:
+                  recount_budget: int = 5_000_000) -> MetapathCounts:
         """The kinds of connection from entities of one category to another, each with its count
         of simple paths, most first (see :func:`axialkg.graph.count_metapaths`).
 
@@ -530,17 +537,19 @@ class KnowledgeGraph:
         ('Drug -treats-> Cause -causes pattern-> RadiologicalPattern', True)
         """
         from .graph import count_metapaths
+        from .graph.model import MetapathCounts
 
         check_hops(max_hops)
         a, b = self.category(from_category), self.category(to_category)
-        return count_metapaths(self.projection(), a, b, max_hops=max_hops, directed=directed,
-                               avoid_categories=self._avoided(avoid_categories), recount_budget=recount_budget)
+        return MetapathCounts(count_metapaths(self.projection(), a, b, max_hops=max_hops, directed=directed,
+                                              avoid_categories=self._avoided(avoid_categories),
+                                              recount_budget=recount_budget))
 
     @gc_paused
     def connect(self, source: str | None = None, target: str | None = None, *, from_category: str | None = None,
                 to_category: str | None = None, max_hops: int = DEFAULT_MAX_HOPS, directed: bool = False,
                 damping: float = DAMPING, avoid_categories: Iterable[str] = DEFAULT_AVOID_CATEGORIES,
-                max_paths: int = 1_000_000, stated_only: bool = False) -> list[Connection]:
+                max_paths: int = 1_000_000, stated_only: bool = False) -> Connections:
         """Connections ranked by DWPC (Hetionet's degree-weighted path count, damping 0.4): one
         entity or one category at each end, e.g. ``connect("ruxolitinib", "myelofibrosis")`` or
         ``connect(from_category="Drug", target="axial osteosclerosis")`` (see
@@ -552,6 +561,7 @@ class KnowledgeGraph:
         [('momelotinib', 2.57), ('ruxolitinib', 2.46), ('fedratinib', 2.18)]
         """
         from .graph import connect
+        from .graph.model import Connections
 
         check_hops(max_hops)
         check_ends(source, from_category, target, to_category)
@@ -560,8 +570,8 @@ class KnowledgeGraph:
                 "from_category": None if from_category is None else self.category(from_category),
                 "target": None if target is None else self.resolve(target),
                 "to_category": None if to_category is None else self.category(to_category)}
-        return connect(self.projection(stated_only=stated_only), **ends, max_hops=max_hops, directed=directed, damping=damping,
-                       avoid_categories=self._avoided(avoid_categories), max_paths=max_paths)
+        return Connections(connect(self.projection(stated_only=stated_only), **ends, max_hops=max_hops, directed=directed,
+                                   damping=damping, avoid_categories=self._avoided(avoid_categories), max_paths=max_paths))
 
     @gc_paused
     def judge(self, connections: list[Connection], *, permutations: int = 1000, seed: int = 0,

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sized, TypeVar
 
 T = TypeVar("T")
+TICK = 1.0  # seconds between redraws of a stage's elapsed time
 _quiet = False
 
 
@@ -40,27 +41,43 @@ def _bar(**options):
 
     from tqdm import tqdm
 
-    width = shutil.get_terminal_size((80, 24)).columns or 80  # a terminal that reports no width still gets a bar
-    return tqdm(file=sys.stderr, leave=False, ncols=min(width, 100), **options)
+    # a terminal that reports no size (0 x 0: some pseudo-terminals, `script`, editors' shells) still
+    # gets a bar: tqdm hides every bar at or below a screen height it reads as 0 rows
+    size = shutil.get_terminal_size((80, 24))
+    return tqdm(file=sys.stderr, leave=False, ncols=min(size.columns or 80, 100), nrows=size.lines or 24, **options)
 
 
 @contextmanager
 def steps(desc: str, names: list[str]) -> Iterator[Callable[[str], None]]:
-    """A bar over named stages; call the yielded function with each stage's name as it starts."""
+    """A bar over named stages; call the yielded function with each stage's name as it starts. The
+    elapsed time ticks every second (a stage can take minutes on a busy machine: a clock that stands
+    still looks like a hang)."""
     if not enabled():
         yield lambda name: None
         return
-    bar = _bar(total=len(names), desc=desc, unit="step", bar_format="{desc}: {n_fmt}/{total_fmt} {postfix} [{elapsed}]")
+    import threading
+
+    bar = _bar(total=len(names), desc=desc, unit="step", bar_format="{desc}: {n_fmt}/{total_fmt}{postfix} [{elapsed}]")
     started = [False]
+    done = threading.Event()
 
     def step(name: str) -> None:
         if started[0]:
             bar.update(1)
         started[0] = True
         bar.set_postfix_str(name)
+
+    def tick() -> None:
+        while not done.wait(TICK):
+            bar.refresh()
+
+    clock = threading.Thread(target=tick, name="axialkg-progress", daemon=True)
+    clock.start()
     try:
         yield step
     finally:
+        done.set()
+        clock.join()
         bar.close()
 
 

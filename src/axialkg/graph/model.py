@@ -137,4 +137,50 @@ class Connection:
                 "paths": [p.to_dict() for p in (self.paths if top_paths is None else self.paths[:top_paths])]}
 
 
-__all__ = ["BACKWARD", "FORWARD", "Connection", "Metaedge", "Metapath", "MetapathCount", "Path", "reverse"]
+def _sources(edges: list[dict]) -> str:
+    """The distinct sources a path's hops cite, in order."""
+    seen: dict[str, None] = {}
+    for e in edges:
+        for source in e.get("sources") or []:
+            seen.setdefault(source, None)
+    return "; ".join(seen)
+
+
+class Paths(list):
+    """Paths best first: a list of :class:`Path` that Jupyter shows as one table (a plain list would
+    show as its repr), one row per path."""
+
+    def _repr_html_(self) -> str:
+        from ..results import html_table
+
+        rows = [[str(i), str(p.hops), str(p), _sources(p.edges)] for i, p in enumerate(self, 1)]
+        return html_table(["#", "hops", "path", "sources"], rows,
+                          caption=f"{len(self)} path{'' if len(self) == 1 else 's'}")
+
+
+class MetapathCounts(list):
+    """Metapath counts, most first, shown in Jupyter as one table."""
+
+    def _repr_html_(self) -> str:
+        from ..results import html_table
+
+        rows = [[str(m.metapath), str(m.metapath.hops), f"{m.count}" + ("" if m.exact else " (at most)"),
+                 "" if m.dwpc is None else f"{m.dwpc:.4g}"] for m in self]
+        return html_table(["metapath", "hops", "paths", "DWPC"], rows,
+                          caption=f"{len(self)} metapath{'' if len(self) == 1 else 's'}")
+
+
+class Connections(list):
+    """Connections ranked by DWPC, shown in Jupyter as one table with each pair's top path (the most DWPC)."""
+
+    def _repr_html_(self) -> str:
+        from ..results import html_table
+
+        rows = [[str(i), c.source["label"], c.target["label"], f"{c.dwpc:.4g}", str(c.path_count),
+                 str(c.paths[0]) if c.paths else ""] for i, c in enumerate(self, 1)]
+        return html_table(["#", "from", "to", "DWPC", "paths", "top path"], rows,
+                          caption=f"{len(self)} connection{'' if len(self) == 1 else 's'}")
+
+
+__all__ = ["BACKWARD", "FORWARD", "Connection", "Connections", "Metaedge", "Metapath", "MetapathCount",
+           "MetapathCounts", "Path", "Paths", "reverse"]
