@@ -16,6 +16,7 @@ import urllib.request
 
 import pytest
 
+import axialkg
 from axialkg.server import ServerConfig, http as server_http, make_server
 from axialkg.server.protocol import redact
 from servers import OxigraphServer
@@ -424,6 +425,11 @@ def test_void_description(server):
     triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
     assert any(t.predicate.value == "http://rdfs.org/ns/void#triples" and int(t.object.value) == count(server)
                for t in triples)
+    said = {(t.predicate.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], t.object.value) for t in triples}
+    assert ("license", "https://creativecommons.org/licenses/by/4.0/") in said  # the release's own description
+    assert ("source", "https://w3id.org/axialkg/source-article") in said and ("version", axialkg.__version__) in said
+    assert {k for k, _ in said} >= {"title", "classes", "entities", "sparqlEndpoint", "dataDump", "uriSpace"}
+    assert sum(k == "triples" for k, _ in said) == 1  # the live count, not also the release's
 
 
 def test_password_is_not_published():

@@ -115,3 +115,19 @@ def test_copy_check_catches_an_eight_word_run_in_a_label(article_ngrams):
         words = _words(label)
         assert any(tuple(words[i:i + NGRAM]) in article_ngrams
                    for i in range(len(words) - NGRAM + 1)) is caught, label
+
+
+def test_the_release_describes_itself_as_a_dataset(kg):
+    """axkg:dataset is a VoID and DCAT dataset whose counts are those of the release itself."""
+    def one(q):
+        return int(kg.sparql(q).rows[0]["n"].value)
+
+    said = {r["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]: r["o"].value
+            for r in kg.sparql("SELECT ?p ?o WHERE { axkg:dataset ?p ?o }")}
+    assert int(said["triples"]) == one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert int(said["classes"]) == one("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a owl:Class }")
+    assert int(said["entities"]) == one("SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a owl:NamedIndividual }")
+    assert int(said["properties"]) == one("SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }")
+    assert said["license"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert kg.sparql("ASK { axkg:dataset a void:Dataset, dcat:Dataset ; dcterms:source axkg:source-article, "
+                     "axkg:hpo-annotations ; dcat:version ?v ; void:dataDump ?d }").boolean

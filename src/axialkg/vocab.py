@@ -34,6 +34,8 @@ PREFIXES: dict[str, str] = {
     "biolink": "https://w3id.org/biolink/vocab/",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
 }
 # IRI prefixes (as bioregistry gives them) of the resources that confirm cross-references; a narrow or
 # related mapping is written as a SKOS mapping to the expanded IRI, so its prefix must be one of these.
@@ -58,8 +60,8 @@ RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 # rdflib Namespace objects for the rooms that build RDF with rdflib; made on first use (PEP 562) so
 # that reading this module does not import rdflib.
 _NAMESPACES = {"AXKG": "axkg", "OBO": "obo", "OBOINOWL": "oboInOwl", "BIOLINK": "biolink", "FOAF": "foaf",
-               "VANN": "vann", "OWL": "owl", "RDF": "rdf", "RDFS": "rdfs", "XSD": "xsd", "SKOS": "skos",
-               "DCTERMS": "dcterms", "PROV": "prov"}
+               "VANN": "vann", "VOID": "void", "DCAT": "dcat", "OWL": "owl", "RDF": "rdf", "RDFS": "rdfs", "XSD": "xsd",
+               "SKOS": "skos", "DCTERMS": "dcterms", "PROV": "prov"}
 _TERMS = {"DEFINITION": ("obo", "IAO_0000115"), "EXACT_SYNONYM": ("oboInOwl", "hasExactSynonym"),
           "RELATED_SYNONYM": ("oboInOwl", "hasRelatedSynonym"), "DBXREF": ("oboInOwl", "hasDbXref")}
 
@@ -138,7 +140,7 @@ def local_name(iri: str) -> str:
 
 __all__ = [
     "AXKG", "BIOLINK", "DBXREF", "DCTERMS", "DEFINITION", "EXACT_SYNONYM", "FOAF", "NAMESPACE", "OBO", "OBOINOWL",
-    "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RDF_LANG_STRING", "RELATED_SYNONYM", "SKOS", "VANN", "XSD",
+    "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "RDF_LANG_STRING", "RELATED_SYNONYM", "SKOS", "VANN", "VOID", "DCAT", "XSD",
     "XSD_DECIMAL", "XSD_NS", "XSD_STRING", "MAPPING_PREFIXES", "converter", "curie", "display_converter", "expand",
     "local_name", "short",
 ]

@@ -64,7 +64,10 @@ class Backend:
         self.kg.close()
 
     def describe(self) -> dict:
-        return {"triples": self.kg.store.triple_count()}
+        from ..queries import internal
+
+        described = self.kg.store.query(internal("dataset-description"))
+        return {"triples": self.kg.store.triple_count(), "dataset": described.to_ntriples()}
 
     def run(self, op: str, *args):
         try:

@@ -128,21 +128,38 @@ def redact(url: str | None) -> str:
 
 
 def void_description(endpoint: str, info: dict) -> str:
-    """A VoID description of the served dataset, in Turtle."""
-    triples = info.get("triples")
-    size = f" ;\n    void:triples {int(triples)}" if triples is not None else ""
-    version = info.get("version")
-    ver = f' ;\n    owl:versionInfo "{version}"' if isinstance(version, str) and version.isprintable() \
-        and '"' not in version and "\\" not in version else ""
-    return f"""@prefix void: <http://rdfs.org/ns/void#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix owl: <http://www.w3.org/2002/07/owl#> .
+    """A VoID description of the served dataset, in Turtle: the release's own (title, licence, version,
+    sources, counts of classes and entities, dumps), with the store's live triple count and this
+    endpoint added; a store that holds no description gets the title and the endpoint alone."""
+    import pyoxigraph as ox
 
-<{endpoint.rsplit("/", 1)[0]}/.well-known/void#dataset> a void:Dataset ;
-    dcterms:title "axialkg: the knowledge graph of axial osteosclerosis" ;
-    void:uriSpace "https://w3id.org/axialkg/" ;
-    void:sparqlEndpoint <{endpoint}>{size}{ver} .
-"""
+    served = ox.NamedNode(endpoint.rsplit("/", 1)[0] + "/.well-known/void#dataset")
+    void = "http://rdfs.org/ns/void#"
+    out = ox.Store()
+    add = out.add
+    add(ox.Quad(served, ox.NamedNode(RDF_TYPE), ox.NamedNode(void + "Dataset")))
+    add(ox.Quad(served, ox.NamedNode(void + "sparqlEndpoint"), ox.NamedNode(endpoint)))
+    described = info.get("dataset") or ""
+    own = [t for t in ox.parse(described.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)] if described else []
+    for t in own:
+        if t.predicate.value != void + "triples":
+            add(ox.Quad(served, t.predicate, t.object))
+    if not own:
+        add(ox.Quad(served, ox.NamedNode("http://purl.org/dc/terms/title"),
+                    ox.Literal("axialkg: the knowledge graph of axial osteosclerosis")))
+        add(ox.Quad(served, ox.NamedNode(void + "uriSpace"), ox.Literal("https://w3id.org/axialkg/")))
+    triples = info.get("triples")
+    if triples is not None:
+        add(ox.Quad(served, ox.NamedNode(void + "triples"),
+                    ox.Literal(str(int(triples)), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+    prefixes = {"void": void, "dcat": "http://www.w3.org/ns/dcat#", "dcterms": "http://purl.org/dc/terms/",
+                "owl": "http://www.w3.org/2002/07/owl#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                "axkg": "https://w3id.org/axialkg/"}
+    written = out.dump(format=ox.RdfFormat.TURTLE, prefixes=prefixes, from_graph=ox.DefaultGraph())
+    return (written or b"").decode("utf-8")
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 def service_description(endpoint: str, triples: int | None) -> str:

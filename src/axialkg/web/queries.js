@@ -17,6 +17,8 @@ export const PREFIXES = {
   biolink: "https://w3id.org/biolink/vocab/",
   foaf: "http://xmlns.com/foaf/0.1/",
   vann: "http://purl.org/vocab/vann/",
+  void: "http://rdfs.org/ns/void#",
+  dcat: "http://www.w3.org/ns/dcat#",
 };
 
 const PROLOGUE = Object.entries(PREFIXES).map(([p, ns]) => `PREFIX ${p}: <${ns}>`).join("\n") + "\n";
