@@ -104,14 +104,19 @@ def evaluate(model, patients, rankers) -> dict:
 
 def collect(patients, rankers, into: dict | None = None) -> dict:
     """{ranker: ([rank of the truth], [its posterior])}, added to ``into`` when given."""
+    from axialkg import progress
+
     out = into if into is not None else {}
+    patients = list(patients)
     for name, ranker in rankers.items():
         ranks, posts = out.setdefault(name, ([], []))
-        for truth, present, absent in patients:
-            order, post = ranker(present, absent)
-            ranks.append(rank_of(order, truth))
-            if post is not None:
-                posts.append(post[truth])
+        with progress.counter(name, unit="patient") as tick:  # a bar on a terminal, silent when piped
+            for done, (truth, present, absent) in enumerate(patients, 1):
+                order, post = ranker(present, absent)
+                ranks.append(rank_of(order, truth))
+                if post is not None:
+                    posts.append(post[truth])
+                tick(done, len(patients))
     return out
 
 
@@ -230,30 +235,34 @@ def workup(model, patients, fixed: list[str], world: dict, rng: random.Random, r
     prior = priors(model, "article")
     usable = [t for t in fixed if model.tests[t].shows or model.tests[t].indicates]
     runs: dict[str, list[tuple[int, bool, bool]]] = {"information gain": [], "fixed (article order)": []}
-    for truth, present, _ in patients:
-        start = present[:1]
-        for _ in range(repeats):
-            draw = {t: rng.random() < world[t, truth] for t in usable}
-            for name in runs:
-                post = posterior(model, start, [], prior)
-                skip = set(done_tests(model, start))
-                left = [t for t in usable if t not in skip]
-                n = 0
-                while post[truth] < 0.9 and left:
-                    ranked = next_tests(model, post, set(model.tests) - set(left), len(left))
-                    if not ranked or ranked[0][1] < MIN_GAIN:
-                        break   # nothing left to learn, for either order
-                    if name == "information gain":
-                        t = ranked[0][0]
-                    else:
-                        t = left[0]
-                    left.remove(t)
-                    n += 1
-                    rate = {c: positive_rate(model, t, c) for c in post}
-                    w = {c: post[c] * (rate[c] if draw[t] else 1 - rate[c]) for c in post}
-                    total = sum(w.values())
-                    post = {c: v / total for c, v in w.items()}
-                runs[name].append((n, post[truth] >= 0.9, max(post, key=lambda c: (post[c], c)) == truth))
+    from axialkg import progress
+
+    with progress.counter("workup", unit="patient") as tick:
+        for done, (truth, present, _) in enumerate(patients, 1):
+            start = present[:1]
+            for _ in range(repeats):
+                draw = {t: rng.random() < world[t, truth] for t in usable}
+                for name in runs:
+                    post = posterior(model, start, [], prior)
+                    skip = set(done_tests(model, start))
+                    left = [t for t in usable if t not in skip]
+                    n = 0
+                    while post[truth] < 0.9 and left:
+                        ranked = next_tests(model, post, set(model.tests) - set(left), len(left))
+                        if not ranked or ranked[0][1] < MIN_GAIN:
+                            break   # nothing left to learn, for either order
+                        if name == "information gain":
+                            t = ranked[0][0]
+                        else:
+                            t = left[0]
+                        left.remove(t)
+                        n += 1
+                        rate = {c: positive_rate(model, t, c) for c in post}
+                        w = {c: post[c] * (rate[c] if draw[t] else 1 - rate[c]) for c in post}
+                        total = sum(w.values())
+                        post = {c: v / total for c, v in w.items()}
+                    runs[name].append((n, post[truth] >= 0.9, max(post, key=lambda c: (post[c], c)) == truth))
+            tick(done, len(patients))
     out = {}
     both = [i for i in range(len(runs["information gain"])) if all(r[i][1] for r in runs.values())]
     for name, rows in runs.items():
