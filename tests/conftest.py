@@ -48,6 +48,20 @@ def run(capsys):
     return invoke
 
 
+@pytest.fixture(scope="module")
+def endpoint():
+    """``axialkg serve`` on the packaged release, on a free loopback port: its /sparql URL."""
+    import threading
+
+    from axialkg.server import ServerConfig, make_server
+
+    srv = make_server(ServerConfig(port=0, quiet=True, workers=1, timeout=30))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield srv.base_url + "/sparql"
+    srv.shutdown()
+    srv.server_close()
+
+
 @pytest.fixture(scope="session")
 def release_graph():
     """The packaged release (Turtle) as an rdflib Graph; tests must not modify it."""

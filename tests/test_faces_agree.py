@@ -7,28 +7,17 @@ the endpoint; TSV numbers were short forms in one and typed literals in the othe
 from __future__ import annotations
 
 import json
-import threading
 import urllib.parse
 import urllib.request
 
 import pytest
 
-from axialkg.server import ServerConfig, make_server
 
 ASK = "ASK { <https://w3id.org/axialkg/ruxolitinib> ?p ?o }"
 SELECT = ("SELECT ?d ?label ?n WHERE { VALUES ?d { <https://w3id.org/axialkg/ruxolitinib> } "
           "?d <http://www.w3.org/2000/01/rdf-schema#label> ?label . BIND(3 AS ?n) BIND(2.50 AS ?x) }")
 MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
          "csv": "text/csv", "tsv": "text/tab-separated-values"}
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    srv = make_server(ServerConfig(port=0, quiet=True, workers=1, timeout=30))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv.base_url + "/sparql"
-    srv.shutdown()
-    srv.server_close()
 
 
 def fetch(endpoint: str, query: str, fmt: str) -> bytes:

@@ -101,19 +101,6 @@ def test_owlready2_reads_annotations_and_annotated_claims(owl_world):
 
 # ---- SPARQLWrapper against `axialkg serve` ----------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def endpoint():
-    import threading
-
-    from axialkg.server import ServerConfig, make_server
-
-    srv = make_server(ServerConfig(port=0, quiet=True, workers=1, timeout=30))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv.base_url + "/sparql"
-    srv.shutdown()
-    srv.server_close()
-
-
 def _wrapper(endpoint, query, fmt=None):
     SPARQLWrapper = pytest.importorskip("SPARQLWrapper").SPARQLWrapper
     sw = SPARQLWrapper(endpoint)
