@@ -165,7 +165,8 @@ def open_store(spec: "str | StoreSpec | None" = None, **options) -> Store:
 
 def values_clause(bindings: Mapping[str, str | list[str]]) -> str:
     """``VALUES (?a ?b) { (<iri> <iri>) }`` from checked variable names and IRIs only; one variable
-    bound to a list of IRIs gives one row per IRI (``VALUES ?a { <x> <y> }``)."""
+    bound to a list of IRIs gives one row per IRI (``VALUES ?a { <x> <y> }``), several bound to lists
+    of one length give one row per position (``VALUES (?a ?b) { (<x> <y>) (<z> <w>) }``)."""
     names, rows = [], []
     for name, value in bindings.items():
         for iri in (value if isinstance(value, list) else [value]):
@@ -174,9 +175,12 @@ def values_clause(bindings: Mapping[str, str | list[str]]) -> str:
         names.append("?" + name)
         rows.append(value)
     if any(isinstance(v, list) for v in rows):
-        if len(names) != 1:
-            raise UsageError("a list of values binds one variable only")
-        return f" VALUES {names[0]} {{ {' '.join(f'<{iri}>' for iri in rows[0])} }} "
+        if len(names) == 1:
+            return f" VALUES {names[0]} {{ {' '.join(f'<{iri}>' for iri in rows[0])} }} "
+        if not all(isinstance(v, list) and len(v) == len(rows[0]) for v in rows):
+            raise UsageError("lists of values bind several variables only when every one is a list of one length")
+        tuples = " ".join("(" + " ".join(f"<{iri}>" for iri in row) + ")" for row in zip(*rows))
+        return f" VALUES ({' '.join(names)}) {{ {tuples} }} "
     return f" VALUES ({' '.join(names)}) {{ ({' '.join(f'<{iri}>' for iri in rows)}) }} "
 
 
