@@ -296,3 +296,33 @@ def test_a_plain_query_line_answers_as_before(run, capsys):
         run("query", "drugs-for-cause", "--format", "yaml")
     err = capsys.readouterr().err
     assert exited.value.code == 2 and "invalid choice: 'yaml'" in err and err.count("\n") == 1
+
+
+def test_the_resolver_is_kept_beside_the_cached_release(tmp_path, monkeypatch):
+    """A start reads the resolver's tables back rather than the label index: the same entities,
+    the same errors; a store that took an update resolves its own names again."""
+    import axialkg
+    from axialkg.errors import UsageError
+    from axialkg.names import Resolver
+    from axialkg.queries import internal
+    from axialkg.stores import cached
+
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = axialkg.open()
+    rows = fresh.store.query(internal("label-index"))
+    built = Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in rows)
+    assert fresh.resolver.state() == built.state()
+    runs = []
+    monkeypatch.setattr(cached.OxigraphStore, "query", lambda self, *a, **k: runs.append(a) or [])
+    kept = axialkg.open().resolver
+    assert runs == [] and kept.state() == built.state()  # read back, not asked
+    for name in ("Jakafi", "marble bone disease", "axkg:ruxolitinib", "ruxolitinib"):
+        assert kept.resolve(name) == built.resolve(name)
+    with pytest.raises(UsageError, match="did you mean: myelofibrosis"):
+        kept.resolve("myelofibrosi")
+    monkeypatch.undo()
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(tmp_path / "cache"))
+    changed = axialkg.open()
+    changed.update('INSERT DATA { axkg:zz a owl:NamedIndividual ; rdfs:label "zz" }')
+    assert changed.resolve("zz") == "https://w3id.org/axialkg/zz"
+    assert axialkg.open().store.remember("resolver-test", lambda: 1) == 1

@@ -165,8 +165,13 @@ class KnowledgeGraph:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            rows = self.store.query(internal("label-index"))
-            self._resolver = Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in rows)
+            text = internal("label-index")
+
+            def build() -> Resolver:
+                return Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in self.store.query(text))
+            remember = getattr(self.store, "remember", None)  # the cached release keeps its tables
+            self._resolver = build() if remember is None else \
+                Resolver.of_state(remember("resolver-state-1\n" + text, lambda: build().state()))
         return self._resolver
 
     def resolve(self, value: str) -> str:
