@@ -8,7 +8,7 @@ what users type and hand IRIs down to :mod:`axialkg.graph`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 import pathlib
 from typing import TYPE_CHECKING, Iterable
 
@@ -670,7 +670,7 @@ def open(store: "str | StoreSpec | None" = None, *, graph: str | None = None, up
     spec = StoreSpec.parse(store, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
                            timeout=timeout)
     if reload:
-        spec = replace(spec, reload=True)
+        spec = spec.replace(reload=True)
     engine = open_store(spec)
     if not (reasoned or spec.reasoned):
         return KnowledgeGraph(engine)

@@ -21,7 +21,6 @@ the same query gives equal rows on each. Engines know nothing about drugs or cau
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping, Protocol, runtime_checkable
 
@@ -33,19 +32,71 @@ _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
-@dataclass(frozen=True)
-class StoreSpec:
-    """A parsed ``--store`` value with the options that go with it (picklable)."""
+_FIELDS = ("engine", "location", "graph", "update_url", "graph_store_url", "timeout", "reasoned", "read_only", "reload")
 
+
+class StoreSpec:
+    """A parsed ``--store`` value with the options that go with it (immutable, picklable).
+
+    A plain class rather than a frozen dataclass: ``dataclasses`` costs every start ~10 ms.
+
+    >>> StoreSpec.parse("rdflib").replace(graph="http://ex.org/g")
+    StoreSpec(engine='rdflib', location=None, graph='http://ex.org/g', update_url=None, graph_store_url=None, \
+timeout=None, reasoned=False, read_only=False, reload=False)
+    """
+
+    __slots__ = _FIELDS
     engine: str                        # a key of the registry: memory, oxigraph, rdflib, sparql
-    location: str | None = None        # the directory or the endpoint URL
-    graph: str | None = None           # the named graph holding the data (None: the default graph)
-    update_url: str | None = None
-    graph_store_url: str | None = None
-    timeout: float | None = None
-    reasoned: bool = False             # answer over the OWL 2 RL closure (see axialkg.reasoned)
-    read_only: bool = False            # open without writing (an on-disk store shared by several processes)
-    reload: bool = False               # an on-disk store: replace what it holds with the release
+    location: str | None               # the directory or the endpoint URL
+    graph: str | None                  # the named graph holding the data (None: the default graph)
+    update_url: str | None
+    graph_store_url: str | None
+    timeout: float | None
+    reasoned: bool                     # answer over the OWL 2 RL closure (see axialkg.reasoned)
+    read_only: bool                    # open without writing (an on-disk store shared by several processes)
+    reload: bool                       # an on-disk store: replace what it holds with the release
+
+    def __init__(self, engine: str, location: str | None = None, graph: str | None = None,
+                 update_url: str | None = None, graph_store_url: str | None = None, timeout: float | None = None,
+                 reasoned: bool = False, read_only: bool = False, reload: bool = False):
+        for name, value in zip(_FIELDS, (engine, location, graph, update_url, graph_store_url, timeout, reasoned,
+                                         read_only, reload)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value) -> None:
+        raise AttributeError(f"cannot assign to field '{name}': a StoreSpec is immutable (use replace())")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field '{name}': a StoreSpec is immutable")
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in _FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, StoreSpec)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"StoreSpec({', '.join(f'{n}={v!r}' for n, v in zip(_FIELDS, self._values()))})"
+
+    def __reduce__(self):
+        return StoreSpec, self._values()
+
+    def replace(self, **changes) -> "StoreSpec":
+        """A copy with some fields changed (as :func:`dataclasses.replace` does)."""
+        unknown = set(changes) - set(_FIELDS)
+        if unknown:
+            raise TypeError(f"StoreSpec has no field {sorted(unknown)[0]!r}")
+        return StoreSpec(**{**self.as_dict(), **changes})
+
+    def as_dict(self) -> dict:
+        """The fields by name (``StoreSpec(**spec.as_dict()) == spec``; the server's workers get it as JSON)."""
+        return dict(zip(_FIELDS, self._values()))
 
     @classmethod
     def parse(cls, text: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,
@@ -71,7 +122,7 @@ class StoreSpec:
                          "(or nothing for the packaged release in memory)")
 
     def with_graph(self, graph: str | None) -> "StoreSpec":
-        return replace(self, graph=graph)
+        return self.replace(graph=graph)
 
     def __str__(self) -> str:
         """The spec as a user writes it ("" for the packaged release in memory)."""
