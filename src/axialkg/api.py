@@ -8,7 +8,6 @@ what users type and hand IRIs down to :mod:`axialkg.graph`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import pathlib
 from typing import TYPE_CHECKING, Iterable
 
@@ -94,32 +93,52 @@ class _FrontierEngine:
         return list(_plain(self._ask("graph-axioms", "subject", subjects)))
 
 
-@dataclass
-class Claim:
+class _Record:
+    """Equality and repr by the fields in ``__slots__``, as a dataclass gives them (plain classes:
+    ``dataclasses`` costs every start of the command line ~10 ms)."""
+
+    __slots__: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+
+class Claim(_Record):
     """One sourced assertion about an entity; ``direction`` is "out" (entity is the subject) or "in"."""
 
-    direction: str
-    predicate: str
-    predicate_label: str
-    other: str
-    other_label: str
-    sources: list[str]
-    further_sources: int
-    section: str | None = None
+    __slots__ = ("direction", "predicate", "predicate_label", "other", "other_label", "sources", "further_sources",
+                 "section")
+
+    def __init__(self, direction: str, predicate: str, predicate_label: str, other: str, other_label: str,
+                 sources: list[str], further_sources: int, section: str | None = None):
+        self.direction, self.predicate, self.predicate_label = direction, predicate, predicate_label
+        self.other, self.other_label, self.sources = other, other_label, sources
+        self.further_sources, self.section = further_sources, section
 
 
-@dataclass
-class EntityInfo:
-    iri: str
-    label: str
-    definition: str | None = None
-    synonyms: list[str] = field(default_factory=list)
-    brand_names: list[str] = field(default_factory=list)
-    xrefs: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)  # labels of the most specific classes
-    type_iris: list[str] = field(default_factory=list)
-    comment: str | None = None
-    claims: list[Claim] = field(default_factory=list)
+class EntityInfo(_Record):
+    """An entity's page: names, definition, types (``types``: labels of the most specific classes),
+    cross-references and its sourced claims."""
+
+    __slots__ = ("iri", "label", "definition", "synonyms", "brand_names", "xrefs", "types", "type_iris", "comment",
+                 "claims")
+
+    def __init__(self, iri: str, label: str, definition: str | None = None, synonyms: list[str] | None = None,
+                 brand_names: list[str] | None = None, xrefs: list[str] | None = None, types: list[str] | None = None,
+                 type_iris: list[str] | None = None, comment: str | None = None, claims: list[Claim] | None = None):
+        self.iri, self.label, self.definition, self.comment = iri, label, definition, comment
+        self.synonyms: list[str] = [] if synonyms is None else synonyms
+        self.brand_names: list[str] = [] if brand_names is None else brand_names
+        self.xrefs: list[str] = [] if xrefs is None else xrefs
+        self.types: list[str] = [] if types is None else types
+        self.type_iris: list[str] = [] if type_iris is None else type_iris
+        self.claims: list[Claim] = [] if claims is None else claims
 
     @property
     def curie(self) -> str:
