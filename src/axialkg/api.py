@@ -9,7 +9,6 @@ what users type and hand IRIs down to :mod:`axialkg.graph`.
 from __future__ import annotations
 
 import pathlib
-from typing import TYPE_CHECKING, Iterable
 
 from .errors import AxialKGError, UsageError
 from .graph.collector import gc_paused
@@ -17,11 +16,15 @@ from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, 
                            check_hops, check_limit, check_lists)
 from .names import Resolver
 from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, internal, sort_lists
+from .records import Record
 from .results import Results
 from .sparql import analyse, with_prefixes
 from .vocab import NAMESPACE, curie, local_name
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at every start (mypy reads the name)
 if TYPE_CHECKING:
+    from typing import Iterable
+
     from .graph.compact import CompactGraph
     from .graph.model import Connection, Connections, MetapathCounts, Paths
     from .search import Hit, SearchIndex
@@ -93,27 +96,11 @@ class _FrontierEngine:
         return list(_plain(self._ask("graph-axioms", "subject", subjects)))
 
 
-class _Record:
-    """Equality and repr by the fields in ``__slots__``, as a dataclass gives them (plain classes:
-    ``dataclasses`` costs every start of the command line ~10 ms)."""
-
-    __slots__: tuple[str, ...] = ()
-    __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return all(getattr(self, n) == getattr(other, n) for n in self.__slots__)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
-
-
-class Claim(_Record):
+class Claim(Record):
     """One sourced assertion about an entity; ``direction`` is "out" (entity is the subject) or "in"."""
 
-    __slots__ = ("direction", "predicate", "predicate_label", "other", "other_label", "sources", "further_sources",
-                 "section")
+    __slots__ = _fields = ("direction", "predicate", "predicate_label", "other", "other_label", "sources",
+                           "further_sources", "section")
 
     def __init__(self, direction: str, predicate: str, predicate_label: str, other: str, other_label: str,
                  sources: list[str], further_sources: int, section: str | None = None):
@@ -122,12 +109,12 @@ class Claim(_Record):
         self.further_sources, self.section = further_sources, section
 
 
-class EntityInfo(_Record):
+class EntityInfo(Record):
     """An entity's page: names, definition, types (``types``: labels of the most specific classes),
     cross-references and its sourced claims."""
 
-    __slots__ = ("iri", "label", "definition", "synonyms", "brand_names", "xrefs", "types", "type_iris", "comment",
-                 "claims")
+    __slots__ = _fields = ("iri", "label", "definition", "synonyms", "brand_names", "xrefs", "types", "type_iris",
+                           "comment", "claims")
 
     def __init__(self, iri: str, label: str, definition: str | None = None, synonyms: list[str] | None = None,
                  brand_names: list[str] | None = None, xrefs: list[str] | None = None, types: list[str] | None = None,

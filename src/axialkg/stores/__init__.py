@@ -21,12 +21,17 @@ the same query gives equal rows on each. Engines know nothing about drugs or cau
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from ..errors import UsageError
+from ..records import Frozen, set_fields
 from ..results import Results
 from ..sparql import with_values
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at every start (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Callable, Mapping, Protocol
+else:  # the protocol is for type checkers and readers; at run time a plain class (typing costs a start ~3 ms)
+    Protocol = object
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
@@ -35,17 +40,15 @@ _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 _FIELDS = ("engine", "location", "graph", "update_url", "graph_store_url", "timeout", "reasoned", "read_only", "reload")
 
 
-class StoreSpec:
+class StoreSpec(Frozen):
     """A parsed ``--store`` value with the options that go with it (immutable, picklable).
-
-    A plain class rather than a frozen dataclass: ``dataclasses`` costs every start ~10 ms.
 
     >>> StoreSpec.parse("rdflib").replace(graph="http://ex.org/g")
     StoreSpec(engine='rdflib', location=None, graph='http://ex.org/g', update_url=None, graph_store_url=None, \
 timeout=None, reasoned=False, read_only=False, reload=False)
     """
 
-    __slots__ = _FIELDS
+    __slots__ = _fields = _FIELDS
     engine: str                        # a key of the registry: memory, oxigraph, rdflib, sparql
     location: str | None               # the directory or the endpoint URL
     graph: str | None                  # the named graph holding the data (None: the default graph)
@@ -59,33 +62,8 @@ timeout=None, reasoned=False, read_only=False, reload=False)
     def __init__(self, engine: str, location: str | None = None, graph: str | None = None,
                  update_url: str | None = None, graph_store_url: str | None = None, timeout: float | None = None,
                  reasoned: bool = False, read_only: bool = False, reload: bool = False):
-        for name, value in zip(_FIELDS, (engine, location, graph, update_url, graph_store_url, timeout, reasoned,
-                                         read_only, reload)):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError(f"cannot assign to field '{name}': a StoreSpec is immutable (use replace())")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field '{name}': a StoreSpec is immutable")
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in _FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, StoreSpec)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        return f"StoreSpec({', '.join(f'{n}={v!r}' for n, v in zip(_FIELDS, self._values()))})"
-
-    def __reduce__(self):
-        return StoreSpec, self._values()
+        set_fields(self, engine=engine, location=location, graph=graph, update_url=update_url,
+                   graph_store_url=graph_store_url, timeout=timeout, reasoned=reasoned, read_only=read_only, reload=reload)
 
     def replace(self, **changes) -> "StoreSpec":
         """A copy with some fields changed (as :func:`dataclasses.replace` does)."""
@@ -135,7 +113,6 @@ timeout=None, reasoned=False, read_only=False, reload=False)
         return (str(self) or "memory") + (" (reasoned)" if self.reasoned else "")
 
 
-@runtime_checkable
 class Store(Protocol):
     """What the query layer needs from an engine."""
 
@@ -184,6 +161,8 @@ def _memory(spec: StoreSpec) -> Store:
         cached = open_release(release_path("ttl"))
         if cached is not None:
             return cached
+    from pathlib import Path
+
     return OxigraphStore.in_memory(graph=spec.graph, source=Path(spec.location) if spec.location else None)
 
 
