@@ -21,6 +21,7 @@ import functools
 import re
 
 from .errors import UsageError
+from .records import Frozen, set_field, set_fields
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_VERBS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
@@ -77,50 +78,16 @@ def _lexer(ascii_only: bool) -> tuple[re.Pattern, dict[str, str], re.Pattern]:
     return scanner, kinds, re.compile(f"(?:{g['PN_PREFIX']})?:")
 
 
-class _Frozen:
-    """Immutable, with equality, hash and repr by the fields in ``__slots__``, as a frozen dataclass
-    gives them (plain classes: ``dataclasses`` costs every start of the command line ~10 ms)."""
-
-    __slots__: tuple[str, ...] = ()
-
-    def __setattr__(self, name: str, value) -> None:
-        raise AttributeError(f"cannot assign to field '{name}'")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"cannot delete field '{name}'")
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, n) for n in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        assert isinstance(other, _Frozen)
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({', '.join(f'{n}={v!r}' for n, v in zip(self.__slots__, self._values()))})"
-
-    def __reduce__(self):
-        return type(self), self._values()
-
-
-_set = object.__setattr__
-
-
-class Token(_Frozen):
-    __slots__ = ("kind", "text", "start")
+class Token(Frozen):
+    __slots__ = _fields = ("kind", "text", "start")
     kind: str    # WS COMMENT STRING IRI VAR BNODE PNAME LANGTAG NUMBER WORD PUNCT ERROR
     text: str
     start: int
 
     def __init__(self, kind: str, text: str, start: int):
-        _set(self, "kind", kind)
-        _set(self, "text", text)
-        _set(self, "start", start)
+        set_field(self, "kind", kind)
+        set_field(self, "text", text)
+        set_field(self, "start", start)
 
     @property
     def word(self) -> str:
@@ -143,11 +110,11 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-class Analysis(_Frozen):
+class Analysis(Frozen):
     """What a SPARQL text is and uses. ``kind`` is "query" or "update" ("query" also when the text
     is malformed: the engine's query parser then says why, and a query path never runs updates)."""
 
-    __slots__ = ("kind", "form", "prologue_end", "prefixes_declared", "prefixes_used", "variables", "services",
+    __slots__ = _fields = ("kind", "form", "prologue_end", "prefixes_declared", "prefixes_used", "variables", "services",
                  "where_open", "keywords")
     kind: str
     form: str | None                       # SELECT, CONSTRUCT, DESCRIBE or ASK for a query
@@ -162,10 +129,9 @@ class Analysis(_Frozen):
     def __init__(self, kind: str, form: str | None, prologue_end: int, prefixes_declared: dict | None = None,
                  prefixes_used: frozenset = frozenset(), variables: frozenset = frozenset(), services: tuple = (),
                  where_open: int | None = None, keywords: frozenset = frozenset()):
-        for name, value in zip(self.__slots__, (kind, form, prologue_end, {} if prefixes_declared is None else
-                                                prefixes_declared, prefixes_used, variables, services, where_open,
-                                                keywords)):
-            _set(self, name, value)
+        set_fields(self, kind=kind, form=form, prologue_end=prologue_end,
+                   prefixes_declared={} if prefixes_declared is None else prefixes_declared, prefixes_used=prefixes_used,
+                   variables=variables, services=services, where_open=where_open, keywords=keywords)
 
     @property
     def is_update(self) -> bool:
