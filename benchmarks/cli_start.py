@@ -41,10 +41,10 @@ sys.stdout.buffer.write(store.query(text).serialize(format=ox.QueryResultsFormat
 '''
 
 
-def run_once(cmd: list[str]) -> tuple[float, float]:
+def run_once(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     """(wall s, cpu s) of one run of ``cmd``, its output thrown away."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if status:
@@ -69,6 +69,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=30)
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     ap.add_argument("--name", default="cli-start", help="stem of the result files")
+    ap.add_argument("--before", type=Path, help="the src/ of another checkout (e.g. main's): its CLI runs in the "
+                                                 "same rounds, as 'before'")
     args = ap.parse_args(argv)
     from axialkg.resources import queries_dir, release_path
     from axialkg.stores import open_store
@@ -86,13 +88,17 @@ def main(argv=None) -> int:
     exe = str(Path(sys.executable).with_name("axialkg"))
     commands = {"ours": [exe, *ARGS], "import_pyoxigraph": [sys.executable, "-c", "import pyoxigraph"],
                 "floor": [sys.executable, f.name, str(directory), str(queries_dir() / "drugs-for-cause.rq")]}
+    envs: dict[str, dict | None] = {k: None for k in commands}
+    if args.before:
+        commands["before"] = commands["ours"]
+        envs["before"] = {**os.environ, "PYTHONPATH": str(args.before.resolve())}
     load_start = os.getloadavg()
-    for cmd in commands.values():  # warm the page cache and the .pyc files
-        run_once(cmd)
+    for key, cmd in commands.items():  # warm the page cache and the .pyc files
+        run_once(cmd, envs[key])
     runs: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
     for _ in range(args.rounds):
         for key, cmd in commands.items():
-            runs[key].append(run_once(cmd))
+            runs[key].append(run_once(cmd, envs[key]))
     load_end = os.getloadavg()
     os.unlink(f.name)
 
@@ -113,6 +119,8 @@ def main(argv=None) -> int:
            "ratio_cpu": round(ratio("ours", "import_pyoxigraph", 1), 2),
            "floor_ratio_wall": round(ratio("floor", "import_pyoxigraph", 0), 2),
            "floor_ratio_cpu": round(ratio("floor", "import_pyoxigraph", 1), 2),
+           **({"before_ratio_wall": round(ratio("before", "import_pyoxigraph", 0), 2),
+               "before_ratio_cpu": round(ratio("before", "import_pyoxigraph", 1), 2)} if args.before else {}),
            "imports_beyond_peer_ms": round(sum(extra.values()) / 1000, 1),
            "imports_beyond_peer": {k: round(v / 1000, 2) for k, v in top}}
     args.out.mkdir(parents=True, exist_ok=True)
@@ -123,6 +131,8 @@ def main(argv=None) -> int:
              "|---|---:|---:|---:|",
              f"| `axialkg {' '.join(ARGS)}` | {doc['ours_wall_ms']} | {doc['ours_cpu_ms']} | "
              f"{doc['ratio_wall']}× / {doc['ratio_cpu']}× |",
+             *([f"| the same, before (`{args.before}`) | {doc['before_wall_ms']} | {doc['before_cpu_ms']} | "
+                f"{doc['before_ratio_wall']}× / {doc['before_ratio_cpu']}× |"] if args.before else []),
              f"| bare pyoxigraph, the same work (the floor) | {doc['floor_wall_ms']} | {doc['floor_cpu_ms']} | "
              f"{doc['floor_ratio_wall']}× / {doc['floor_ratio_cpu']}× |",
              f"| `python -c \"import pyoxigraph\"` | {doc['import_pyoxigraph_wall_ms']} | "
