@@ -52,7 +52,8 @@ class Parameter(Frozen):
 
 
 class NamedQuery(Record):
-    __slots__ = _fields = ("name", "title", "description", "parameters", "sparql", "lists", "path")
+    # no __slots__: instances keep a __dict__ (cached properties, as on the dataclass it was)
+    _fields = ("name", "title", "description", "parameters", "sparql", "lists", "path")
 
     def __init__(self, name: str, title: str, description: str, parameters: list[Parameter], sparql: str,
                  lists: list[str] | None = None, path: Path | None = None):
