@@ -18,7 +18,7 @@ PACKAGE = SRC / "axialkg"
 
 # (floor, top-level modules or packages of axialkg on it); a module may import its own floor and those below
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
-    ("foundation", ("_version", "errors", "vocab", "files", "progress", "resources")),
+    ("foundation", ("_version", "errors", "vocab", "files", "progress", "resources", "records")),
     ("shared knowledge", ("rdfio", "sparql", "schema", "results", "queries")),
     ("curation", ("curation",)),
     ("build", ("build", "hpo")),

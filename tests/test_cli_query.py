@@ -257,3 +257,72 @@ def test_answers_asked_at_every_start_are_kept_beside_the_cached_release(tmp_pat
     changed.write_bytes(changed.read_bytes() + b"\n<http://example.org/s> <http://example.org/p> <http://example.org/o> .\n")
     assert open_store(None).query(text).row_set() == engine_rows and hashed == [changed, changed]
     assert open_store(None).triple_count() == first.triple_count() + 1
+
+
+@pytest.mark.parametrize("argv", [
+    ["query"], ["query", "drugs-for-cause"], ["query", "--wide", "drugs-for-cause"],
+    ["query", "--param", "cause=myelofibrosis", "drugs-for-cause", "--format", "csv"],
+    ["query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--param", "x=y", "--format", "json",
+     "--format", "xml", "--wide"],
+    ["query", "drugs-for-cause", "--param", ""], ["query", "", "--param", "é=ü"],
+])
+def test_plain_query_lines_are_read_as_argparse_reads_them(argv):
+    """The command line reads the plainest ``query`` calls without argparse: the same namespace."""
+    from axialkg.cli import make_parser
+    from axialkg.cli.query import plain_args
+
+    parsed = vars(make_parser(argv).parse_args(argv))
+    assert plain_args(argv[1:]) == {k: v for k, v in parsed.items() if k not in ("debug", "quiet_all", "command")}
+
+
+@pytest.mark.parametrize("argv", [
+    ["query", "x", "--form", "json"], ["query", "x", "--param", "-1"], ["query", "x", "y"], ["query", "--list"],
+    ["query", "x", "--format", "bad"], ["query", "x", "--param"], ["query", "--param=a=b", "x"], ["query", "--help"],
+    ["query", "x", "--store", "rdflib"], ["query", "x", "--"],
+])
+def test_other_query_lines_are_left_to_argparse(argv):
+    from axialkg.cli.query import plain_args
+
+    assert plain_args(argv[1:]) is None
+
+
+def test_a_plain_query_line_answers_as_before(run, capsys):
+    code, out, err = run("query", "drugs-for-cause", "--param", "cause=myelofibrosis", "--format", "json")
+    assert code == 0 and err == "" and "ruxolitinib" in {b["interventionLabel"]["value"]
+                                                           for b in json.loads(out)["results"]["bindings"]}
+    code, out, err = run("query", "drugs-for-cause", "--param", "cause=no such cause")
+    assert code == 2 and out == "" and err.startswith("axialkg: error: no entity 'no such cause'") and err.count("\n") == 1
+    with pytest.raises(SystemExit) as exited:  # left to argparse: its one-line error
+        run("query", "drugs-for-cause", "--format", "yaml")
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and "invalid choice: 'yaml'" in err and err.count("\n") == 1
+
+
+def test_the_resolver_is_kept_beside_the_cached_release(tmp_path, monkeypatch):
+    """A start reads the resolver's tables back rather than the label index: the same entities,
+    the same errors; a store that took an update resolves its own names again."""
+    import axialkg
+    from axialkg.errors import UsageError
+    from axialkg.names import Resolver
+    from axialkg.queries import internal
+    from axialkg.stores import cached
+
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(tmp_path / "cache"))
+    fresh = axialkg.open()
+    rows = fresh.store.query(internal("label-index"))
+    built = Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in rows)
+    assert fresh.resolver.state() == built.state()
+    runs = []
+    monkeypatch.setattr(cached.OxigraphStore, "query", lambda self, *a, **k: runs.append(a) or [])
+    kept = axialkg.open().resolver
+    assert runs == [] and kept.state() == built.state()  # read back, not asked
+    for name in ("Jakafi", "marble bone disease", "axkg:ruxolitinib", "ruxolitinib"):
+        assert kept.resolve(name) == built.resolve(name)
+    with pytest.raises(UsageError, match="did you mean: myelofibrosis"):
+        kept.resolve("myelofibrosi")
+    monkeypatch.undo()
+    monkeypatch.setenv("AXIALKG_CACHE_DIR", str(tmp_path / "cache"))
+    changed = axialkg.open()
+    changed.update('INSERT DATA { axkg:zz a owl:NamedIndividual ; rdfs:label "zz" }')
+    assert changed.resolve("zz") == "https://w3id.org/axialkg/zz"
+    assert axialkg.open().store.remember("resolver-test", lambda: 1) == 1

@@ -8,9 +8,7 @@ what users type and hand IRIs down to :mod:`axialkg.graph`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 import pathlib
-from typing import TYPE_CHECKING, Iterable
 
 from .errors import AxialKGError, UsageError
 from .graph.collector import gc_paused
@@ -18,11 +16,15 @@ from .graph.params import (DAMPING, DEFAULT_AVOID_CATEGORIES, DEFAULT_MAX_HOPS, 
                            check_hops, check_limit, check_lists)
 from .names import Resolver
 from .queries import LIST_SEPARATOR, NamedQuery, check_params, find_query, internal, sort_lists
+from .records import Record
 from .results import Results
 from .sparql import analyse, with_prefixes
 from .vocab import NAMESPACE, curie, local_name
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at every start (mypy reads the name)
 if TYPE_CHECKING:
+    from typing import Iterable
+
     from .graph.compact import CompactGraph
     from .graph.model import Connection, Connections, MetapathCounts, Paths
     from .search import Hit, SearchIndex
@@ -94,33 +96,38 @@ class _FrontierEngine:
         return list(_plain(self._ask("graph-axioms", "subject", subjects)))
 
 
-@dataclass
-class Claim:
+class Claim(Record):
     """One sourced assertion about an entity; ``direction`` is "out" (entity is the subject) or "in"."""
 
-    direction: str
-    predicate: str
-    predicate_label: str
-    other: str
-    other_label: str
-    sources: list[str]
-    further_sources: int
-    section: str | None = None
+    __slots__ = _fields = ("direction", "predicate", "predicate_label", "other", "other_label", "sources",
+                           "further_sources", "section")
+
+    def __init__(self, direction: str, predicate: str, predicate_label: str, other: str, other_label: str,
+                 sources: list[str], further_sources: int, section: str | None = None):
+        self.direction, self.predicate, self.predicate_label = direction, predicate, predicate_label
+        self.other, self.other_label, self.sources = other, other_label, sources
+        self.further_sources, self.section = further_sources, section
 
 
-@dataclass
-class EntityInfo:
-    iri: str
-    label: str
-    definition: str | None = None
-    synonyms: list[str] = field(default_factory=list)
-    brand_names: list[str] = field(default_factory=list)
-    xrefs: list[str] = field(default_factory=list)
-    types: list[str] = field(default_factory=list)  # labels of the most specific classes
-    type_iris: list[str] = field(default_factory=list)
-    comment: str | None = None
-    claims: list[Claim] = field(default_factory=list)
-    claim_count: int | None = None  # claims (subject, predicate, object) naming it, when ``claims`` is a page
+class EntityInfo(Record):
+    """An entity's page: names, definition, types (``types``: labels of the most specific classes),
+    cross-references and its sourced claims."""
+
+    __slots__ = _fields = ("iri", "label", "definition", "synonyms", "brand_names", "xrefs", "types", "type_iris",
+                           "comment", "claims", "claim_count")
+
+    def __init__(self, iri: str, label: str, definition: str | None = None, synonyms: list[str] | None = None,
+                 brand_names: list[str] | None = None, xrefs: list[str] | None = None, types: list[str] | None = None,
+                 type_iris: list[str] | None = None, comment: str | None = None, claims: list[Claim] | None = None,
+                 claim_count: int | None = None):
+        self.iri, self.label, self.definition, self.comment = iri, label, definition, comment
+        self.synonyms: list[str] = [] if synonyms is None else synonyms
+        self.brand_names: list[str] = [] if brand_names is None else brand_names
+        self.xrefs: list[str] = [] if xrefs is None else xrefs
+        self.types: list[str] = [] if types is None else types
+        self.type_iris: list[str] = [] if type_iris is None else type_iris
+        self.claims: list[Claim] = [] if claims is None else claims
+        self.claim_count = claim_count  # claims (subject, predicate, object) naming it, when ``claims`` is a page
 
     @property
     def curie(self) -> str:
@@ -166,8 +173,13 @@ class KnowledgeGraph:
     @property
     def resolver(self) -> Resolver:
         if self._resolver is None:
-            rows = self.store.query(internal("label-index"))
-            self._resolver = Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in rows)
+            text = internal("label-index")
+
+            def build() -> Resolver:
+                return Resolver((r["s"].value, r["v"].value, r["kind"].value) for r in self.store.query(text))
+            remember = getattr(self.store, "remember", None)  # the cached release keeps its tables
+            self._resolver = build() if remember is None else \
+                Resolver.of_state(remember("resolver-state-1\n" + text, lambda: build().state()))
         return self._resolver
 
     def resolve(self, value: str) -> str:
@@ -696,7 +708,7 @@ def open(store: "str | StoreSpec | None" = None, *, graph: str | None = None, up
     spec = StoreSpec.parse(store, graph=graph, update_url=update_url, graph_store_url=graph_store_url,
                            timeout=timeout)
     if reload:
-        spec = replace(spec, reload=True)
+        spec = spec.replace(reload=True)
     engine = open_store(spec)
     if not (reasoned or spec.reasoned):
         return KnowledgeGraph(engine)

@@ -19,7 +19,7 @@ from .vocab import NAMESPACE, curie
 class Resolver:
     """Label, synonym, brand name, CURIE, IRI or slug → the IRI of one entity."""
 
-    def __init__(self, rows):
+    def __init__(self, rows=()):
         self.labels: dict[str, str] = {}
         # 0 labels, 1 exact synonyms and brand names, 2 cross-references, 3 related synonyms
         self.tiers: list[dict[str, set[str]]] = [{}, {}, {}, {}]
@@ -33,6 +33,22 @@ class Resolver:
             if kind != 2:
                 self.texts.setdefault(key, value)
         self.iris = set(self.labels) | {i for tier in self.tiers for s in tier.values() for i in s}
+
+    def state(self) -> tuple:
+        """What the resolver knows, as plain containers (``marshal`` writes them; see :meth:`of_state`)."""
+        return self.labels, self.tiers, self.texts, self.iris
+
+    @classmethod
+    def of_state(cls, state: tuple) -> Resolver:
+        """The resolver :meth:`state` described, without reading the label index again.
+
+        >>> r = Resolver([("https://w3id.org/axialkg/x", "Ex", 0)])
+        >>> Resolver.of_state(r.state()).resolve("ex")
+        'https://w3id.org/axialkg/x'
+        """
+        resolver = cls()
+        resolver.labels, resolver.tiers, resolver.texts, resolver.iris = state
+        return resolver
 
     def display(self, iri: str) -> str:
         slug = curie(iri) if iri.startswith(NAMESPACE) else f"<{iri}>"

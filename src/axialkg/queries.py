@@ -28,35 +28,38 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
+from .records import Frozen, Record, set_fields
 from .resources import queries_dir
 
 LIST_SEPARATOR = "; "
 INTERNAL = "internal"  # queries/internal/: the layer's own queries and update templates
 
 
-@dataclass(frozen=True)
-class Parameter:
+class Parameter(Frozen):
+    __slots__ = _fields = ("name", "kind")
     name: str
-    kind: str = ""  # the entity kind(s) it takes, e.g. "Cause" or "Symptom|ClinicalFinding, optional"
+    kind: str  # the entity kind(s) it takes, e.g. "Cause" or "Symptom|ClinicalFinding, optional"
+
+    def __init__(self, name: str, kind: str = ""):
+        set_fields(self, name=name, kind=kind)
 
     @property
     def optional(self) -> bool:
         return "optional" in self.kind.lower()
 
 
-@dataclass
-class NamedQuery:
-    name: str
-    title: str
-    description: str
-    parameters: list[Parameter]
-    sparql: str
-    lists: list[str] = field(default_factory=list)
-    path: Path | None = None
+class NamedQuery(Record):
+    # no __slots__: instances keep a __dict__ (cached properties, as on the dataclass it was)
+    _fields = ("name", "title", "description", "parameters", "sparql", "lists", "path")
+
+    def __init__(self, name: str, title: str, description: str, parameters: list[Parameter], sparql: str,
+                 lists: list[str] | None = None, path: Path | None = None):
+        self.name, self.title, self.description, self.parameters = name, title, description, parameters
+        self.sparql, self.path = sparql, path
+        self.lists: list[str] = [] if lists is None else lists
 
     @property
     def parameter_names(self) -> list[str]:
@@ -167,11 +170,14 @@ def internal_names(folder: str) -> list[str]:
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
-@dataclass(frozen=True)
-class Verbatim:
+class Verbatim(Frozen):
     """Text put into a template as it is: N-Triples that pyoxigraph wrote, never user input."""
 
+    __slots__ = _fields = ("text",)
     text: str
+
+    def __init__(self, text: str):
+        set_fields(self, text=text)
 
 
 def fill(template: str, **terms: "str | Verbatim") -> str:

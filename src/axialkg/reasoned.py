@@ -11,7 +11,7 @@ applied until nothing new appears (a fixpoint). Annotation properties and litera
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .queries import internal, internal_names
 
@@ -65,7 +65,7 @@ def reasoned_store(engine):
     t0 = time.perf_counter()
     data, media_type = engine.dump()
     closed = OxigraphStore.from_data(data, media_type)
-    closed.spec = replace(engine.spec, reasoned=True)
+    closed.spec = engine.spec.replace(reasoned=True)
     report = close(closed.store)
     report.seconds = time.perf_counter() - t0  # the whole cost: copy + closure
     engine.close()

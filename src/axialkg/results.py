@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
-from typing import Iterator
 
+from .records import Frozen, Record
 from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, short
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Iterator
 
 XSD = XSD_NS
 # media types of the SELECT/ASK serializations, by key; the first is the endpoint's default
@@ -29,17 +32,29 @@ RESULT_MEDIA_TYPES = {
 }
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(Frozen):
     """An RDF term as the W3C SPARQL JSON results describe it: ``uri``, ``literal`` or ``bnode``.
 
     ``datatype`` is None for plain strings (xsd:string) and language-tagged literals.
     """
 
+    _fields = ("type", "value", "datatype", "lang")
     type: str
     value: str
-    datatype: str | None = None
-    lang: str | None = None
+    datatype: str | None
+    lang: str | None
+
+    def __init__(self, type: str, value: str, datatype: str | None = None, lang: str | None = None):  # noqa: A002
+        self.__dict__.update(type=type, value=value, datatype=datatype, lang=lang)
+
+    def __eq__(self, other: object) -> bool:  # the fields spelled out: terms are compared by the million
+        if other.__class__ is not Term:
+            return NotImplemented
+        assert isinstance(other, Term)
+        return (self.type, self.value, self.datatype, self.lang) == (other.type, other.value, other.datatype, other.lang)
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash((self.type, self.value, self.datatype, self.lang))
 
     @classmethod
     def uri(cls, value: str) -> "Term":
@@ -130,19 +145,19 @@ def _tsv_term(term: Term) -> str:
     return term.n3()
 
 
-@dataclass
-class Results:
+class Results(Record):
     """The answer to a query: ``variables`` + ``rows`` (SELECT), ``boolean`` (ASK),
     or rows of subject/predicate/object (CONSTRUCT/DESCRIBE, ``kind == "graph"``).
 
     A row maps variable name → :class:`Term`; unbound variables are absent from the row.
     """
 
-    variables: list[str]
-    rows: list[dict[str, Term]]
-    boolean: bool | None = None
-    kind: str = "bindings"
-    truncated: bool = False  # the engine had more rows than the ``limit`` asked for
+    _fields = ("variables", "rows", "boolean", "kind", "truncated")
+
+    def __init__(self, variables: list[str], rows: list[dict[str, Term]], boolean: bool | None = None,
+                 kind: str = "bindings", truncated: bool = False):
+        self.variables, self.rows, self.boolean, self.kind = variables, rows, boolean, kind
+        self.truncated = truncated  # the engine had more rows than the ``limit`` asked for
 
     @classmethod
     def ask(cls, value: bool) -> "Results":

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
 
 from .errors import UsageError
+from .records import Frozen, set_field, set_fields
 
 QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
 UPDATE_VERBS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
@@ -78,11 +78,16 @@ def _lexer(ascii_only: bool) -> tuple[re.Pattern, dict[str, str], re.Pattern]:
     return scanner, kinds, re.compile(f"(?:{g['PN_PREFIX']})?:")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(Frozen):
+    __slots__ = _fields = ("kind", "text", "start")
     kind: str    # WS COMMENT STRING IRI VAR BNODE PNAME LANGTAG NUMBER WORD PUNCT ERROR
     text: str
     start: int
+
+    def __init__(self, kind: str, text: str, start: int):
+        set_field(self, "kind", kind)
+        set_field(self, "text", text)
+        set_field(self, "start", start)
 
     @property
     def word(self) -> str:
@@ -105,20 +110,28 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(Frozen):
     """What a SPARQL text is and uses. ``kind`` is "query" or "update" ("query" also when the text
     is malformed: the engine's query parser then says why, and a query path never runs updates)."""
 
+    __slots__ = _fields = ("kind", "form", "prologue_end", "prefixes_declared", "prefixes_used", "variables", "services",
+                 "where_open", "keywords")
     kind: str
     form: str | None                       # SELECT, CONSTRUCT, DESCRIBE or ASK for a query
     prologue_end: int                      # offset where the prologue ends
-    prefixes_declared: dict = field(default_factory=dict)
-    prefixes_used: frozenset = frozenset()
-    variables: frozenset = frozenset()
-    services: tuple = ()                   # SERVICE targets: IRIs, "prefix:local" names, or "?var"
-    where_open: int | None = None          # offset just after the '{' of the outermost WHERE group
-    keywords: frozenset = frozenset()      # the words of the body, upper-cased (functions such as NOW, RAND)
+    prefixes_declared: dict
+    prefixes_used: frozenset
+    variables: frozenset
+    services: tuple                        # SERVICE targets: IRIs, "prefix:local" names, or "?var"
+    where_open: int | None                 # offset just after the '{' of the outermost WHERE group
+    keywords: frozenset                    # the words of the body, upper-cased (functions such as NOW, RAND)
+
+    def __init__(self, kind: str, form: str | None, prologue_end: int, prefixes_declared: dict | None = None,
+                 prefixes_used: frozenset = frozenset(), variables: frozenset = frozenset(), services: tuple = (),
+                 where_open: int | None = None, keywords: frozenset = frozenset()):
+        set_fields(self, kind=kind, form=form, prologue_end=prologue_end,
+                   prefixes_declared={} if prefixes_declared is None else prefixes_declared, prefixes_used=prefixes_used,
+                   variables=variables, services=services, where_open=where_open, keywords=keywords)
 
     @property
     def is_update(self) -> bool:

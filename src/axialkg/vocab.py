@@ -15,8 +15,9 @@ the command line starts fast (tests hold the two equal on every IRI of the relea
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at every start (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 NAMESPACE = "https://w3id.org/axialkg/"
 
@@ -84,12 +85,16 @@ def __getattr__(name: str) -> Any:
 _BY_LENGTH = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
 
 
-@functools.lru_cache(maxsize=1)
+_CONVERTERS: dict[str, Any] = {}  # made once each, on first use
+
+
 def converter():
     """A :class:`curies.Converter` over :data:`PREFIXES` (imported on first use: it costs ~0.1 s)."""
-    import curies
+    if "ours" not in _CONVERTERS:
+        import curies
 
-    return curies.Converter.from_prefix_map(PREFIXES)
+        _CONVERTERS["ours"] = curies.Converter.from_prefix_map(PREFIXES)
+    return _CONVERTERS["ours"]
 
 
 def curie(iri: str) -> str:
@@ -104,12 +109,13 @@ def curie(iri: str) -> str:
 _DISPLAY_BY_LENGTH = sorted(((ns, p) for p, ns in {**PREFIXES, **MAPPING_PREFIXES}.items()), key=lambda x: -len(x[0]))
 
 
-@functools.lru_cache(maxsize=1)
 def display_converter():
     """A :class:`curies.Converter` over our prefixes and the mapped resources' (what tables show)."""
-    import curies
+    if "display" not in _CONVERTERS:
+        import curies
 
-    return curies.Converter.from_prefix_map({**PREFIXES, **MAPPING_PREFIXES})
+        _CONVERTERS["display"] = curies.Converter.from_prefix_map({**PREFIXES, **MAPPING_PREFIXES})
+    return _CONVERTERS["display"]
 
 
 def short(iri: str) -> str:

@@ -7,23 +7,18 @@ Modules are imported lazily-cheap: heavy libraries load inside handlers.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
 
 from .. import __version__
 from ..errors import AxialKGError, CurationError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    import argparse
+
 # Subcommand modules, in the order ``--help`` lists them.
 COMMANDS = ["build", "query", "sparql", "search", "stats", "path", "metapaths", "connect", "neighbors", "diagnose", "serve",
             "export", "load", "validate"]
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argparse parser whose usage errors are one line (``--help`` still shows the usage)."""
-
-    def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
 
 def _command_in(argv: list[str] | None) -> str | None:
@@ -37,6 +32,15 @@ def _command_in(argv: list[str] | None) -> str | None:
 def make_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv`` naming a command, only that command's parser is built (building
     all of them, with the imports they need, costs tens of milliseconds at every start)."""
+    import argparse
+    import importlib
+
+    class _Parser(argparse.ArgumentParser):
+        """An argparse parser whose usage errors are one line (``--help`` still shows the usage)."""
+
+        def error(self, message: str):
+            self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
     parser = _Parser(
         prog="axialkg",
         description="The knowledge graph of axial osteosclerosis: build, query, validate and export it.",
@@ -85,16 +89,37 @@ def _escaped(text: str) -> str:
     return "".join(repr(ch)[1:-1] if ch < " " or ch == "\x7f" else ch for ch in text)
 
 
+class _Namespace:
+    """What ``parse_args`` returns, for :func:`_plain_query` (argparse's own costs ~8 ms to import)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def _plain_query(argv: list[str]):
+    """The namespace argparse gives for the plainest ``query`` calls (a name, ``--param K=V``,
+    ``--format F``, ``--wide``), read without argparse: importing it and building the parser is
+    most of what the command line adds to a start. None for any other command line, which argparse
+    reads (and so answers ``--help``, abbreviations and mistakes as it always did)."""
+    if not argv or argv[0] != "query":
+        return None
+    from .query import plain_args
+
+    values = plain_args(argv[1:])
+    return None if values is None else _Namespace(debug=False, quiet_all=False, command="query", **values)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in argv
     if _command_in(argv) not in QUIET_COMMANDS or "logging" in sys.modules:
         _log_to_stderr()
-    parser = make_parser(argv)
-    args = parser.parse_args(argv)
-    from ..progress import set_quiet
+    args = _plain_query(argv) or make_parser(argv).parse_args(argv)
+    quiet = args.quiet_all or getattr(args, "quiet", False)
+    if quiet or "axialkg.progress" in sys.modules:  # not quiet is progress's default: no import for it
+        from ..progress import set_quiet
 
-    set_quiet(args.quiet_all or getattr(args, "quiet", False))
+        set_quiet(quiet)
     try:
         code = args.handler(args)
     except AxialKGError as exc:

@@ -66,6 +66,32 @@ def emit(results, fmt: str, *, wide: bool = False) -> None:
     sys.stdout.write(results.format(fmt, wide=wide))
 
 
+def plain_args(argv: list[str]) -> dict | None:
+    """``query``'s options as argparse reads them, for a name with ``--param K=V``, ``--format F``
+    and ``--wide`` only (no value that starts with "-", no option spelled otherwise); None for
+    anything else. ``tests/test_cli_query.py`` holds the two readings equal."""
+    values: dict = {"name": None, "param": [], "list": False, "allow_update": False, "store": None, "graph": None,
+                    "update_url": None, "graph_store_url": None, "timeout": None, "reasoned": False,
+                    "reload": False, "format": "table", "wide": False, "handler": run}
+    items = iter(argv)
+    for arg in items:
+        if arg == "--wide":
+            values["wide"] = True
+        elif arg in ("--param", "--format"):
+            value = next(items, None)
+            if value is None or value.startswith("-") or (arg == "--format" and value not in FORMATS):
+                return None
+            if arg == "--param":
+                values["param"].append(value)
+            else:
+                values["format"] = value
+        elif arg.startswith("-") or values["name"] is not None:
+            return None
+        else:
+            values["name"] = arg
+    return values
+
+
 def register(sub) -> None:
     p = sub.add_parser("query", help="run a named SPARQL query from queries/ (or a .rq file)",
                        description="Run a named query. Parameter values are resolved to entities by label, "

@@ -34,9 +34,12 @@ also a module's, so each means one thing whatever was imported before.
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 from .collector import quiet_gc
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Any
 
 _HOMES = {
     "connections": ["connect", "pair_dwpc"],

@@ -11,7 +11,6 @@ cross the process pipe.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from ..errors import AxialKGError, QueryError
 from ..queries import catalogue, internal
@@ -38,13 +37,13 @@ def open_backend(spec: StoreSpec) -> "Backend":
 def prepare(spec: StoreSpec, *, reasoned: bool = False, reload: bool = False) -> StoreSpec:
     """The spec the workers open. An on-disk store is loaded (or refused) once here, in the
     parent, and then opened read-only by every worker, which a store's lock allows."""
-    spec = replace(spec, reasoned=reasoned or spec.reasoned)
+    spec = spec.replace(reasoned=reasoned or spec.reasoned)
     if spec.engine != "oxigraph":
         return spec
     from ..stores import open_store
 
-    open_store(replace(spec, reload=reload, reasoned=False)).close()
-    return replace(spec, read_only=True)
+    open_store(spec.replace(reload=reload, reasoned=False)).close()
+    return spec.replace(read_only=True)
 
 
 def slug_iri(slug: str) -> str:

@@ -94,7 +94,7 @@ class _Worker:
         env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         self.proc = subprocess.Popen(
             [sys.executable, "-c", "from axialkg.server.workers import _worker_entry; _worker_entry()",
-             str(child.fileno()), json.dumps(dataclasses.asdict(spec)), str(memory_mb)],
+             str(child.fileno()), json.dumps(spec.as_dict()), str(memory_mb)],
             pass_fds=[child.fileno()], stdin=subprocess.DEVNULL, env=env)
         child.close()
         self.conn = Connection(parent.detach())

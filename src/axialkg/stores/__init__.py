@@ -21,31 +21,60 @@ the same query gives equal rows on each. Engines know nothing about drugs or cau
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Callable, Mapping, Protocol, runtime_checkable
 
 from ..errors import UsageError
+from ..records import Frozen, set_fields
 from ..results import Results
 from ..sparql import with_values
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing at every start (mypy reads the name)
+if TYPE_CHECKING:
+    from typing import Callable, Mapping, Protocol
+else:  # the protocol is for type checkers and readers; at run time a plain class (typing costs a start ~3 ms)
+    Protocol = object
 
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*")
 _ABSOLUTE_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+")
 
 
-@dataclass(frozen=True)
-class StoreSpec:
-    """A parsed ``--store`` value with the options that go with it (picklable)."""
+_FIELDS = ("engine", "location", "graph", "update_url", "graph_store_url", "timeout", "reasoned", "read_only", "reload")
 
+
+class StoreSpec(Frozen):
+    """A parsed ``--store`` value with the options that go with it (immutable, picklable).
+
+    >>> StoreSpec.parse("rdflib").replace(graph="http://ex.org/g")
+    StoreSpec(engine='rdflib', location=None, graph='http://ex.org/g', update_url=None, graph_store_url=None, \
+timeout=None, reasoned=False, read_only=False, reload=False)
+    """
+
+    __slots__ = _fields = _FIELDS
     engine: str                        # a key of the registry: memory, oxigraph, rdflib, sparql
-    location: str | None = None        # the directory or the endpoint URL
-    graph: str | None = None           # the named graph holding the data (None: the default graph)
-    update_url: str | None = None
-    graph_store_url: str | None = None
-    timeout: float | None = None
-    reasoned: bool = False             # answer over the OWL 2 RL closure (see axialkg.reasoned)
-    read_only: bool = False            # open without writing (an on-disk store shared by several processes)
-    reload: bool = False               # an on-disk store: replace what it holds with the release
+    location: str | None               # the directory or the endpoint URL
+    graph: str | None                  # the named graph holding the data (None: the default graph)
+    update_url: str | None
+    graph_store_url: str | None
+    timeout: float | None
+    reasoned: bool                     # answer over the OWL 2 RL closure (see axialkg.reasoned)
+    read_only: bool                    # open without writing (an on-disk store shared by several processes)
+    reload: bool                       # an on-disk store: replace what it holds with the release
+
+    def __init__(self, engine: str, location: str | None = None, graph: str | None = None,
+                 update_url: str | None = None, graph_store_url: str | None = None, timeout: float | None = None,
+                 reasoned: bool = False, read_only: bool = False, reload: bool = False):
+        set_fields(self, engine=engine, location=location, graph=graph, update_url=update_url,
+                   graph_store_url=graph_store_url, timeout=timeout, reasoned=reasoned, read_only=read_only, reload=reload)
+
+    def replace(self, **changes) -> "StoreSpec":
+        """A copy with some fields changed (as :func:`dataclasses.replace` does)."""
+        unknown = set(changes) - set(_FIELDS)
+        if unknown:
+            raise TypeError(f"StoreSpec has no field {sorted(unknown)[0]!r}")
+        return StoreSpec(**{**self.as_dict(), **changes})
+
+    def as_dict(self) -> dict:
+        """The fields by name (``StoreSpec(**spec.as_dict()) == spec``; the server's workers get it as JSON)."""
+        return dict(zip(_FIELDS, self._values()))
 
     @classmethod
     def parse(cls, text: "str | StoreSpec | None" = None, *, graph: str | None = None, update_url: str | None = None,
@@ -71,7 +100,7 @@ class StoreSpec:
                          "(or nothing for the packaged release in memory)")
 
     def with_graph(self, graph: str | None) -> "StoreSpec":
-        return replace(self, graph=graph)
+        return self.replace(graph=graph)
 
     def __str__(self) -> str:
         """The spec as a user writes it ("" for the packaged release in memory)."""
@@ -84,7 +113,6 @@ class StoreSpec:
         return (str(self) or "memory") + (" (reasoned)" if self.reasoned else "")
 
 
-@runtime_checkable
 class Store(Protocol):
     """What the query layer needs from an engine."""
 
@@ -133,6 +161,8 @@ def _memory(spec: StoreSpec) -> Store:
         cached = open_release(release_path("ttl"))
         if cached is not None:
             return cached
+    from pathlib import Path
+
     return OxigraphStore.in_memory(graph=spec.graph, source=Path(spec.location) if spec.location else None)
 
 

@@ -14,7 +14,8 @@ Two more things spare every start the work of the one before: the release's dige
 by the file's stamp (path, size, mtime, as Python checks its .pyc files), so the file is not hashed
 each time; and the answers of the unbound queries a command asks at every start (the resolver's
 label index, ~30 ms) are kept beside the store, each with its text, since a read-only store
-answers them the same way until the release changes.
+answers them the same way until the release changes; and so are values derived from them
+(:meth:`CachedReleaseStore.remember`: the resolver's tables, read in well under a millisecond).
 """
 
 from __future__ import annotations
@@ -76,6 +77,30 @@ class CachedReleaseStore(OxigraphStore):
                 and not (analyse(text).keywords & NONDETERMINISTIC):
             _keep(path, text, result)
         return result
+
+    def remember(self, key: str, make):
+        """``make()``'s value (plain containers ``marshal`` writes), kept beside the store under ``key``
+        (say which query it comes from and how it was derived): read back at the next start instead of
+        made again, as long as the release is the same; made afresh once the store took an update."""
+        if self._answers is None or getattr(self, "_in_memory", False):
+            return make()
+        path = self._answers / f"{zlib.crc32(key.encode('utf-8')):08x}-{len(key)}"
+        try:
+            kept_key, value = marshal.loads(path.read_bytes())
+            if kept_key == key:
+                return value
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
+        value = make()
+        try:
+            from ..files import write_atomic
+
+            path.parent.mkdir(exist_ok=True)
+            if sum(1 for _ in path.parent.iterdir()) < MAX_KEPT:
+                write_atomic(path, marshal.dumps((key, value)))
+        except (OSError, ValueError):  # not writable, or not marshal's: made again next time
+            pass
+        return value
 
     def update(self, text: str) -> None:
         if not getattr(self, "_in_memory", False):
