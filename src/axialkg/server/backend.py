@@ -3,9 +3,10 @@
 One instance lives in each worker process (see :mod:`.workers`): the seam between the HTTP layer
 and the query layer. It opens the graph with :func:`axialkg.api.open` from the same store spec as
 every other command, and answers through the Store protocol (``kg.store.query`` with the result
-cap, serialized by :meth:`axialkg.results.Results.serialize`) and the API (``kg.query``,
-``kg.entity``, ``kg.neighbors``). Answers leave as plain data (bytes or JSON-ready dicts) that
-cross the process pipe.
+cap, serialized by :meth:`axialkg.results.Results.serialize`; on a pyoxigraph store a SELECT or ASK
+within the cap is written by :mod:`axialkg.stores.native`, the same bytes) and the API
+(``kg.query``, ``kg.entity``, ``kg.neighbors``). Answers leave as plain data (bytes or JSON-ready
+dicts) that cross the process pipe.
 """
 
 from __future__ import annotations
