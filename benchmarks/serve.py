@@ -300,14 +300,15 @@ def fairness(seconds: float, workers: int, worker_memory: int, timeout: float, w
     return res
 
 
-def report(doc: dict) -> str:
-    lines = ["# `axialkg serve` benchmark", "", f"Run {doc['when']} on {doc['cpus']} CPUs (shared); "
-             f"{doc['seconds']} s per load, {doc.get('rounds', 2)} rounds, 8 loopback clients ({doc.get('clients', 'threads')}, "
-             f"one persistent connection each); load average {doc.get('load_average', '?')} at the start, "
-             f"{doc.get('load_average_end', '?')} at the end; httptools {doc.get('httptools', '?')}, "
-             f"uvloop {doc.get('uvloop', '?')}.", "",
-             "## Throughput beside `oxigraph serve` (same data, same query mix)", "",
-             "| scale | axialkg req/s | oxigraph req/s | ratio (median of rounds) | axialkg p99 ms | oxigraph p99 ms "
+def _run_line(doc: dict) -> str:
+    return (f"Run {doc['when']} on {doc['cpus']} CPUs (shared); {doc['seconds']} s per load, {doc.get('rounds', 2)} "
+            f"rounds, 8 loopback clients ({doc.get('clients', 'threads')}, one persistent connection each); load average "
+            f"{doc.get('load_average', '?')} at the start, {doc.get('load_average_end', '?')} at the end; httptools "
+            f"{doc.get('httptools', '?')}, uvloop {doc.get('uvloop', '?')}.")
+
+
+def _throughput_table(doc: dict) -> list[str]:
+    lines = ["| scale | axialkg req/s | oxigraph req/s | ratio (median of rounds) | axialkg p99 ms | oxigraph p99 ms "
              "| errors (ours/theirs) | without the answer cache: req/s, ratio, p99 ms "
              "| server CPU µs per request: ours / without the cache / oxigraph (median of rounds) |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -326,6 +327,14 @@ def report(doc: dict) -> str:
                          f"{o.get('p99_ms')} | {b['errors']}/{o['errors']} | {bn.get('rps')}, "
                          f"{t.get('ratio_baseline_no_answer_cache')} {t.get('ratio_baseline_no_answer_cache_per_round')}, "
                          f"{bn.get('p99_ms')} | {cpu} |")
+    return lines
+
+
+def report(doc: dict) -> str:
+    lines = ["# `axialkg serve` benchmark", "", _run_line(doc), "",
+             "## Throughput beside `oxigraph serve` (same data, same query mix)", "", *_throughput_table(doc)]
+    for other in doc.get("also", []):  # the same servers measured otherwise (thread clients, as earlier runs)
+        lines += ["", f"### With {other.get('clients')} as clients", "", _run_line(other), "", *_throughput_table(other)]
     f = doc.get("fairness")
     if f:
         a, o = f["axialkg"], f["oxigraph"]
@@ -339,6 +348,8 @@ def report(doc: dict) -> str:
                   f"(cap {a['memory_cap_mb']}) |",
                   f"| oxigraph | {o['cheap'].get('requests')} | {o['cheap'].get('p99_ms')} | {o['cheap'].get('max_ms')} | "
                   f"{o['cheap']['errors']} | {o['runaway'].get('requests')} ({o['runaway']['errors']}) | {o['peak_rss_mb']} |"]
+    if doc.get("notes"):  # what the figures mean, written beside a run (kept in serve.json)
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in doc["notes"]]
     return "\n".join(lines) + "\n"
 
 
