@@ -237,13 +237,16 @@ def throughput(data: Path, work: Path, seconds: float, workers: int, rounds: int
     """Both servers running side by side, measured in turn (oxigraph, ours, ours without the answer
     cache; with ``baseline``, the same two served from that source tree too) ``rounds`` times: on a
     shared machine the ratio of neighbouring runs is what holds; the median of each is reported."""
-    servers = {"oxigraph": start_oxigraph(data, work), "axialkg": start_ours(data, workers, 30, 0),
-               "axialkg_no_answer_cache": start_ours(data, workers, 30, 0, answer_cache_mb=0)}
+    servers: dict = {}
+    starts = {"oxigraph": lambda: start_oxigraph(data, work), "axialkg": lambda: start_ours(data, workers, 30, 0),
+              "axialkg_no_answer_cache": lambda: start_ours(data, workers, 30, 0, answer_cache_mb=0)}
     if baseline:
-        servers["baseline"] = start_ours(data, workers, 30, 0, source=baseline)
-        servers["baseline_no_answer_cache"] = start_ours(data, workers, 30, 0, answer_cache_mb=0, source=baseline)
-    runs: dict[str, list[dict]] = {name: [] for name in servers}
+        starts["baseline"] = lambda: start_ours(data, workers, 30, 0, source=baseline)
+        starts["baseline_no_answer_cache"] = lambda: start_ours(data, workers, 30, 0, answer_cache_mb=0, source=baseline)
+    runs: dict[str, list[dict]] = {name: [] for name in starts}
     try:
+        for name, start in starts.items():  # inside the try: one that fails to start stops those before it
+            servers[name] = start()
         for _ in range(rounds):
             for name, (url, proc) in servers.items():
                 runs[name].append(_measure(url, proc, seconds))
