@@ -390,6 +390,122 @@ def test_a_quick_query_runs_on_the_event_loop_with_the_same_answers(server):
     assert app._inline_answer(_answer_key(server, plain))["body"] == worker_bytes
 
 
+def test_a_repeated_request_on_a_kept_connection_is_answered_from_its_bytes():
+    """The same bytes again on a persistent connection are answered before the parser reads them,
+    with the answer the full path gives; other bytes (another Accept, HEAD, two requests in one
+    write, Connection: close) are read as usual; an idle connection still closes."""
+    import http.client
+    import socket
+
+    srv = start(workers=1)
+    app = srv.app
+    try:
+        query = PREFIX + "SELECT ?o WHERE { axkg:momelotinib rdfs:label ?o }"
+        target = "/sparql?query=" + urllib.parse.quote(query)
+        host, port = srv.server_address[:2]
+        conn = http.client.HTTPConnection(host, port, timeout=30)
+
+        def ask(accept=SRJ, method="GET"):
+            conn.request(method, target, headers={"Accept": accept})
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+
+        first, second = ask(), ask()  # a worker, then the answer cache through the parser: its bytes learnt
+        asgi, starlette = [], app.app
+
+        async def seen(scope, receive, send):
+            asgi.append(scope["method"])
+            await starlette(scope, receive, send)
+        app.app, app._fast_key = seen, lambda *a: None  # from here the parser's short cut finds nothing
+        app._raw_keys.clear()
+        hits = app.answers.hits
+        try:
+            again = [ask() for _ in range(3)]
+            assert asgi == [] and app.answers.hits == hits + 3  # answered from the bytes alone
+            csv_answer, head = ask("text/csv"), ask(method="HEAD")  # other bytes: the full path
+            assert asgi == ["GET", "HEAD"]
+        finally:
+            app.app = starlette
+            del app._fast_key
+        for status, headers, body in [second] + again:
+            assert status == 200 and body == first[2] and b"momelotinib" in body.lower()
+            for name in ("content-type", "content-length", "vary", "x-content-type-options",
+                         "content-security-policy", "access-control-allow-origin", "date"):
+                assert headers[name] == first[1][name] or name == "date", name
+        assert csv_answer[0] == 200 and csv_answer[1]["content-type"].startswith("text/csv")
+        assert head[0] == 200 and head[2] == b"" and head[1]["content-type"] == first[1]["content-type"]
+
+        one = f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {SRJ}\r\n\r\n".encode()
+        with socket.create_connection((host, port), timeout=30) as sock:
+            sock.sendall(one)
+            answers = _read_answers(sock, 1)
+            sock.sendall(one)  # learnt now
+            answers += _read_answers(sock, 1)
+            sock.sendall(one + one)  # two in one write: the parser reads them, in order
+            answers += _read_answers(sock, 2)
+        assert len(answers) == 4 and all(a.startswith(b"HTTP/1.1 200") and a.endswith(first[2]) for a in answers)
+        closing = one.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
+        with socket.create_connection((host, port), timeout=30) as sock:
+            sock.sendall(closing)
+            answer = _read_all(sock)  # answered, then closed by the server
+        assert answer.startswith(b"HTTP/1.1 200") and b"connection: close" in answer.lower()
+        assert answer.endswith(first[2])
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def test_a_connection_answered_from_its_bytes_closes_when_idle():
+    import socket
+
+    srv = start(workers=1)
+    try:
+        srv._uvicorn.config.timeout_keep_alive = 1  # for connections made from now on
+        host, port = srv.server_address[:2]
+        request = (f"GET /sparql?query={urllib.parse.quote(RUX_LABEL)} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                   f"Accept: {SRJ}\r\n\r\n").encode()
+        with socket.create_connection((host, port), timeout=30) as sock:
+            busy_until = time.monotonic() + 1.6  # busy past the keep-alive time: kept open
+            n = 0
+            while time.monotonic() < busy_until:
+                sock.sendall(request)
+                assert _read_answers(sock, 1)[0].startswith(b"HTTP/1.1 200")
+                n += 1
+                time.sleep(0.05)
+            assert srv.app.answers.hits >= n - 2
+            time.sleep(2.5)  # idle longer than the keep-alive time: the server closes it
+            assert sock.recv(1) == b""
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+def _read_all(sock) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _read_answers(sock, n: int) -> list[bytes]:
+    """``n`` whole answers (head and Content-Length body) from a socket."""
+    buf, out = b"", []
+    while len(out) < n:
+        while b"\r\n\r\n" not in buf:
+            chunk = sock.recv(65536)
+            assert chunk, "connection closed early"
+            buf += chunk
+        head, _, rest = buf.partition(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        while len(rest) < length:
+            chunk = sock.recv(65536)
+            assert chunk, "connection closed early"
+            rest += chunk
+        out.append(head + b"\r\n\r\n" + rest[:length])
+        buf = rest[length:]
+    return out
+
+
 def test_answer_cache_is_bounded():
     from axialkg.server.cache import Answers
 

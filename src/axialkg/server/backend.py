@@ -3,9 +3,10 @@
 One instance lives in each worker process (see :mod:`.workers`): the seam between the HTTP layer
 and the query layer. It opens the graph with :func:`axialkg.api.open` from the same store spec as
 every other command, and answers through the Store protocol (``kg.store.query`` with the result
-cap, serialized by :meth:`axialkg.results.Results.serialize`) and the API (``kg.query``,
-``kg.entity``, ``kg.neighbors``). Answers leave as plain data (bytes or JSON-ready dicts) that
-cross the process pipe.
+cap, serialized by :meth:`axialkg.results.Results.serialize`; on a pyoxigraph store a SELECT or ASK
+within the cap is written by :mod:`axialkg.stores.native`, the same bytes) and the API
+(``kg.query``, ``kg.entity``, ``kg.neighbors``). Answers leave as plain data (bytes or JSON-ready
+dicts) that cross the process pipe.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from ..errors import AxialKGError, QueryError
 from ..queries import catalogue, internal
 from ..sparql import with_prefixes
-from ..stores import StoreSpec, inject_values
+from ..stores import StoreSpec, inject_values, native
 from ..vocab import NAMESPACE
 from . import protocol
 
@@ -28,6 +29,16 @@ def _plain(hit) -> dict:
         if hasattr(hit, name):
             return getattr(hit, name)()
     return dataclasses.asdict(hit) if dataclasses.is_dataclass(hit) and not isinstance(hit, type) else dict(hit)
+
+
+def _remember(table: dict, key, value, limit: int = 4096) -> None:
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value
+
+
+def _charset(mime: str) -> str:
+    return mime + "; charset=utf-8" if mime.startswith("text/") else mime
 
 
 def open_backend(spec: StoreSpec) -> "Backend":
@@ -58,6 +69,16 @@ class Backend:
         from .. import api
 
         self.kg = api.open(spec)
+        self._texts: dict[tuple, str] = {}  # (query, base) → the text run
+        self._formats: dict[tuple, tuple[str, str]] = {}  # (Accept, graph?, format=) → (key, media type)
+
+    def _negotiate(self, accept: str, graph: bool, override: str | None) -> tuple[str, str]:
+        asked = (accept, graph, override)
+        found = self._formats.get(asked)
+        if found is None:
+            found = protocol.negotiate(accept, graph=graph, override=override)
+            _remember(self._formats, asked, found)
+        return found
 
     def close(self) -> None:
         self.kg.close()
@@ -82,14 +103,26 @@ class Backend:
 
     # ---- SPARQL protocol ---------------------------------------------------------------
     def op_sparql(self, text, accept, override, default_graphs, named_graphs, limit, base=None) -> dict:
-        text = with_prefixes(text)
-        if base:  # relative IRIs resolve against the endpoint (a BASE of the query's own comes later and wins)
-            text = f"BASE <{base}> " + text
+        asked = (text, base)
+        prepared = self._texts.get(asked)
+        if prepared is None:  # the same text comes again and again: prefixed once
+            prepared = with_prefixes(text)
+            if base:  # relative IRIs resolve against the endpoint (a BASE of the query's own comes later and wins)
+                prepared = f"BASE <{base}> " + prepared
+            _remember(self._texts, asked, prepared)
+        text = prepared
+        key, mime = self._negotiate(accept, False, override)
+        # pyoxigraph's own writer where it gives our bytes (a SELECT or ASK within the cap): no Terms
+        kind, body = native.answer(self.kg.store, text, key, limit=limit, default_graphs=default_graphs or None,
+                                   named_graphs=named_graphs or None)
+        if body is not None:
+            return {"content_type": _charset(mime), "body": body, "truncated": False}
         result = self.kg.store.query(text, limit=limit, default_graphs=default_graphs or None,
                                      named_graphs=named_graphs or None)
-        key, mime = protocol.negotiate(accept, graph=result.kind == "graph", override=override)
-        if result.kind != "graph" and mime.startswith("text/"):
-            mime += "; charset=utf-8"
+        if result.kind == "graph":
+            key, mime = self._negotiate(accept, True, override)
+        else:
+            mime = _charset(mime)
         return {"content_type": mime, "body": result.serialize(key), "truncated": result.truncated}
 
     # ---- the page's JSON ---------------------------------------------------------------

@@ -53,6 +53,7 @@ STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; ch
                 ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".png": "image/png"}
 MAX_BODY = 1 << 20  # a SPARQL query larger than 1 MiB is not a query anyone types
 MAX_HEAD = 64 << 10  # request line and headers
+MAX_LEARNED = 8 << 10  # larger requests are not remembered by their bytes
 HEAD_TIMEOUT = 10.0  # seconds for a request's line and headers to arrive
 BODY_TIMEOUT = 30.0  # seconds for its body
 TRUNCATED_HEADER = "X-Axialkg-Truncated"
@@ -111,19 +112,58 @@ class _GuardedH11(H11Protocol):
 if httptools is not None:
     class _GuardedHttpTools(HttpToolsProtocol):
         """uvicorn's httptools protocol with the guards of :class:`_GuardedH11` (a deadline for each
-        request's head, TCP_NODELAY) plus the head size limit h11 enforces by itself, and a short
-        cut: a GET of /sparql whose answer the app holds (:meth:`App.fast_answer`) is written at once,
-        without an ASGI cycle. Only when no earlier request on the connection is still being
-        answered, so pipelined answers keep their order."""
+        request's head, TCP_NODELAY) plus the head size limit h11 enforces by itself, and two short
+        cuts for a GET of /sparql whose answer the app holds (:meth:`App.fast_answer`): it is written
+        at once, without an ASGI cycle; and once such a request came as the whole of what one read
+        brought, the same bytes again are answered before the parser sees them (:meth:`App.replay`:
+        the same bytes ask the same question). Only when no earlier request on the connection is
+        still being answered and the client reads its answers, so pipelined answers keep their order
+        and a client that does not read is not written to without bound."""
 
         fast: Any = None  # App.fast_answer, set per server
+        replay: Any = None  # App.replay
+        learn: Any = None  # App.learn
 
         def connection_made(self, transport) -> None:
             super().connection_made(transport)
             _nodelay(transport)
             self._head_size = 0
             self._answered = False
+            self._in_message = False  # the parser is inside a request
+            self._reading: bytes | None = None  # what this read brought, while it may be one whole request
+            self._messages = 0  # requests begun in it
+            self._learnable = False  # its one request was answered by the short cut
+            self._replayed_at = 0.0  # when a request was last answered without the parser
             _arm_head_deadline(self)
+
+        def data_received(self, data: bytes) -> None:
+            if (self.replay is not None and not self._in_message and not self.pipeline and not self.flow.write_paused
+                    and (self.cycle is None or self.cycle.response_complete)):
+                answer = self.replay(data, self.client, self.server_state.default_headers)
+                if answer is not None:
+                    self.transport.write(answer)
+                    self.server_state.total_requests += 1
+                    self._replayed_at = time.monotonic()
+                    if self.timeout_keep_alive_task is None:  # else it re-arms itself when it fires
+                        self.timeout_keep_alive_task = self.loop.call_later(
+                            self.timeout_keep_alive, self.timeout_keep_alive_handler)
+                    _arm_head_deadline(self)
+                    return
+                self._reading, self._messages, self._learnable = data, 0, False
+            try:
+                super().data_received(data)
+                if self._learnable and self._messages == 1 and not self._in_message:
+                    self.learn(data)
+            finally:
+                self._reading = None
+
+        def timeout_keep_alive_handler(self) -> None:
+            """Idle for the keep-alive time since the last answer, short cut or not: close."""
+            left = self._replayed_at + self.timeout_keep_alive - time.monotonic()
+            if left > 0.01 and not self.transport.is_closing():
+                self.timeout_keep_alive_task = self.loop.call_later(left, self.timeout_keep_alive_handler)
+                return
+            super().timeout_keep_alive_handler()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -133,6 +173,8 @@ if httptools is not None:
             super().on_message_begin()
             self._head_size = 0
             self._answered = False
+            self._in_message = True
+            self._messages += 1
 
         def _count(self, n: int) -> None:
             self._head_size += n
@@ -148,19 +190,17 @@ if httptools is not None:
             super().on_header(name, value)
 
         def on_headers_complete(self) -> None:
-            if self.fast is not None and not self.pipeline and (self.cycle is None or self.cycle.response_complete):
+            if (self.fast is not None and not self.pipeline and not self.flow.write_paused
+                    and (self.cycle is None or self.cycle.response_complete)):
                 method = self.parser.get_method()
                 if method in (b"GET", b"HEAD"):
-                    answer = self.fast(method, self.url, self.headers, self.client)
+                    keep = self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
+                    answer = self.fast(method, self.url, self.headers, self.client, self.server_state.default_headers,
+                                       keep)
                     if answer is not None:
                         self._answered = True
-                        keep = self.parser.get_http_version() == "1.1" and self.parser.should_keep_alive()
-                        head = [b"HTTP/1.1 200 OK\r\n"]
-                        for name, value in self.server_state.default_headers:
-                            head += [name, b": ", value, b"\r\n"]
-                        if not keep:
-                            head.append(b"connection: close\r\n")
-                        self.transport.write(b"".join(head) + answer)
+                        self._learnable = keep and self._reading is not None
+                        self.transport.write(answer)
                         if keep:
                             self.on_response_complete()
                         else:
@@ -174,6 +214,7 @@ if httptools is not None:
                 super().on_body(body)
 
         def on_message_complete(self) -> None:
+            self._in_message = False
             if not self._answered:
                 super().on_message_complete()
 
@@ -265,6 +306,11 @@ class App:
         local_store = pool.spec.engine in ("memory", "oxigraph")
         self.answers = Answers((config.answer_cache_mb << 20) if local_store else 0)
         self._raw_keys: dict[tuple, tuple] = {}  # (target, Accept, Host) as sent → the answer cache's key
+        # a whole request's bytes → what fast_answer read in them (method, key, path, query string)
+        self._requests: dict[bytes, tuple[bytes, tuple, bytes, bytes]] = {}
+        self._learning: tuple[bytes, tuple, bytes, bytes] | None = None  # what the last fast answer read, for learn()
+        self._status_of: list | None = None  # the default headers that _status was made with
+        self._status = b""
         get = ["GET", "HEAD"]
         routes = [
             Route("/sparql", self.sparql, methods=["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH"]),
@@ -319,10 +365,12 @@ class App:
             return
         await self.app(scope, receive, send_)
 
-    def fast_answer(self, method: bytes, url: bytes, headers: list, client) -> bytes | None:
-        """The rest of the answer (headers and body) to a GET of /sparql that the answer cache holds,
-        keyed exactly as :meth:`_query` keys it; None for anything else, which takes the full path.
-        Called by the HTTP protocol as soon as a request's head is in."""
+    def fast_answer(self, method: bytes, url: bytes, headers: list, client, default_headers: list,
+                    keep: bool = True) -> bytes | None:
+        """The whole answer (status line, headers and body) to a GET of /sparql that the answer cache
+        holds or that runs on the loop, keyed exactly as :meth:`_query` keys it; None for anything
+        else, which takes the full path. Called by the HTTP protocol as soon as a request's head is in."""
+        self._learning = None
         if not len(self.answers) and not self.cheap.inline:
             return None
         path, _, qs = url.partition(b"?")
@@ -343,6 +391,30 @@ class App:
             if len(self._raw_keys) >= 8192:
                 self._raw_keys.clear()
             self._raw_keys[raw] = key
+        answer = self._reply(method, key, path, qs, client, default_headers, keep)
+        if answer is not None and keep:
+            self._learning = (method, key, path, qs)
+        return answer
+
+    def learn(self, request: bytes) -> None:
+        """``request`` (the bytes of one whole request) was just answered by :meth:`fast_answer`:
+        the same bytes again are answered by :meth:`replay`."""
+        if self._learning is not None and len(request) <= MAX_LEARNED:
+            if len(self._requests) >= 4096:
+                self._requests.clear()
+            self._requests[request] = self._learning
+        self._learning = None
+
+    def replay(self, request: bytes, client, default_headers: list) -> bytes | None:
+        """The answer to the bytes of a request :meth:`learn` was shown, or None (then the parser reads them)."""
+        entry = self._requests.get(request)
+        if entry is None:
+            return None
+        method, key, path, qs = entry
+        return self._reply(method, key, path, qs, client, default_headers)
+
+    def _reply(self, method: bytes, key: tuple, path: bytes, qs: bytes, client, default_headers: list,
+               keep: bool = True) -> bytes | None:
         answer = self.answers.get(key, self.pool.restarts)
         if answer is None:
             answer = self._inline_answer(key)
@@ -354,7 +426,10 @@ class App:
         wire = answer.get(method)
         if wire is None:  # headers and body as bytes, made once per answer and method
             wire = answer[method] = self._wire(answer, head=method == b"HEAD")
-        return wire
+        if default_headers is not self._status_of:  # uvicorn renews them (the date) once a second
+            self._status_of = default_headers
+            self._status = b"".join([b"HTTP/1.1 200 OK\r\n"] + [b"%s: %s\r\n" % nv for nv in default_headers])
+        return self._status + wire if keep else self._status + b"connection: close\r\n" + wire
 
     def _inline_answer(self, key: tuple) -> dict | None:
         """The answer to a request that ran within milliseconds in this process before (so it passed
@@ -698,7 +773,9 @@ class AxialKGServer:
         self.app = App(config, pool, f"{shown}:{port}", local)
         protocol_class: type = _GuardedH11
         if httptools is not None:
-            protocol_class = type("_ServerHttpTools", (_GuardedHttpTools,), {"fast": staticmethod(self.app.fast_answer)})
+            protocol_class = type("_ServerHttpTools", (_GuardedHttpTools,), {
+                "fast": staticmethod(self.app.fast_answer), "replay": staticmethod(self.app.replay),
+                "learn": staticmethod(self.app.learn)})
         self._uvicorn = _Uvicorn(uvicorn.Config(
             self.app, http=protocol_class, lifespan="off", log_config=None, access_log=False, server_header=False,
             date_header=True, timeout_keep_alive=5, timeout_graceful_shutdown=1, limit_concurrency=512,
