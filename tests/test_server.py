@@ -667,6 +667,23 @@ def test_entity_api(server):
     assert call(server, "/api/entity/no-such-thing")[0] == 404
 
 
+def test_entity_api_pages_through_the_claims(server, kg):
+    """The page asks a page of claims at a time (a hub of 10^7 triples has thousands): put together,
+    the pages are the whole list the Python API gives."""
+    whole = json.loads(call(server, "/api/entity/myelofibrosis")[2])
+    expected = {(c.direction, c.predicate, c.other) for c in kg.entity("myelofibrosis").claims}
+    assert whole["claim_count"] == len(expected) > 6 and whole["offset"] == 0
+    seen: list = []
+    for offset in range(0, whole["claim_count"], 4):
+        page = json.loads(call(server, f"/api/entity/myelofibrosis?limit=4&offset={offset}")[2])
+        assert page["claim_count"] == whole["claim_count"] and page["offset"] == offset
+        claims = {(c["direction"], c["predicate"], c["other"]["iri"]) for c in page["claims"]}
+        assert len(claims) == min(4, whole["claim_count"] - offset)
+        seen += sorted(claims)
+    assert len(seen) == len(set(seen)) and set(seen) == expected
+    assert json.loads(call(server, f"/api/entity/myelofibrosis?offset={whole['claim_count']}")[2])["claims"] == []
+
+
 def test_neighbors_api(server):
     status, _, body = call(server, "/api/neighbors/ruxolitinib?hops=1")
     assert status == 200

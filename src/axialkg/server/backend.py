@@ -166,9 +166,11 @@ class Backend:
             raise QueryError(501, "diagnosis is not available in this version")
         return diagnose(**args).to_json()
 
-    def op_entity(self, slug: str) -> dict:
-        info = self.kg.entity(slug_iri(slug))
-        return {"iri": info.iri, "slug": info.iri[len(NAMESPACE):] if info.iri.startswith(NAMESPACE) else None,
+    def op_entity(self, slug: str, limit: int = 0, offset: int = 0) -> dict:
+        """The entity page; ``limit`` claims from the ``offset``-th (0: every claim)."""
+        info = self.kg.entity(slug_iri(slug), limit=limit, offset=offset)
+        return {"iri": info.iri, "claim_count": len(info.claims) if info.claim_count is None else info.claim_count,
+                "offset": offset if limit else 0, "slug": info.iri[len(NAMESPACE):] if info.iri.startswith(NAMESPACE) else None,
                 "label": info.label, "definition": info.definition, "synonyms": info.synonyms,
                 "brand_names": info.brand_names, "xrefs": info.xrefs, "comment": info.comment,
                 "types": [{"iri": i, "label": t} for i, t in zip(info.type_iris, info.types)],

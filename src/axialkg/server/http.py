@@ -67,6 +67,7 @@ SECURITY_HEADERS = [
     (b"access-control-expose-headers", TRUNCATED_HEADER.encode()),
 ]
 READ_ONLY = "read-only endpoint: SPARQL updates are refused"
+ENTITY_PAGE = 200  # claims on one page of /api/entity (a hub of 10^7 triples has thousands)
 
 
 @dataclass
@@ -658,7 +659,13 @@ class App:
         return await self._api(request, ("named", request.path_params["name"], values, self.config.max_results))
 
     async def api_entity(self, request: Request) -> Response:
-        return await self._api(request, ("entity", request.path_params["slug"]))
+        q = request.query_params
+        limit, offset = q.get("limit") or str(ENTITY_PAGE), q.get("offset") or "0"
+        if not limit.isdigit() or not 1 <= int(limit) <= 1000:
+            raise QueryError(400, "limit must be 1..1000")
+        if not offset.isdigit():
+            raise QueryError(400, "offset must be 0 or more")
+        return await self._api(request, ("entity", request.path_params["slug"], int(limit), int(offset)))
 
     async def api_neighbors(self, request: Request) -> Response:
         hops = request.query_params.get("hops") or "1"

@@ -546,6 +546,8 @@ async function showEntity(slug) {
   showView("entity-view");
   $("entity-label").textContent = "loading…";
   for (const id of ["entity-iri", "entity-types", "entity-definition", "entity-synonyms", "entity-xrefs", "entity-claims", "entity-graph"]) $(id).replaceChildren();
+  const stale = document.getElementById("entity-claims-more");
+  if (stale) stale.remove();
   delete window.axialkg.graphs["entity-graph"];
   let e;
   try {
@@ -567,16 +569,34 @@ async function showEntity(slug) {
   const table = $("entity-claims");
   table.append(el("thead", {}, el("tr", {}, ["", "relation", "entity", "sources", "article section"].map((h) => el("th", {}, h)))));
   const tbody = el("tbody", {});
-  for (const c of e.claims) {
-    const sources = c.sources.map((s) => s.label).join(", ") + (c.further_sources ? ` +${c.further_sources}` : "");
-    tbody.append(el("tr", {},
-      el("td", { class: "muted" }, c.direction === "in" ? "←" : "→"),
-      el("td", { title: c.predicate }, c.predicate_label),
-      el("td", {}, entityLink(c.other.iri, c.other.label)),
-      el("td", {}, sources || "—"),
-      el("td", { class: "muted" }, c.section ? c.section.label.replace(/^article section: /, "") : "")));
-  }
+  const addClaims = (claims) => {
+    for (const c of claims) {
+      const sources = c.sources.map((s) => s.label).join(", ") + (c.further_sources ? ` +${c.further_sources}` : "");
+      tbody.append(el("tr", {},
+        el("td", { class: "muted" }, c.direction === "in" ? "←" : "→"),
+        el("td", { title: c.predicate }, c.predicate_label),
+        el("td", {}, entityLink(c.other.iri, c.other.label)),
+        el("td", {}, sources || "—"),
+        el("td", { class: "muted" }, c.section ? c.section.label.replace(/^article section: /, "") : "")));
+    }
+  };
+  addClaims(e.claims);
   table.append(tbody);
+  // A hub has thousands of claims: the endpoint sends them a page at a time, the button fetches the next.
+  let shown = new Set(e.claims.map((c) => c.direction + c.predicate + c.other.iri)).size;
+  if (shown < e.claim_count) {
+    const more = el("button", { id: "entity-claims-more", type: "button" }, "");
+    const label = () => { more.textContent = `show more claims (${shown} of ${e.claim_count})`; };
+    label();
+    more.addEventListener("click", async () => {
+      more.disabled = true;
+      const { body: next } = await getJSON(`/api/entity/${encodeURIComponent(slug)}?offset=${shown}`);
+      addClaims(next.claims);
+      shown += new Set(next.claims.map((c) => c.direction + c.predicate + c.other.iri)).size;
+      if (shown >= next.claim_count || !next.claims.length) more.remove(); else { label(); more.disabled = false; }
+    });
+    table.after(more);
+  }
   neighbourhood($("entity-graph"), e.iri);
 }
 
