@@ -210,27 +210,26 @@ def check_params(query: NamedQuery, params: dict[str, str]) -> None:
 
 
 def sort_lists(results, columns: list[str]):
-    """Sort the items of ``"; "``-joined list columns so every engine writes the same text."""
-    if not columns or results.kind != "bindings":
-        return results
+    """Sort the items of ``"; "``-joined list columns so every engine writes the same text (when
+    the rows are first used: a lazy answer stays unconverted until then)."""
+    if columns and results.kind == "bindings":
+        results.rewrite(columns, _sorted_list)
+    return results
+
+
+def _sorted_list(term):
+    """A plain literal's ``"; "``-joined items sorted (the same term when already in order)."""
+    if term.type != "literal" or term.datatype is not None or term.lang:
+        return term
+    value = term.value
+    if LIST_SEPARATOR not in value:  # one item: already in order
+        return term
+    items = LIST_SEPARATOR.join(sorted({x for x in value.split(LIST_SEPARATOR) if x}))
+    if items == value:
+        return term
     from .results import Term
 
-    memo: dict[str, Term | None] = {}  # a list recurs across rows (an entity's categories): sorted once
-    for row in results.rows:
-        for col in columns:
-            term = row.get(col)
-            if term is None or term.type != "literal" or term.datatype is not None or term.lang:
-                continue
-            value = term.value
-            if LIST_SEPARATOR not in value:  # one item: already in order
-                continue
-            if value not in memo:
-                items = LIST_SEPARATOR.join(sorted({x for x in value.split(LIST_SEPARATOR) if x}))
-                memo[value] = None if items == value else Term._trusted("literal", items)
-            sorted_term = memo[value]
-            if sorted_term is not None:
-                row[col] = sorted_term
-    return results
+    return Term._trusted("literal", items)
 
 
 __all__ = ["LIST_SEPARATOR", "NamedQuery", "Parameter", "catalogue", "check_params", "fill", "find_query", "internal",

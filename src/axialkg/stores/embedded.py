@@ -25,6 +25,13 @@ MARKER = "axialkg-release.json"
 # of the text alone, so shared by every store.
 _VALUES_ONLY: set[tuple] = set()
 _INJECTED: dict[tuple, str] = {}  # (query text, bindings) → the text with their VALUES block
+# pyoxigraph term → Term, shared by every answer (both immutable): labels, classes and IRIs recur
+# across rows and across calls, so most values of a repeated question are one dict probe
+_TERMS: dict = {}
+_TERMS_MAX = 1 << 18
+_NODES: dict[str, ox.NamedNode] = {}  # bound IRIs and variables, built once each
+_VARIABLES: dict[str, ox.Variable] = {}
+_NO_OPTIONS: dict = {}
 
 
 def to_term(t) -> Term:
@@ -202,48 +209,55 @@ class OxigraphStore:
     # ---- the protocol ------------------------------------------------------------------------
     def query(self, text: str, bindings: dict[str, str] | None = None, *, limit: int | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Results:
-        options: dict = {}
         try:
-            if default_graphs:
-                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            elif self.graph:
-                options["default_graph"] = self._graph_node
-            if named_graphs:
-                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            result = self._run(text, bindings or {}, options)
-            if isinstance(result, ox.QueryBoolean):
+            if default_graphs or named_graphs:
+                options: dict = {}
+                if default_graphs:
+                    options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+                elif self.graph:
+                    options["default_graph"] = self._graph_node
+                if named_graphs:
+                    options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            else:
+                options = {"default_graph": self._graph_node} if self.graph else _NO_OPTIONS
+            result = self._run(text, bindings, options)
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                # the engine's rows as they are (Results converts them on first use)
+                raw = list(map(tuple, result if limit is None else islice(result, limit + 1)))
+            elif isinstance(result, ox.QueryBoolean):
                 return Results.ask(bool(result))
-            if isinstance(result, ox.QueryTriples):
+            else:
                 triples = list(result if limit is None else islice(result, limit + 1))
                 out = Results.graph([(to_term(t.subject), to_term(t.predicate), to_term(t.object))
                                      for t in triples[:limit]])
                 out.truncated = limit is not None and len(triples) > limit
                 return out
-            variables = [v.value for v in result.variables]
-            rows = []
-            memo: dict = {}  # labels, classes and IRIs recur across rows: convert each term once
-            for solution in (result if limit is None else islice(result, limit + 1)):
-                row = {}
-                for v, x in zip(variables, solution):
-                    if x is not None:
-                        term = memo.get(x)
-                        if term is None:
-                            term = memo[x] = to_term(x)
-                        row[v] = term
-                rows.append(row)
         except SyntaxError as exc:
             raise malformed(exc) from None
         except (OSError, ValueError) as exc:  # a failing evaluation, a bad dataset IRI
             raise AxialKGError(f"query failed: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
-        truncated = limit is not None and len(rows) > limit
-        return Results(variables, rows[:limit] if truncated else rows, truncated=truncated)
+        truncated = limit is not None and len(raw) > limit
+        if len(_TERMS) > _TERMS_MAX:
+            _TERMS.clear()
+        return Results.lazy(variables, raw[:limit] if truncated else raw, to_term, memo=_TERMS, truncated=truncated)
 
-    def _run(self, text: str, bindings: dict[str, str], options: dict):
+    def _run(self, text: str, bindings: dict[str, str] | None, options: dict):
         """Bind by pyoxigraph substitutions; SEP-0007 allows them only for projected variables,
         so otherwise by a VALUES block of the same (validated) terms."""
         if not bindings:
             return self.store.query(text, **options)
-        subs: dict = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+        subs: dict = {}
+        for k, v in bindings.items():
+            var, node = _VARIABLES.get(k), _NODES.get(v)
+            if var is None:
+                var = _VARIABLES[k] = ox.Variable(k)
+            if node is None:
+                node = ox.NamedNode(v)  # validates the IRI (ValueError: not one)
+                if len(_NODES) > 4096:
+                    _NODES.clear()
+                _NODES[v] = node
+            subs[var] = node
         key = (text, tuple(bindings))
         if key not in _VALUES_ONLY:
             try:
