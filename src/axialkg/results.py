@@ -147,7 +147,7 @@ class Results:
         self.kind = kind
         self.truncated = truncated  # the engine had more rows than the ``limit`` asked for
         self._raw: list[tuple] | None = None  # the engine's rows, not yet converted
-        self._convert = None
+        self._convert: Callable[[Any], Term] | None = None
         self._memo: dict = {}
         self._rewrites: list[tuple[tuple[str, ...], Callable[[Term], Term]]] = []
 
