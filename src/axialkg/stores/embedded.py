@@ -32,6 +32,7 @@ _TERMS_MAX = 1 << 18
 _NODES: dict[str, ox.NamedNode] = {}  # bound IRIs and variables, built once each
 _VARIABLES: dict[str, ox.Variable] = {}
 _NO_OPTIONS: dict = {}
+_PROJECTED: dict = {}  # query text (and bound names) → its variables' names
 
 
 def to_term(t) -> Term:
@@ -222,7 +223,13 @@ class OxigraphStore:
                 options = {"default_graph": self._graph_node} if self.graph else _NO_OPTIONS
             result = self._run(text, bindings, options)
             if isinstance(result, ox.QuerySolutions):
-                variables = [v.value for v in result.variables]
+                shape = (text, tuple(bindings)) if bindings else text  # (SELECT * may project a bound one)
+                names = _PROJECTED.get(shape)
+                if names is None:  # a property of the text: read once, not as new objects per call
+                    if len(_PROJECTED) > 1024:
+                        _PROJECTED.clear()
+                    names = _PROJECTED[shape] = tuple(v.value for v in result.variables)
+                variables = list(names)
                 # the engine's rows as they are (Results converts them on first use)
                 raw = list(map(tuple, result if limit is None else islice(result, limit + 1)))
             elif isinstance(result, ox.QueryBoolean):
