@@ -439,7 +439,7 @@ class Results:
     def __repr__(self) -> str:
         if self.kind == "boolean":
             return f"Results(boolean={self.boolean})"
-        return f"Results(variables={self.variables}, rows={len(self.rows)})"
+        return f"Results(variables={self.variables}, rows={len(self)})"
 
 
 HTML_ROWS = 200  # rows a notebook shows before saying how many more there are

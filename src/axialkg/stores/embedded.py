@@ -29,6 +29,7 @@ _INJECTED: dict[tuple, str] = {}  # (query text, bindings) → the text with the
 # across rows and across calls, so most values of a repeated question are one dict probe
 _TERMS: dict = {}
 _TERMS_MAX = 1 << 18
+_SHARED_ROWS = 10_000  # answers up to this long share _TERMS
 _NODES: dict[str, ox.NamedNode] = {}  # bound IRIs and variables, built once each
 _VARIABLES: dict[str, ox.Variable] = {}
 _NO_OPTIONS: dict = {}
@@ -247,7 +248,9 @@ class OxigraphStore:
         truncated = limit is not None and len(raw) > limit
         if len(_TERMS) > _TERMS_MAX:
             _TERMS.clear()
-        return Results.lazy(variables, raw[:limit] if truncated else raw, to_term, memo=_TERMS, truncated=truncated)
+        # a long listing keeps its terms to itself: they go when its answer does
+        memo = _TERMS if len(raw) <= _SHARED_ROWS else None
+        return Results.lazy(variables, raw[:limit] if truncated else raw, to_term, memo=memo, truncated=truncated)
 
     def _run(self, text: str, bindings: dict[str, str] | None, options: dict):
         """Bind by pyoxigraph substitutions; SEP-0007 allows them only for projected variables,
