@@ -114,3 +114,16 @@ def test_resolved_parameters_are_forgotten_after_an_update():
     with pytest.raises(UsageError):
         kg.query("drug-safety", drug="Jakafi")
     assert len(before) > 0
+
+
+def test_a_long_listing_is_converted_as_it_streams_and_answers_the_same():
+    """Past 10,000 rows the engine's rows are converted as they come: same rows, limits and columns."""
+    data = "".join(f'<http://e/s{i:05d}> <http://e/p> "v{i % 7}" .\n' for i in range(12_345)).encode()
+    store = OxigraphStore.from_data(data, "application/n-triples")
+    text = "SELECT ?s ?o WHERE { ?s <http://e/p> ?o } ORDER BY ?s"
+    whole, cut, short = store.query(text), store.query(text, limit=11_000), store.query(text, limit=10)
+    assert len(whole) == 12_345 and not whole.truncated
+    assert cut.truncated and len(cut) == 11_000 and cut.rows == whole.rows[:11_000]
+    assert short.truncated and short.rows == whole.rows[:10]
+    assert whole.column("o")[:8] == [f"v{i % 7}" for i in range(8)]
+    assert whole.rows[12_344]["s"].value == "http://e/s12344"

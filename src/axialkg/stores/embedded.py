@@ -8,7 +8,7 @@ when the release changes; an unchanged file (same stamp) is not hashed again on 
 from __future__ import annotations
 
 import json
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +29,9 @@ _INJECTED: dict[tuple, str] = {}  # (query text, bindings) → the text with the
 # across rows and across calls, so most values of a repeated question are one dict probe
 _TERMS: dict = {}
 _TERMS_MAX = 1 << 18
-_SHARED_ROWS = 10_000  # answers up to this long share _TERMS
+# Answers up to this long are kept lazy and share _TERMS; a longer one (a listing at 10^7) is
+# converted as it streams, with terms of its own, so the engine's rows are never all held twice.
+_LAZY_ROWS = 10_000
 _NODES: dict[str, ox.NamedNode] = {}  # bound IRIs and variables, built once each
 _VARIABLES: dict[str, ox.Variable] = {}
 _NO_OPTIONS: dict = {}
@@ -53,6 +55,22 @@ def to_term(t) -> Term:
     if isinstance(t, ox.Literal):
         return Term.literal(t.value, t.datatype.value, t.language)
     raise AxialKGError(f"unsupported RDF term in result: {t!r}")
+
+
+def _converted(variables: list[str], solutions) -> list[dict[str, Term]]:
+    """Rows of Terms from an engine's solutions, each distinct term converted once."""
+    rows = []
+    memo: dict = {}  # labels, classes and IRIs recur across rows
+    for solution in solutions:
+        row = {}
+        for v, x in zip(variables, solution):
+            if x is not None:
+                term = memo.get(x)
+                if term is None:
+                    term = memo[x] = to_term(x)
+                row[v] = term
+        rows.append(row)
+    return rows
 
 
 def triples_of(data: bytes, media_type: str) -> list[tuple[Term, Term, Term]]:
@@ -231,8 +249,13 @@ class OxigraphStore:
                         _PROJECTED.clear()
                     names = _PROJECTED[shape] = tuple(v.value for v in result.variables)
                 variables = list(names)
-                # the engine's rows as they are (Results converts them on first use)
-                raw = list(map(tuple, result if limit is None else islice(result, limit + 1)))
+                solutions = iter(result if limit is None else islice(result, limit + 1))
+                # the engine's rows as they are (Results converts them on first use) ...
+                raw = list(map(tuple, islice(solutions, _LAZY_ROWS + 1)))
+                if len(raw) > _LAZY_ROWS:  # ... unless it is a long listing: converted as it streams
+                    rows = _converted(variables, chain(raw, solutions))
+                    truncated = limit is not None and len(rows) > limit
+                    return Results(variables, rows[:limit] if truncated else rows, truncated=truncated)
             elif isinstance(result, ox.QueryBoolean):
                 return Results.ask(bool(result))
             else:
@@ -248,9 +271,7 @@ class OxigraphStore:
         truncated = limit is not None and len(raw) > limit
         if len(_TERMS) > _TERMS_MAX:
             _TERMS.clear()
-        # a long listing keeps its terms to itself: they go when its answer does
-        memo = _TERMS if len(raw) <= _SHARED_ROWS else None
-        return Results.lazy(variables, raw[:limit] if truncated else raw, to_term, memo=memo, truncated=truncated)
+        return Results.lazy(variables, raw[:limit] if truncated else raw, to_term, memo=_TERMS, truncated=truncated)
 
     def _run(self, text: str, bindings: dict[str, str] | None, options: dict):
         """Bind by pyoxigraph substitutions; SEP-0007 allows them only for projected variables,
