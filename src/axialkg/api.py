@@ -163,6 +163,7 @@ class KnowledgeGraph:
         self.reasoned = reasoned
         self.reasoning = reasoning_report  # ReasoningReport when reasoned
         self._resolver: Resolver | None = None
+        self._resolved: dict[str, tuple] = {}  # value → (the resolver that answered, or None: an ASK; IRI)
         self._graph = None
         self._search: SearchIndex | None = None
         self._projection: CompactGraph | None = None
@@ -183,19 +184,29 @@ class KnowledgeGraph:
         return self._resolver
 
     def resolve(self, value: str) -> str:
-        """The IRI of the one entity a value names (label, synonym, brand, CURIE, IRI, axkg:slug)."""
-        if not isinstance(value, str):
+        """The IRI of the one entity a value names (label, synonym, brand, CURIE, IRI, axkg:slug).
+        Answers are remembered until an update (or the label index is built): a named query's
+        parameters are resolved on every call, by an ASK per call where no index is built."""
+        if type(value) is str:
+            hit = self._resolved.get(value)
+            if hit is not None and hit[0] is self._resolver:
+                return hit[1]
+        elif not isinstance(value, str):
             raise UsageError(f"an entity is named by a string, not {type(value).__name__}")
-        if self._resolver is None:
-            known = self._known_iri(value)
-            if known:
-                return known
-        try:
-            return self.resolver.resolve(value)
-        except UsageError as exc:
-            if self.resolver.iris or self.store.graph:
-                raise
-            raise self._where_data_is(exc) from None
+        by = self._resolver
+        iri = self._known_iri(value) if by is None else None
+        if not iri:
+            try:
+                iri = self.resolver.resolve(value)
+            except UsageError as exc:
+                if self.resolver.iris or self.store.graph:
+                    raise
+                raise self._where_data_is(exc) from None
+            by = self._resolver
+        if len(self._resolved) > 4096:
+            self._resolved.clear()
+        self._resolved[value] = (by, iri)
+        return iri
 
     def display(self, iri: str) -> str:
         """An entity as messages name it, ``label (curie)``: from the resolver once it is built, else
@@ -275,6 +286,7 @@ class KnowledgeGraph:
         prefixes need no PREFIX lines here either, and an unknown one is named in one line."""
         self.store.update(with_prefixes(text))
         self._resolver = None
+        self._resolved = {}
         self._graph = None
         self._search = None
         from .search import forget

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 
-from .records import Frozen, Record
+from .records import Frozen
 from .vocab import RDF_LANG_STRING, XSD_NS, XSD_STRING, short
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (mypy reads the name)
 if TYPE_CHECKING:
-    from typing import Iterator
+    from typing import Any, Callable, Iterable, Iterator
 
 XSD = XSD_NS
 # media types of the SELECT/ASK serializations, by key; the first is the endpoint's default
@@ -145,19 +145,107 @@ def _tsv_term(term: Term) -> str:
     return term.n3()
 
 
-class Results(Record):
+class Results:
     """The answer to a query: ``variables`` + ``rows`` (SELECT), ``boolean`` (ASK),
     or rows of subject/predicate/object (CONSTRUCT/DESCRIBE, ``kind == "graph"``).
 
-    A row maps variable name → :class:`Term`; unbound variables are absent from the row.
+    A row maps variable name → :class:`Term`; unbound variables are absent from the row. An
+    engine may hand over its own rows instead (:meth:`lazy`): they become :class:`Term` rows on
+    first use, so ``len()`` and a result nobody reads cost no conversion.
     """
 
-    _fields = ("variables", "rows", "boolean", "kind", "truncated")
-
-    def __init__(self, variables: list[str], rows: list[dict[str, Term]], boolean: bool | None = None,
-                 kind: str = "bindings", truncated: bool = False):
-        self.variables, self.rows, self.boolean, self.kind = variables, rows, boolean, kind
+    def __init__(self, variables: list[str], rows: list[dict[str, Term]] | None = None,
+                 boolean: bool | None = None, kind: str = "bindings", truncated: bool = False):
+        self.variables = variables
+        self._rows: list[dict[str, Term]] = [] if rows is None else rows
+        self.boolean = boolean
+        self.kind = kind
         self.truncated = truncated  # the engine had more rows than the ``limit`` asked for
+        self._raw: list[tuple] | None = None  # the engine's rows, not yet converted
+        self._convert: Callable[[Any], Term] | None = None
+        self._memo: dict = {}
+        self._rewrites: list[tuple[tuple[str, ...], Callable[[Term], Term]]] = []
+
+    @classmethod
+    def lazy(cls, variables: list[str], raw: list[tuple], convert: Callable[[Any], Term], *,
+             memo: dict | None = None, truncated: bool = False) -> "Results":
+        """Rows as an engine gave them (tuples of its terms in ``variables`` order, None where
+        unbound), each distinct term converted by ``convert`` once, when the rows are first used.
+        ``memo`` (engine term → Term) may be shared across results: terms are immutable."""
+        out = cls(variables, None, truncated=truncated)
+        out._raw, out._convert = raw, convert
+        if memo is not None:
+            out._memo = memo
+        return out
+
+    @property
+    def rows(self) -> list[dict[str, Term]]:
+        if self._raw is not None:
+            self._build()
+        return self._rows
+
+    @rows.setter
+    def rows(self, value: list[dict[str, Term]]) -> None:
+        self._rows, self._raw, self._rewrites = value, None, []
+
+    def _build(self) -> None:
+        raw, variables, memo, convert = self._raw, self.variables, self._memo, self._convert
+        assert raw is not None and convert is not None
+        get = memo.get
+        rows = []
+        for values in raw:  # the hot loop of every lazy answer: locals only, one dict probe per value
+            row = {}
+            for v, x in zip(variables, values):
+                if x is not None:
+                    term = get(x)
+                    if term is None:
+                        term = memo[x] = convert(x)
+                    row[v] = term
+            rows.append(row)
+        rewrites, self._rewrites = self._rewrites, []
+        self._rows, self._raw = rows, None
+        for columns, fn in rewrites:
+            self._rewrite(columns, fn)
+
+    def rewrite(self, columns: Iterable[str], fn: Callable[[Term], Term]) -> None:
+        """Replace each value of ``columns`` by ``fn(value)``, called once per distinct value: now,
+        or when the rows are first built (``fn`` returning its argument leaves a value as it is)."""
+        columns = tuple(columns)
+        if self._raw is not None:
+            self._rewrites.append((columns, fn))
+        else:
+            self._rewrite(columns, fn)
+
+    def _rewrite(self, columns: tuple[str, ...], fn: Callable[[Term], Term]) -> None:
+        done: dict[int, Term] = {}  # by identity: the rows share one Term per distinct value
+        for row in self._rows:
+            for col in columns:
+                term = row.get(col)
+                if term is not None:
+                    new = done.get(id(term))
+                    if new is None:
+                        new = done[id(term)] = fn(term)
+                    if new is not term:
+                        row[col] = new
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Results)
+        return (self.variables, self.boolean, self.kind, self.truncated) == \
+            (other.variables, other.boolean, other.kind, other.truncated) and self.rows == other.rows
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it was
+
+    def __getstate__(self) -> dict:
+        """Pickled as Term rows (the server's workers send results through pipes): an engine's own
+        terms and its converter stay in the process that made them."""
+        return {"variables": self.variables, "rows": self.rows, "boolean": self.boolean, "kind": self.kind,
+                "truncated": self.truncated}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["variables"], state["rows"], state["boolean"], state["kind"],  # type: ignore[misc]
+                      state["truncated"])
 
     @classmethod
     def ask(cls, value: bool) -> "Results":
@@ -172,18 +260,36 @@ class Results(Record):
         return iter(self.rows)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self._raw if self._raw is not None else self._rows)
 
     def __bool__(self) -> bool:
-        return bool(self.boolean) if self.kind == "boolean" else bool(self.rows)
+        return bool(self.boolean) if self.kind == "boolean" else len(self) > 0
+
+    def _terms(self, name: str) -> list[Term | None]:
+        """One column's terms (None where unbound); a lazy answer converts only this column."""
+        if self._raw is None or any(name in columns for columns, _ in self._rewrites) or name not in self.variables:
+            return [r.get(name) for r in self.rows]
+        i, memo, convert = self.variables.index(name), self._memo, self._convert
+        assert convert is not None
+        out: list[Term | None] = []
+        for values in self._raw:
+            x = values[i]
+            if x is None:
+                out.append(None)
+                continue
+            term = memo.get(x)
+            if term is None:
+                term = memo[x] = convert(x)
+            out.append(term)
+        return out
 
     def column(self, name: str) -> list[str]:
         """The plain values of one column (blank where unbound)."""
-        return [r[name].value if name in r else "" for r in self.rows]
+        return ["" if t is None else t.value for t in self._terms(name)]
 
     def values(self, name: str) -> set[str]:
         """The distinct plain values of one column."""
-        return {r[name].value for r in self.rows if name in r}
+        return {t.value for t in self._terms(name) if t is not None}
 
     def records(self) -> list[dict[str, str]]:
         """Rows as plain dicts of strings (unbound variables left out)."""
@@ -348,7 +454,7 @@ class Results(Record):
     def __repr__(self) -> str:
         if self.kind == "boolean":
             return f"Results(boolean={self.boolean})"
-        return f"Results(variables={self.variables}, rows={len(self.rows)})"
+        return f"Results(variables={self.variables}, rows={len(self)})"
 
 
 HTML_ROWS = 200  # rows a notebook shows before saying how many more there are

@@ -8,7 +8,7 @@ when the release changes; an unchanged file (same stamp) is not hashed again on 
 from __future__ import annotations
 
 import json
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +25,17 @@ MARKER = "axialkg-release.json"
 # of the text alone, so shared by every store.
 _VALUES_ONLY: set[tuple] = set()
 _INJECTED: dict[tuple, str] = {}  # (query text, bindings) → the text with their VALUES block
+# pyoxigraph term → Term, shared by every answer (both immutable): labels, classes and IRIs recur
+# across rows and across calls, so most values of a repeated question are one dict probe
+_TERMS: dict = {}
+_TERMS_MAX = 1 << 18
+# Answers up to this long are kept lazy and share _TERMS; a longer one (a listing at 10^7) is
+# converted as it streams, with terms of its own, so the engine's rows are never all held twice.
+_LAZY_ROWS = 10_000
+_NODES: dict[str, ox.NamedNode] = {}  # bound IRIs and variables, built once each
+_VARIABLES: dict[str, ox.Variable] = {}
+_NO_OPTIONS: dict = {}
+_PROJECTED: dict = {}  # query text (and bound names) → its variables' names
 
 
 def to_term(t) -> Term:
@@ -44,6 +55,22 @@ def to_term(t) -> Term:
     if isinstance(t, ox.Literal):
         return Term.literal(t.value, t.datatype.value, t.language)
     raise AxialKGError(f"unsupported RDF term in result: {t!r}")
+
+
+def _converted(variables: list[str], solutions) -> list[dict[str, Term]]:
+    """Rows of Terms from an engine's solutions, each distinct term converted once."""
+    rows = []
+    memo: dict = {}  # labels, classes and IRIs recur across rows
+    for solution in solutions:
+        row = {}
+        for v, x in zip(variables, solution):
+            if x is not None:
+                term = memo.get(x)
+                if term is None:
+                    term = memo[x] = to_term(x)
+                row[v] = term
+        rows.append(row)
+    return rows
 
 
 def triples_of(data: bytes, media_type: str) -> list[tuple[Term, Term, Term]]:
@@ -202,48 +229,66 @@ class OxigraphStore:
     # ---- the protocol ------------------------------------------------------------------------
     def query(self, text: str, bindings: dict[str, str] | None = None, *, limit: int | None = None,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Results:
-        options: dict = {}
         try:
-            if default_graphs:
-                options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-            elif self.graph:
-                options["default_graph"] = self._graph_node
-            if named_graphs:
-                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-            result = self._run(text, bindings or {}, options)
-            if isinstance(result, ox.QueryBoolean):
+            if default_graphs or named_graphs:
+                options: dict = {}
+                if default_graphs:
+                    options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+                elif self.graph:
+                    options["default_graph"] = self._graph_node
+                if named_graphs:
+                    options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+            else:
+                options = {"default_graph": self._graph_node} if self.graph else _NO_OPTIONS
+            result = self._run(text, bindings, options)
+            if isinstance(result, ox.QuerySolutions):
+                shape = (text, tuple(bindings)) if bindings else text  # (SELECT * may project a bound one)
+                names = _PROJECTED.get(shape)
+                if names is None:  # a property of the text: read once, not as new objects per call
+                    if len(_PROJECTED) > 1024:
+                        _PROJECTED.clear()
+                    names = _PROJECTED[shape] = tuple(v.value for v in result.variables)
+                variables = list(names)
+                solutions = iter(result if limit is None else islice(result, limit + 1))
+                # the engine's rows as they are (Results converts them on first use) ...
+                raw = list(map(tuple, islice(solutions, _LAZY_ROWS + 1)))
+                if len(raw) > _LAZY_ROWS:  # ... unless it is a long listing: converted as it streams
+                    rows = _converted(variables, chain(raw, solutions))
+                    truncated = limit is not None and len(rows) > limit
+                    return Results(variables, rows[:limit] if truncated else rows, truncated=truncated)
+            elif isinstance(result, ox.QueryBoolean):
                 return Results.ask(bool(result))
-            if isinstance(result, ox.QueryTriples):
+            else:
                 triples = list(result if limit is None else islice(result, limit + 1))
                 out = Results.graph([(to_term(t.subject), to_term(t.predicate), to_term(t.object))
                                      for t in triples[:limit]])
                 out.truncated = limit is not None and len(triples) > limit
                 return out
-            variables = [v.value for v in result.variables]
-            rows = []
-            memo: dict = {}  # labels, classes and IRIs recur across rows: convert each term once
-            for solution in (result if limit is None else islice(result, limit + 1)):
-                row = {}
-                for v, x in zip(variables, solution):
-                    if x is not None:
-                        term = memo.get(x)
-                        if term is None:
-                            term = memo[x] = to_term(x)
-                        row[v] = term
-                rows.append(row)
         except SyntaxError as exc:
             raise malformed(exc) from None
         except (OSError, ValueError) as exc:  # a failing evaluation, a bad dataset IRI
             raise AxialKGError(f"query failed: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
-        truncated = limit is not None and len(rows) > limit
-        return Results(variables, rows[:limit] if truncated else rows, truncated=truncated)
+        truncated = limit is not None and len(raw) > limit
+        if len(_TERMS) > _TERMS_MAX:
+            _TERMS.clear()
+        return Results.lazy(variables, raw[:limit] if truncated else raw, to_term, memo=_TERMS, truncated=truncated)
 
-    def _run(self, text: str, bindings: dict[str, str], options: dict):
+    def _run(self, text: str, bindings: dict[str, str] | None, options: dict):
         """Bind by pyoxigraph substitutions; SEP-0007 allows them only for projected variables,
         so otherwise by a VALUES block of the same (validated) terms."""
         if not bindings:
             return self.store.query(text, **options)
-        subs: dict = {ox.Variable(k): ox.NamedNode(v) for k, v in bindings.items()}
+        subs: dict = {}
+        for k, v in bindings.items():
+            var, node = _VARIABLES.get(k), _NODES.get(v)
+            if var is None:
+                var = _VARIABLES[k] = ox.Variable(k)
+            if node is None:
+                node = ox.NamedNode(v)  # validates the IRI (ValueError: not one)
+                if len(_NODES) > 4096:
+                    _NODES.clear()
+                _NODES[v] = node
+            subs[var] = node
         key = (text, tuple(bindings))
         if key not in _VALUES_ONLY:
             try:
