@@ -135,25 +135,8 @@ def client(url: str, queries: list[str], stop_at: float, out: list, timeout: flo
     conn.close()
 
 
-def tree_rss_mb(pid: int) -> float:
-    import psutil
-
-    try:
-        p = psutil.Process(pid)
-        procs = [p] + p.children(recursive=True)
-    except psutil.Error:
-        return 0.0
-    total = 0
-    for q in procs:
-        try:
-            total += q.memory_info().rss
-        except psutil.Error:
-            pass
-    return total / 2**20
-
-
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process and its children (a server and its workers)."""
+def _tree_sum(pid: int, measure) -> float:
+    """``measure`` summed over a process and its children (a server and its workers)."""
     import psutil
 
     try:
@@ -164,11 +147,19 @@ def tree_cpu_seconds(pid: int) -> float:
     total = 0.0
     for q in procs:
         try:
-            t = q.cpu_times()
-            total += t.user + t.system
+            total += measure(q)
         except psutil.Error:
             pass
     return total
+
+
+def tree_rss_mb(pid: int) -> float:
+    return _tree_sum(pid, lambda q: q.memory_info().rss) / 2**20
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children."""
+    return _tree_sum(pid, lambda q: sum(q.cpu_times()[:2]))
 
 
 def _client_process(url: str, queries: list[str], stop_at: float, conn) -> None:

@@ -169,7 +169,8 @@ class Backend:
     def op_entity(self, slug: str, limit: int = 0, offset: int = 0) -> dict:
         """The entity page; ``limit`` claims from the ``offset``-th (0: every claim)."""
         info = self.kg.entity(slug_iri(slug), limit=limit, offset=offset)
-        return {"iri": info.iri, "claim_count": len(info.claims) if info.claim_count is None else info.claim_count,
+        return {"iri": info.iri, "claim_count": len({(c.direction, c.predicate, c.other) for c in info.claims})
+                if info.claim_count is None else info.claim_count,
                 "offset": offset if limit else 0, "slug": info.iri[len(NAMESPACE):] if info.iri.startswith(NAMESPACE) else None,
                 "label": info.label, "definition": info.definition, "synonyms": info.synonyms,
                 "brand_names": info.brand_names, "xrefs": info.xrefs, "comment": info.comment,
